@@ -1,0 +1,4 @@
+//! Server functions: public endpoints that the pages call. Each checks its input
+//! (and, once accounts exist, permission), then calls `db`; none holds logic.
+
+pub mod concordat;

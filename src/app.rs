@@ -1,0 +1,73 @@
+//! The HTML shell, the router and the page frame shared by every route.
+
+use crate::pages::{home::HomePage, ics::IcsPage, ics_list::IcsListPage, not_found::NotFoundPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::{path, SsrMode};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Tells people (and end-to-end tests) that the page's controls are now live.
+    Effect::new(|| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    // Async rendering: every page arrives complete, so it reads and works without
+    // JavaScript and can carry a real status code (404 for an unknown ICS).
+    view! {
+        <Stylesheet id="leptos" href="/pkg/concordat_tracker.css" />
+        <Title formatter=|page: String| format!("{page} · Concordat Tracker") />
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <SiteHeader />
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/ics") view=IcsListPage ssr=SsrMode::Async />
+                    <Route path=path!("/ics/:code") view=IcsPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>"London Mental Health Crisis Concordat tracker, for the London UEC Mental Health Recovery Board and its partners."</p>
+            </footer>
+        </Router>
+    }
+}
+
+#[component]
+fn SiteHeader() -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <a class="site-name" href="/">"Concordat Tracker"</a>
+            <nav aria-label="Main">
+                <ul>
+                    <li><A href="/" exact=true>"The concordat"</A></li>
+                    <li><A href="/ics">"London ICSs"</A></li>
+                </ul>
+            </nav>
+        </header>
+    }
+}

@@ -1,0 +1,25 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Shows an error in words, and gives the page the matching HTTP status.
+#[component]
+pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(error.status_code());
+    }
+    let heading = match &error {
+        AppError::NotFound(_) => "Not found",
+        AppError::Invalid { .. } => "Please check what you entered",
+        AppError::Unauthorized => "Please sign in",
+        AppError::Forbidden(_) => "Not allowed",
+        AppError::Conflict(_) => "Someone else changed this",
+        AppError::Internal | AppError::Request(_) => "Something went wrong",
+    };
+    view! {
+        <div class="error-panel" role="alert">
+            <h1>{heading}</h1>
+            <p>{error.to_string()}</p>
+        </div>
+    }
+}

@@ -1,0 +1,169 @@
+//! Database access: one pool, one file per entity group.
+//!
+//! One code base serves SQLite (the embedded default) and PostgreSQL (for several
+//! app instances) through sqlx's `Any` driver with portable SQL: `$1` placeholders
+//! (both backends accept them), the column types listed in the first migration,
+//! and dates/times as text. The same migrations and the same tests run on both.
+
+pub mod concordat;
+pub mod london;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::Executor;
+use std::time::Duration;
+
+pub type Pool = sqlx::AnyPool;
+
+/// Where the data lives when `DATABASE_URL` is not set.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/concordat.db";
+
+/// Forward-only migrations from `migrations/`, compiled into the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Chooses the backend from a database URL, refusing anything else with a reason.
+    pub fn from_url(url: &str) -> Result<Self, DbError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(DbError::UnsupportedUrl)
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("DATABASE_URL must start with sqlite: or postgres://")]
+    UnsupportedUrl,
+    #[error("cannot create the directory {path} for the SQLite database: {source}")]
+    CreateDir { path: String, source: std::io::Error },
+    #[error("cannot open the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot seed the database: {0}")]
+    Seed(String),
+}
+
+/// Opens a pool. A SQLite file (and its directory) is created if missing, and put in
+/// WAL mode so readers never wait for the writer.
+pub async fn connect(url: &str) -> Result<Pool, DbError> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::from_url(url)?;
+    let url = match backend {
+        Backend::Sqlite => prepare_sqlite_url(url)?,
+        Backend::Postgres => url.to_string(),
+    };
+    let options = AnyPoolOptions::new()
+        .max_connections(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        })
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA busy_timeout = 5000",
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA synchronous = NORMAL",
+                    ] {
+                        conn.execute(pragma).await?;
+                    }
+                }
+                Ok(())
+            })
+        });
+    options.connect(&url).await.map_err(DbError::Connect)
+}
+
+/// Creates the database file's directory and asks sqlx to create the file itself.
+fn prepare_sqlite_url(url: &str) -> Result<String, DbError> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" {
+        return Ok(url.to_string());
+    }
+    if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|source| DbError::CreateDir { path: dir.display().to_string(), source })?;
+    }
+    let query = if query.contains("mode=") {
+        query.to_string()
+    } else if query.is_empty() {
+        "mode=rwc".to_string()
+    } else {
+        format!("{query}&mode=rwc")
+    };
+    Ok(format!("sqlite://{path}?{query}"))
+}
+
+/// Runs every pending migration. On PostgreSQL sqlx holds an advisory lock, so
+/// several instances starting together migrate once.
+pub async fn migrate(pool: &Pool) -> Result<(), DbError> {
+    MIGRATOR.run(pool).await?;
+    Ok(())
+}
+
+/// Connects, migrates and seeds: everything the app needs before it serves.
+pub async fn open(url: &str) -> Result<Pool, DbError> {
+    let pool = connect(url).await?;
+    migrate(&pool).await?;
+    let seed = crate::seed::load().map_err(|e| DbError::Seed(e.to_string()))?;
+    concordat::seed(&pool, &seed).await.map_err(|e| DbError::Seed(e.to_string()))?;
+    Ok(pool)
+}
+
+/// The current time as stored: RFC 3339 UTC with microseconds, fixed width so
+/// text order is time order on both backends.
+pub fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Answers whether the database can run a query.
+pub async fn ping(pool: &Pool) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backends_are_chosen_by_scheme() {
+        assert_eq!(Backend::from_url("sqlite://data/x.db").ok(), Some(Backend::Sqlite));
+        assert_eq!(Backend::from_url("sqlite:x.db").ok(), Some(Backend::Sqlite));
+        assert_eq!(Backend::from_url("postgres://h/db").ok(), Some(Backend::Postgres));
+        assert_eq!(Backend::from_url("postgresql://h/db").ok(), Some(Backend::Postgres));
+        assert!(Backend::from_url("mysql://h/db").is_err());
+    }
+
+    #[test]
+    fn sqlite_urls_create_the_file() {
+        let dir = std::env::temp_dir().join(format!("ct-url-{}", std::process::id()));
+        let path = dir.join("sub/x.db");
+        let url = prepare_sqlite_url(&format!("sqlite://{}", path.display())).expect("prepared");
+        assert_eq!(url, format!("sqlite://{}?mode=rwc", path.display()));
+        assert!(dir.join("sub").is_dir());
+        let kept = prepare_sqlite_url(&format!("sqlite://{}?mode=ro", path.display())).expect("prepared");
+        assert!(kept.ends_with("?mode=ro"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn timestamps_sort_as_text() {
+        let a = now();
+        let b = now();
+        assert_eq!(a.len(), 27, "{a}");
+        assert!(a <= b);
+    }
+}

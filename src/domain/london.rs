@@ -1,0 +1,182 @@
+//! London's five Integrated Care Systems and the organisations that sign up.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Code of an Integrated Care System, e.g. `SEL`. Always upper case ASCII letters.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct IcsCode(String);
+
+impl IcsCode {
+    /// Accepts `sel` or `SEL`; anything but 2–8 ASCII letters is refused with a reason.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let trimmed = value.trim();
+        if (2..=8).contains(&trimmed.len()) && trimmed.bytes().all(|b| b.is_ascii_alphabetic()) {
+            Ok(IcsCode(trimmed.to_ascii_uppercase()))
+        } else {
+            Err(format!("{value:?} is not an ICS code (expected letters such as SEL)"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for IcsCode {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        IcsCode::parse(&value)
+    }
+}
+
+impl From<IcsCode> for String {
+    fn from(code: IcsCode) -> Self {
+        code.0
+    }
+}
+
+impl fmt::Display for IcsCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ics {
+    pub code: String,
+    pub name: String,
+    pub boroughs: Vec<String>,
+}
+
+/// An ICS with the organisations that work in it, London-wide ones included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IcsDetail {
+    pub ics: Ics,
+    pub partners: Vec<Organisation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    /// Stable slug of the name, e.g. `oxleas-nhs-foundation-trust`.
+    pub id: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: OrgKind,
+    /// `None` for London-wide partners (police, ambulance) that serve every ICS.
+    pub ics: Option<String>,
+}
+
+impl Organisation {
+    pub fn is_london_wide(&self) -> bool {
+        self.ics.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    Icb,
+    MhTrust,
+    AcuteTrust,
+    CommunityProvider,
+    LocalAuthority,
+    Police,
+    Ambulance,
+    Vcse,
+    Healthwatch,
+}
+
+impl OrgKind {
+    pub const ALL: [OrgKind; 9] = [
+        OrgKind::Icb,
+        OrgKind::MhTrust,
+        OrgKind::AcuteTrust,
+        OrgKind::CommunityProvider,
+        OrgKind::LocalAuthority,
+        OrgKind::Police,
+        OrgKind::Ambulance,
+        OrgKind::Vcse,
+        OrgKind::Healthwatch,
+    ];
+
+    /// The value stored in the database and used in seed files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Icb => "icb",
+            OrgKind::MhTrust => "mh_trust",
+            OrgKind::AcuteTrust => "acute_trust",
+            OrgKind::CommunityProvider => "community_provider",
+            OrgKind::LocalAuthority => "local_authority",
+            OrgKind::Police => "police",
+            OrgKind::Ambulance => "ambulance",
+            OrgKind::Vcse => "vcse",
+            OrgKind::Healthwatch => "healthwatch",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, String> {
+        OrgKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == value)
+            .ok_or_else(|| format!("{value:?} is not an organisation kind"))
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OrgKind::Icb => "Integrated care board",
+            OrgKind::MhTrust => "Mental health trust",
+            OrgKind::AcuteTrust => "Acute trust",
+            OrgKind::CommunityProvider => "Community provider",
+            OrgKind::LocalAuthority => "Local authority",
+            OrgKind::Police => "Police",
+            OrgKind::Ambulance => "Ambulance service",
+            OrgKind::Vcse => "Voluntary, community and social enterprise",
+            OrgKind::Healthwatch => "Healthwatch",
+        }
+    }
+}
+
+/// A URL-safe, stable id from an organisation's name:
+/// "Guy's and St Thomas' NHS Foundation Trust" → `guys-and-st-thomas-nhs-foundation-trust`.
+pub fn slug(name: &str) -> String {
+    let mut slug = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '(' || c == ')') && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ics_codes_are_normalised_and_checked() {
+        assert_eq!(IcsCode::parse(" sel ").map(|c| c.to_string()), Ok("SEL".to_string()));
+        for bad in ["", "S", "SEL1", "S E L", "<script>", "SEL'; DROP TABLE ics;--"] {
+            assert!(IcsCode::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn org_kinds_round_trip() {
+        for kind in OrgKind::ALL {
+            assert_eq!(OrgKind::parse(kind.as_str()), Ok(kind));
+            assert!(!kind.label().is_empty());
+        }
+        assert!(OrgKind::parse("hospital").is_err());
+    }
+
+    #[test]
+    fn slugs_are_stable_and_url_safe() {
+        assert_eq!(slug("Guy's and St Thomas' NHS Foundation Trust"), "guys-and-st-thomas-nhs-foundation-trust");
+        assert_eq!(slug("Healthwatch (South East London)"), "healthwatch-south-east-london");
+        assert_eq!(slug("  Royal Borough of Greenwich "), "royal-borough-of-greenwich");
+    }
+}

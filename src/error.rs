@@ -1,0 +1,74 @@
+//! The one error type that crosses the server/client boundary.
+//!
+//! Server functions and API handlers return `AppError`; its messages are written
+//! for the person using the app. Database and I/O failures are logged on the
+//! server and reach the browser only as the opaque `Internal`.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The thing asked for does not exist; the string names it ("ICS XYZ").
+    #[error("{0} was not found")]
+    NotFound(String),
+    /// Input failed validation; `field` is the form field or JSON key at fault.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("please sign in to do this")]
+    Unauthorized,
+    /// The signed-in user may not do this; the string says what was refused.
+    #[error("you do not have permission to {0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("something went wrong on the server; the problem has been logged")]
+    Internal,
+    /// The request could not be made or understood (network, encoding).
+    #[error("the request failed: {0}")]
+    Request(String),
+}
+
+impl AppError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Invalid { field: field.into(), message: message.into() }
+    }
+
+    pub fn status_code(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Invalid { .. } | AppError::Request(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Request(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        // SQL text and driver messages stay in the server log.
+        tracing::error!(%error, "database error");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let body = serde_json::json!({ "error": self.to_string(), "detail": self });
+        (self.status_code(), axum::Json(body)).into_response()
+    }
+}

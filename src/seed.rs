@@ -1,0 +1,287 @@
+//! Reference data from the concordat papers, compiled into the binary.
+//!
+//! The TOML files in `seed/` are copies of the concordat's own wording; they are
+//! embedded with `include_str!` so a deployed server needs nothing beside it.
+//! Parsing validates them completely, so a bad edit fails the unit tests rather
+//! than a start-up.
+
+use crate::domain::concordat::{action_id, commitment_id, Commitment, CommitmentAction, Concordat, Principle};
+use crate::domain::london::{slug, Ics, IcsCode, OrgKind, Organisation};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::HashSet;
+
+pub const CONCORDAT_TOML: &str = include_str!("../seed/concordat.toml");
+pub const LONDON_TOML: &str = include_str!("../seed/london.toml");
+
+/// Partners whose `ics` is this value serve every ICS.
+const LONDON_WIDE: &str = "ALL";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedData {
+    pub concordat: Concordat,
+    pub icss: Vec<Ics>,
+    pub organisations: Vec<Organisation>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum SeedError {
+    #[error("{file}: {message}")]
+    Syntax { file: &'static str, message: String },
+    #[error("{file}: {message}")]
+    Invalid { file: &'static str, message: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConcordatFile {
+    title: String,
+    status: String,
+    owner: String,
+    review: String,
+    vision: Vec<String>,
+    emphases: Vec<String>,
+    aims: Vec<String>,
+    principle: Vec<PrincipleEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PrincipleEntry {
+    id: String,
+    title: String,
+    commitment: Vec<CommitmentEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommitmentEntry {
+    id: String,
+    text: String,
+    #[serde(default)]
+    actions: Vec<String>,
+    due: Option<NaiveDate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LondonFile {
+    ics: Vec<IcsEntry>,
+    partner: Vec<PartnerEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IcsEntry {
+    code: String,
+    name: String,
+    boroughs: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartnerEntry {
+    name: String,
+    short: Option<String>,
+    kind: String,
+    ics: String,
+}
+
+/// Parses and checks the embedded seed files.
+pub fn load() -> Result<SeedData, SeedError> {
+    parse(CONCORDAT_TOML, LONDON_TOML)
+}
+
+pub fn parse(concordat_toml: &str, london_toml: &str) -> Result<SeedData, SeedError> {
+    let concordat = parse_concordat(concordat_toml)?;
+    let (icss, organisations) = parse_london(london_toml)?;
+    Ok(SeedData { concordat, icss, organisations })
+}
+
+fn parse_concordat(text: &str) -> Result<Concordat, SeedError> {
+    const FILE: &str = "concordat.toml";
+    let invalid = |message: String| SeedError::Invalid { file: FILE, message };
+    let file: ConcordatFile =
+        toml::from_str(text).map_err(|e| SeedError::Syntax { file: FILE, message: e.to_string() })?;
+
+    let mut principles = Vec::with_capacity(file.principle.len());
+    for (p_index, entry) in file.principle.into_iter().enumerate() {
+        let expected = format!("P{}", p_index + 1);
+        if entry.id != expected {
+            return Err(invalid(format!("principle {} has id {:?}; expected {expected}", p_index + 1, entry.id)));
+        }
+        let mut commitments = Vec::with_capacity(entry.commitment.len());
+        for (c_index, c) in entry.commitment.into_iter().enumerate() {
+            let expected = commitment_id(&entry.id, c_index + 1);
+            if c.id != expected {
+                return Err(invalid(format!("commitment {:?} is listed as {expected}", c.id)));
+            }
+            let actions = c
+                .actions
+                .into_iter()
+                .enumerate()
+                .map(|(a_index, text)| {
+                    action_id(&c.id, a_index + 1)
+                        .map(|id| CommitmentAction { id, number: a_index as i64 + 1, text })
+                        .ok_or_else(|| invalid(format!("commitment {} has more than 26 actions", c.id)))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            commitments.push(Commitment {
+                id: c.id,
+                principle_id: entry.id.clone(),
+                number: c_index as i64 + 1,
+                text: c.text,
+                due: c.due,
+                actions,
+            });
+        }
+        if commitments.is_empty() {
+            return Err(invalid(format!("principle {} has no commitments", entry.id)));
+        }
+        principles.push(Principle { id: entry.id, number: p_index as i64 + 1, title: entry.title, commitments });
+    }
+    if principles.is_empty() {
+        return Err(invalid("no principles".into()));
+    }
+
+    Ok(Concordat {
+        title: file.title,
+        status: file.status,
+        owner: file.owner,
+        review: file.review,
+        vision: file.vision,
+        emphases: file.emphases,
+        aims: file.aims,
+        principles,
+    })
+}
+
+fn parse_london(text: &str) -> Result<(Vec<Ics>, Vec<Organisation>), SeedError> {
+    const FILE: &str = "london.toml";
+    let invalid = |message: String| SeedError::Invalid { file: FILE, message };
+    let file: LondonFile =
+        toml::from_str(text).map_err(|e| SeedError::Syntax { file: FILE, message: e.to_string() })?;
+
+    let mut codes = HashSet::new();
+    let mut icss = Vec::with_capacity(file.ics.len());
+    for entry in file.ics {
+        let code = IcsCode::parse(&entry.code).map_err(invalid)?;
+        if !codes.insert(code.clone()) {
+            return Err(invalid(format!("ICS {code} is listed twice")));
+        }
+        if entry.boroughs.is_empty() {
+            return Err(invalid(format!("ICS {code} has no boroughs")));
+        }
+        icss.push(Ics { code: code.to_string(), name: entry.name, boroughs: entry.boroughs });
+    }
+
+    let mut ids = HashSet::new();
+    let mut organisations = Vec::with_capacity(file.partner.len());
+    for entry in file.partner {
+        let kind = OrgKind::parse(&entry.kind).map_err(|e| invalid(format!("{}: {e}", entry.name)))?;
+        let ics = if entry.ics == LONDON_WIDE {
+            None
+        } else {
+            let code = IcsCode::parse(&entry.ics).map_err(invalid)?;
+            if !codes.contains(&code) {
+                return Err(invalid(format!("{} names unknown ICS {code}", entry.name)));
+            }
+            Some(code.to_string())
+        };
+        let id = slug(&entry.name);
+        if !ids.insert(id.clone()) {
+            return Err(invalid(format!("organisation {:?} is listed twice", entry.name)));
+        }
+        organisations.push(Organisation { id, name: entry.name, short_name: entry.short, kind, ics });
+    }
+    Ok((icss, organisations))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_seed_has_the_whole_concordat() {
+        let seed = load().expect("embedded seed parses");
+        let concordat = &seed.concordat;
+        assert_eq!(concordat.principles.len(), 4);
+        assert_eq!(concordat.commitments().count(), 14);
+        assert_eq!(concordat.emphases.len(), 3);
+        let per_principle: Vec<usize> = concordat.principles.iter().map(|p| p.commitments.len()).collect();
+        assert_eq!(per_principle, [3, 4, 2, 5]);
+        let p1c1 = &concordat.principles[0].commitments[0];
+        assert_eq!(p1c1.id, "P1.C1");
+        assert_eq!(p1c1.actions.len(), 3);
+        assert_eq!(p1c1.actions[2].id, "P1.C1.c");
+        let p2c1 = &concordat.principles[1].commitments[0];
+        assert_eq!(p2c1.due, NaiveDate::from_ymd_opt(2024, 3, 31));
+    }
+
+    #[test]
+    fn embedded_seed_has_london() {
+        let seed = load().expect("embedded seed parses");
+        let codes: Vec<&str> = seed.icss.iter().map(|i| i.code.as_str()).collect();
+        assert_eq!(codes, ["NCL", "NEL", "NWL", "SEL", "SWL"]);
+        let sel = seed.icss.iter().find(|i| i.code == "SEL").expect("SEL");
+        assert_eq!(sel.boroughs.len(), 6);
+        let slam = seed
+            .organisations
+            .iter()
+            .find(|o| o.short_name.as_deref() == Some("SLaM"))
+            .expect("SLaM is a partner");
+        assert_eq!(slam.id, "south-london-and-maudsley-nhs-foundation-trust");
+        assert_eq!(slam.kind, OrgKind::MhTrust);
+        let police = seed.organisations.iter().find(|o| o.kind == OrgKind::Police).expect("police");
+        assert!(police.is_london_wide());
+    }
+
+    const MINIMAL_LONDON: &str = r#"
+        [[ics]]
+        code = "SEL"
+        name = "South East London"
+        boroughs = ["Bexley"]
+        [[partner]]
+        name = "Oxleas"
+        kind = "mh_trust"
+        ics = "SEL"
+    "#;
+
+    fn concordat_with(principle_id: &str, commitment_id: &str) -> String {
+        format!(
+            r#"title = "t"
+            status = "s"
+            owner = "o"
+            review = "r"
+            vision = []
+            emphases = []
+            aims = []
+            [[principle]]
+            id = "{principle_id}"
+            title = "p"
+              [[principle.commitment]]
+              id = "{commitment_id}"
+              text = "c""#
+        )
+    }
+
+    #[test]
+    fn out_of_order_ids_are_refused() {
+        assert!(parse(&concordat_with("P1", "P1.C1"), MINIMAL_LONDON).is_ok());
+        let err = parse(&concordat_with("P2", "P2.C1"), MINIMAL_LONDON).unwrap_err();
+        assert!(err.to_string().contains("expected P1"), "{err}");
+        let err = parse(&concordat_with("P1", "P1.C2"), MINIMAL_LONDON).unwrap_err();
+        assert!(err.to_string().contains("P1.C1"), "{err}");
+    }
+
+    #[test]
+    fn unknown_fields_kinds_and_icss_are_refused() {
+        let concordat = concordat_with("P1", "P1.C1");
+        let typo = MINIMAL_LONDON.replace("boroughs", "borough");
+        assert!(matches!(parse(&concordat, &typo), Err(SeedError::Syntax { .. })));
+        let kind = MINIMAL_LONDON.replace("mh_trust", "hospital");
+        assert!(parse(&concordat, &kind).unwrap_err().to_string().contains("hospital"));
+        let ics = MINIMAL_LONDON.replace("ics = \"SEL\"", "ics = \"XYZ\"");
+        assert!(parse(&concordat, &ics).unwrap_err().to_string().contains("unknown ICS XYZ"));
+    }
+}

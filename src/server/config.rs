@@ -1,0 +1,81 @@
+//! Configuration, read once at start-up from the environment (see README).
+
+use crate::db::{Backend, DEFAULT_DATABASE_URL};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://path/to/file.db` (default) or `postgres://…`.
+    pub database_url: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("DATABASE_URL is not valid: {0}")]
+    DatabaseUrl(String),
+    #[error("Leptos configuration: {0}")]
+    Leptos(String),
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads from any key lookup, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let database_url = lookup("DATABASE_URL")
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        Backend::from_url(&database_url).map_err(|e| ConfigError::DatabaseUrl(e.to_string()))?;
+        Ok(Config { database_url })
+    }
+
+    /// The database URL with any password replaced, for logs.
+    pub fn redacted_database_url(&self) -> String {
+        redact_password(&self.database_url)
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            if credentials.contains(':') {
+                format!("{scheme}://{user}:***@{host}")
+            } else {
+                url.to_string()
+            }
+        }
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_to_sqlite() {
+        let config = Config::from_lookup(|_| None).expect("valid");
+        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+        let blank = Config::from_lookup(|_| Some("  ".into())).expect("valid");
+        assert_eq!(blank.database_url, DEFAULT_DATABASE_URL);
+    }
+
+    #[test]
+    fn refuses_unknown_databases() {
+        let err = Config::from_lookup(|_| Some("mysql://localhost/x".into())).unwrap_err();
+        assert!(err.to_string().contains("sqlite: or postgres://"), "{err}");
+    }
+
+    #[test]
+    fn passwords_never_reach_the_log() {
+        let config = Config { database_url: "postgres://app:s3cret@db:5432/concordat".into() };
+        assert_eq!(config.redacted_database_url(), "postgres://app:***@db:5432/concordat");
+        let plain = Config { database_url: "postgres://postgres@127.0.0.1/test".into() };
+        assert_eq!(plain.redacted_database_url(), "postgres://postgres@127.0.0.1/test");
+    }
+}

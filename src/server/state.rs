@@ -1,0 +1,21 @@
+//! State shared by every request.
+
+use crate::db::Pool;
+use crate::error::AppError;
+use axum::extract::FromRef;
+use leptos::prelude::*;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: Pool,
+}
+
+/// The pool for the current server function. leptos_axum provides the router's
+/// state as context to every server function and page render.
+pub fn pool() -> Result<Pool, AppError> {
+    use_context::<AppState>().map(|state| state.pool).ok_or_else(|| {
+        tracing::error!("AppState missing from the server function context");
+        AppError::Internal
+    })
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real app against real databases.
+//!
+//! Every test runs twice, on a fresh SQLite file and on a fresh PostgreSQL
+//! database (`TEST_POSTGRES_URL`, default the local server's `test` database),
+//! so the two backends can never drift apart.
+
+mod support;
+
+mod concordat;
+mod http;

@@ -1,0 +1,131 @@
+//! Fresh databases for each test, on both backends, removed afterwards.
+
+use concordat_tracker::db::{self, Pool};
+use concordat_tracker::server::AppState;
+use leptos::prelude::LeptosOptions;
+use sqlx::{Connection, Executor};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The maintenance database on the local PostgreSQL server; each test creates its own
+/// database beside it.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn unique_name() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!("ct_test_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+/// A database that exists for one test. `url` opens it again (to test restarts).
+pub struct TestDb {
+    pub url: String,
+    pub kind: Kind,
+    name: String,
+}
+
+impl TestDb {
+    pub async fn new(kind: Kind) -> TestDb {
+        sqlx::any::install_default_drivers();
+        let name = unique_name();
+        let url = match kind {
+            Kind::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{name}.db"));
+                format!("sqlite://{}", path.display())
+            }
+            Kind::Postgres => {
+                let admin = postgres_admin_url();
+                let mut conn = sqlx::AnyConnection::connect(&admin)
+                    .await
+                    .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed for these tests: {e}"));
+                conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create test database");
+                conn.close().await.expect("close admin connection");
+                let base = admin.rsplit_once('/').map(|(base, _)| base).expect("database URL has a path");
+                format!("{base}/{name}")
+            }
+        };
+        TestDb { url, kind, name }
+    }
+
+    /// Connects, migrates and seeds, as the app does at start-up.
+    pub async fn open(&self) -> Pool {
+        db::open(&self.url).await.expect("database opens, migrates and seeds")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match self.kind {
+            Kind::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{}.db", self.name));
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Kind::Postgres => {
+                // Drop runs inside the test's runtime, so the async clean-up gets its own.
+                let name = self.name.clone();
+                let cleanup = std::thread::spawn(move || {
+                    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                        return;
+                    };
+                    runtime.block_on(async move {
+                        if let Ok(mut conn) = sqlx::AnyConnection::connect(&postgres_admin_url()).await {
+                            let _ = conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+                        }
+                    });
+                });
+                let _ = cleanup.join();
+            }
+        }
+    }
+}
+
+pub fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder().output_name("concordat_tracker").site_root("target/site").build()
+}
+
+pub fn app_state(pool: Pool) -> AppState {
+    AppState { leptos_options: leptos_options(), pool }
+}
+
+/// Row count of a table (the name comes from the test, never from input).
+pub async fn count(pool: &Pool, table: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(pool)
+        .await
+        .unwrap_or_else(|e| panic!("count {table}: {e}"))
+}
+
+/// Declares `name::sqlite` and `name::postgres` tests running `body(TestDb)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident => $body:ident;)+) => {
+        $(
+            mod $name {
+                use $crate::support::{Kind, TestDb};
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$body(TestDb::new(Kind::Sqlite).await).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$body(TestDb::new(Kind::Postgres).await).await;
+                }
+            }
+        )+
+    };
+}
