@@ -65,7 +65,7 @@ CREATE TABLE organisation (
     id          TEXT   PRIMARY KEY,
     name        TEXT   NOT NULL UNIQUE,
     short_name  TEXT,
-    kind        TEXT   NOT NULL CHECK (kind IN ('icb', 'mh_trust', 'acute_trust', 'community_provider',
+    kind        TEXT   NOT NULL CHECK (kind IN ('board', 'icb', 'mh_trust', 'acute_trust', 'community_provider',
                                                 'local_authority', 'police', 'ambulance', 'vcse', 'healthwatch')),
     ics_code    TEXT   REFERENCES ics (code),
     position    BIGINT NOT NULL,

@@ -6,6 +6,7 @@
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use crate::domain::validation::FieldError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -16,6 +17,9 @@ pub enum AppError {
     /// Input failed validation; `field` is the form field or JSON key at fault.
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
+    /// Several fields failed validation at once; each names its field.
+    #[error("{}", join_field_errors(.0))]
+    Validation(Vec<FieldError>),
     #[error("please sign in to do this")]
     Unauthorized,
     /// The signed-in user may not do this; the string says what was refused.
@@ -30,7 +34,20 @@ pub enum AppError {
     Request(String),
 }
 
+fn join_field_errors(errors: &[FieldError]) -> String {
+    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+}
+
 impl AppError {
+    /// The message for one form field, if this error is about it.
+    pub fn message_for(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Invalid { field: f, message } if f == field => Some(message.clone()),
+            AppError::Validation(errors) => errors.iter().find(|e| e.field == field).map(|e| e.message.clone()),
+            _ => None,
+        }
+    }
+
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         AppError::Invalid { field: field.into(), message: message.into() }
     }
@@ -39,12 +56,24 @@ impl AppError {
         use http::StatusCode;
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Invalid { .. } | AppError::Request(_) => StatusCode::BAD_REQUEST,
+            AppError::Invalid { .. } | AppError::Validation(_) | AppError::Request(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(error: FieldError) -> Self {
+        AppError::Invalid { field: error.field, message: error.message }
+    }
+}
+
+impl From<Vec<FieldError>> for AppError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        AppError::Validation(errors)
     }
 }
 

@@ -10,7 +10,7 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     }
     let heading = match &error {
         AppError::NotFound(_) => "Not found",
-        AppError::Invalid { .. } => "Please check what you entered",
+        AppError::Invalid { .. } | AppError::Validation(_) => "Please check what you entered",
         AppError::Unauthorized => "Please sign in",
         AppError::Forbidden(_) => "Not allowed",
         AppError::Conflict(_) => "Someone else changed this",

@@ -96,7 +96,8 @@ pub async fn list_ics(pool: &Pool) -> Result<Vec<Ics>, sqlx::Error> {
         .collect())
 }
 
-/// One ICS with its boroughs and partners (its own, then London-wide ones).
+/// One ICS with its boroughs and partners (its own, then London-wide ones; the
+/// recovery board oversees rather than partners, so it is not listed).
 pub async fn ics_detail(pool: &Pool, code: &str) -> Result<Option<IcsDetail>, sqlx::Error> {
     let Some(ics): Option<SqlIcs> =
         sqlx::query_as("SELECT code, name FROM ics WHERE code = $1").bind(code).fetch_optional(pool).await?
@@ -110,7 +111,7 @@ pub async fn ics_detail(pool: &Pool, code: &str) -> Result<Option<IcsDetail>, sq
             .await?;
     let partners: Vec<SqlOrganisation> = sqlx::query_as(
         "SELECT id, name, short_name, kind, ics_code FROM organisation
-         WHERE ics_code = $1 OR ics_code IS NULL
+         WHERE (ics_code = $1 OR ics_code IS NULL) AND kind <> 'board'
          ORDER BY CASE WHEN ics_code IS NULL THEN 1 ELSE 0 END, position",
     )
     .bind(code)

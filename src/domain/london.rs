@@ -77,6 +77,8 @@ impl Organisation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
+    /// The London UEC Mental Health Recovery Board, which reviews everyone's progress.
+    Board,
     Icb,
     MhTrust,
     AcuteTrust,
@@ -89,7 +91,8 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 9] = [
+    pub const ALL: [OrgKind; 10] = [
+        OrgKind::Board,
         OrgKind::Icb,
         OrgKind::MhTrust,
         OrgKind::AcuteTrust,
@@ -104,6 +107,7 @@ impl OrgKind {
     /// The value stored in the database and used in seed files.
     pub fn as_str(self) -> &'static str {
         match self {
+            OrgKind::Board => "board",
             OrgKind::Icb => "icb",
             OrgKind::MhTrust => "mh_trust",
             OrgKind::AcuteTrust => "acute_trust",
@@ -125,6 +129,7 @@ impl OrgKind {
 
     pub fn label(self) -> &'static str {
         match self {
+            OrgKind::Board => "London recovery board",
             OrgKind::Icb => "Integrated care board",
             OrgKind::MhTrust => "Mental health trust",
             OrgKind::AcuteTrust => "Acute trust",

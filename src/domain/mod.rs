@@ -5,3 +5,4 @@ pub mod concordat;
 pub mod london;
 pub mod period;
 pub mod rag;
+pub mod validation;

@@ -17,7 +17,7 @@ const SEEDED_TABLES: [(&str, i64); 7] = [
     ("commitment_action", 12),
     ("ics", 5),
     ("borough", 33),
-    ("organisation", 17),
+    ("organisation", 18),
     ("concordat_text", 11),
 ];
 

@@ -1,0 +1,61 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// The app is built by `cargo leptos build` before these tests run (see
+// scripts/test); Playwright starts the server binary on a fresh database.
+const port = Number(process.env.E2E_PORT || 3107);
+const baseURL = `http://127.0.0.1:${port}`;
+const databaseUrl = process.env.E2E_DATABASE_URL || "sqlite://target/e2e/concordat.db";
+
+export default defineConfig({
+  testDir: "./tests",
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          // Debian's Chromium: test tools cannot download browsers here.
+          executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+          // The machine's network is closed; without these flags Chromium keeps
+          // trying to reach Google's services.
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    cwd: "..",
+    command: "./target/debug/concordat-tracker",
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      DATABASE_URL: databaseUrl,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: "target/site",
+      LEPTOS_SITE_PKG_DIR: "pkg",
+      LEPTOS_OUTPUT_NAME: "concordat_tracker",
+      RUST_LOG: "warn",
+    },
+  },
+});
