@@ -1,5 +1,5 @@
 //! The server binary: reads configuration, opens (creating, migrating and seeding)
-//! the database, and serves the app.
+//! the database, and serves the app. `admin create` makes the first admin.
 
 #[cfg(feature = "ssr")]
 #[tokio::main]
@@ -8,9 +8,20 @@ async fn main() -> std::process::ExitCode {
 
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
         .init();
 
-    match run().await {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        None | Some("serve") => run().await,
+        Some("admin") => cli::admin(&args[1..]).await,
+        Some("--help") | Some("-h") | Some("help") => {
+            println!("{}", cli::USAGE);
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n\n{}", cli::USAGE)),
+    };
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(message) => {
             tracing::error!("{message}");
@@ -21,17 +32,80 @@ async fn main() -> std::process::ExitCode {
 }
 
 #[cfg(feature = "ssr")]
-async fn run() -> Result<(), String> {
-    use concordat_tracker::server::{config::Config, serve, AppState};
-    use leptos::prelude::get_configuration;
-
+async fn open_database() -> Result<(concordat_tracker::server::config::Config, concordat_tracker::db::Pool), String> {
+    use concordat_tracker::server::config::Config;
     let config = Config::from_env().map_err(|e| e.to_string())?;
-    let leptos_options = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?.leptos_options;
     tracing::info!(database = %config.redacted_database_url(), "opening database");
     let pool = concordat_tracker::db::open(&config.database_url)
         .await
         .map_err(|e| format!("{e} (DATABASE_URL={})", config.redacted_database_url()))?;
+    Ok((config, pool))
+}
+
+#[cfg(feature = "ssr")]
+async fn run() -> Result<(), String> {
+    use concordat_tracker::server::{demo, serve, AppState};
+    use leptos::prelude::get_configuration;
+
+    let leptos_options = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?.leptos_options;
+    let (config, pool) = open_database().await?;
+    if config.demo {
+        tracing::warn!("demo mode: demo accounts and API tokens are enabled (password demo-password)");
+        demo::seed(&pool).await.map_err(|e| format!("cannot create the demo accounts: {e}"))?;
+    }
     serve(AppState { leptos_options, pool }).await.map_err(|e| format!("server stopped: {e}"))
+}
+
+#[cfg(feature = "ssr")]
+mod cli {
+    use concordat_tracker::server::accounts::{create_user, NewAccount};
+    use concordat_tracker::domain::permission::Role;
+    use std::io::{BufRead, IsTerminal};
+
+    pub const USAGE: &str = "usage:
+  concordat-tracker                 serve the app (configuration from the environment)
+  concordat-tracker admin create --email EMAIL [--organisation ID] [--name NAME]
+      creates an admin; the password is read from CONCORDAT_ADMIN_PASSWORD or,
+      if that is unset, from the first line of standard input (never echoed)";
+
+    fn flag(args: &[String], name: &str) -> Option<String> {
+        args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+    }
+
+    fn read_password() -> Result<String, String> {
+        if let Ok(password) = std::env::var("CONCORDAT_ADMIN_PASSWORD") {
+            return Ok(password);
+        }
+        let stdin = std::io::stdin();
+        let interactive = stdin.is_terminal();
+        if interactive {
+            eprint!("Password for the new admin: ");
+            let _ = std::process::Command::new("stty").arg("-echo").status();
+        }
+        let mut line = String::new();
+        let read = stdin.lock().read_line(&mut line);
+        if interactive {
+            let _ = std::process::Command::new("stty").arg("echo").status();
+            eprintln!();
+        }
+        read.map_err(|e| format!("cannot read the password: {e}"))?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+
+    pub async fn admin(args: &[String]) -> Result<(), String> {
+        if args.first().map(String::as_str) != Some("create") {
+            return Err(USAGE.to_string());
+        }
+        let email = flag(args, "--email").ok_or_else(|| format!("--email is required\n\n{USAGE}"))?;
+        let organisation = flag(args, "--organisation").unwrap_or_else(|| "london-uec-mental-health-recovery-board".into());
+        let name = flag(args, "--name").unwrap_or_else(|| "Administrator".into());
+        let password = read_password()?;
+        let (_, pool) = super::open_database().await?;
+        let account = NewAccount { email, display_name: name, password, role: Role::Admin, organisation_id: organisation, lead_ics: None };
+        let created = create_user(&pool, None, &account).await.map_err(|e| e.to_string())?;
+        println!("created admin {} ({})", account.email, created);
+        Ok(())
+    }
 }
 
 #[cfg(not(feature = "ssr"))]

@@ -7,12 +7,20 @@
 
 use crate::domain::concordat::{action_id, commitment_id, Commitment, CommitmentAction, Concordat, Principle};
 use crate::domain::london::{slug, Ics, IcsCode, OrgKind, Organisation};
+use crate::domain::evidence::{EvidenceInput, Milestone};
+use crate::domain::metric::MetricDefinition;
+use crate::domain::period::ReportingPeriod;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::HashSet;
 
 pub const CONCORDAT_TOML: &str = include_str!("../seed/concordat.toml");
 pub const LONDON_TOML: &str = include_str!("../seed/london.toml");
+pub const METRICS_TOML: &str = include_str!("../seed/metrics.toml");
+pub const SEL_PROGRESS_TOML: &str = include_str!("../seed/sel-progress-2023-04.toml");
+
+/// The organisation the April 2023 SEL progress is attributed to.
+pub const SEL_PROGRESS_ORGANISATION: &str = "nhs-south-east-london-icb";
 
 /// Partners whose `ics` is this value serve every ICS.
 const LONDON_WIDE: &str = "ALL";
@@ -22,6 +30,18 @@ pub struct SeedData {
     pub concordat: Concordat,
     pub icss: Vec<Ics>,
     pub organisations: Vec<Organisation>,
+    pub metrics: Vec<MetricDefinition>,
+    pub progress: Vec<SeedEvidence>,
+}
+
+/// One item of real progress from the concordat papers, recorded as evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedEvidence {
+    /// Stable, so seeding twice finds the entry already there.
+    pub id: String,
+    pub organisation_id: String,
+    pub ics: String,
+    pub input: EvidenceInput,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -89,13 +109,110 @@ struct PartnerEntry {
 
 /// Parses and checks the embedded seed files.
 pub fn load() -> Result<SeedData, SeedError> {
-    parse(CONCORDAT_TOML, LONDON_TOML)
+    let mut seed = parse(CONCORDAT_TOML, LONDON_TOML)?;
+    seed.metrics = parse_metrics(METRICS_TOML, &seed.concordat)?;
+    seed.progress = parse_progress(SEL_PROGRESS_TOML, &seed)?;
+    Ok(seed)
 }
 
 pub fn parse(concordat_toml: &str, london_toml: &str) -> Result<SeedData, SeedError> {
     let concordat = parse_concordat(concordat_toml)?;
     let (icss, organisations) = parse_london(london_toml)?;
-    Ok(SeedData { concordat, icss, organisations })
+    Ok(SeedData { concordat, icss, organisations, metrics: Vec::new(), progress: Vec::new() })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetricsFile {
+    metric: Vec<MetricDefinition>,
+}
+
+fn parse_metrics(text: &str, concordat: &Concordat) -> Result<Vec<MetricDefinition>, SeedError> {
+    const FILE: &str = "metrics.toml";
+    let file: MetricsFile =
+        toml::from_str(text).map_err(|e| SeedError::Syntax { file: FILE, message: e.to_string() })?;
+    let mut ids = HashSet::new();
+    file.metric
+        .into_iter()
+        .map(|metric| {
+            let id = metric.id.clone();
+            let metric = metric.validate().map_err(|errors| SeedError::Invalid {
+                file: FILE,
+                message: format!("{id}: {}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
+            })?;
+            if !concordat.commitments().any(|c| c.id == metric.commitment_id) {
+                return Err(SeedError::Invalid { file: FILE, message: format!("{id}: unknown commitment {}", metric.commitment_id) });
+            }
+            if !ids.insert(id.clone()) {
+                return Err(SeedError::Invalid { file: FILE, message: format!("{id} is listed twice") });
+            }
+            Ok(metric)
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProgressFile {
+    ics: String,
+    period: String,
+    item: Vec<ProgressItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProgressItem {
+    #[allow(dead_code)] // kept in the file for readers; the commitment id already names it
+    principle: String,
+    commitment: String,
+    text: String,
+    #[allow(dead_code)] // quantities in the text, kept for a later metric back-fill
+    figures: Option<toml::Table>,
+    due: Option<NaiveDate>,
+}
+
+fn parse_progress(text: &str, seed: &SeedData) -> Result<Vec<SeedEvidence>, SeedError> {
+    const FILE: &str = "sel-progress-2023-04.toml";
+    let invalid = |message: String| SeedError::Invalid { file: FILE, message };
+    let file: ProgressFile =
+        toml::from_str(text).map_err(|e| SeedError::Syntax { file: FILE, message: e.to_string() })?;
+    let period = ReportingPeriod::parse(&file.period).map_err(|e| invalid(e.to_string()))?;
+    if !seed.icss.iter().any(|i| i.code == file.ics) {
+        return Err(invalid(format!("unknown ICS {}", file.ics)));
+    }
+    if !seed.organisations.iter().any(|o| o.id == SEL_PROGRESS_ORGANISATION) {
+        return Err(invalid(format!("organisation {SEL_PROGRESS_ORGANISATION} is not in london.toml")));
+    }
+    file.item
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| {
+            if !seed.concordat.commitments().any(|c| c.id == item.commitment) {
+                return Err(invalid(format!("item {}: unknown commitment {}", index + 1, item.commitment)));
+            }
+            let milestone = item.due.map(|due| Milestone { description: milestone_description(&item.text), due, completed: None });
+            Ok(SeedEvidence {
+                id: format!("seed-{}-{}-{:02}", file.ics.to_lowercase(), period, index + 1),
+                organisation_id: SEL_PROGRESS_ORGANISATION.to_string(),
+                ics: file.ics.clone(),
+                input: EvidenceInput {
+                    commitment_id: item.commitment,
+                    action_id: None,
+                    period,
+                    narrative: item.text,
+                    delivery_status: None,
+                    milestone,
+                    links: Vec::new(),
+                },
+            })
+        })
+        .collect()
+}
+
+/// The first clause of the item, which names what is due.
+fn milestone_description(text: &str) -> String {
+    let clause = text.split([':', ';', '.']).next().unwrap_or(text).trim();
+    clause.chars().take(200).collect()
 }
 
 fn parse_concordat(text: &str) -> Result<Concordat, SeedError> {
@@ -216,6 +333,22 @@ mod tests {
         assert_eq!(p1c1.actions[2].id, "P1.C1.c");
         let p2c1 = &concordat.principles[1].commitments[0];
         assert_eq!(p2c1.due, NaiveDate::from_ymd_opt(2024, 3, 31));
+    }
+
+    #[test]
+    fn embedded_seed_has_metrics_and_sel_progress() {
+        let seed = load().expect("embedded seed parses");
+        assert_eq!(seed.metrics.len(), 16);
+        let liaison = seed.metrics.iter().find(|m| m.id == "m_liaison_1h").expect("m_liaison_1h");
+        assert_eq!((liaison.target, liaison.amber), (Some(85.0), Some(75.0)));
+        assert_eq!(seed.progress.len(), 18);
+        assert!(seed.progress.iter().all(|e| e.input.period.to_string() == "2023-24-Q1" && e.ics == "SEL"));
+        let hbpos = seed.progress.iter().find(|e| e.input.commitment_id == "P2.C3").expect("HBPoS item");
+        let milestone = hbpos.input.milestone.as_ref().expect("due date becomes a milestone");
+        assert_eq!(milestone.due, NaiveDate::from_ymd_opt(2023, 6, 30).expect("date"));
+        assert_eq!(milestone.description, "Expansion of S136 Health Based Places of Safety in SEL");
+        let ids: HashSet<&str> = seed.progress.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids.len(), seed.progress.len(), "ids are unique");
     }
 
     #[test]

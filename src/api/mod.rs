@@ -1,4 +1,6 @@
 //! Server functions: public endpoints that the pages call. Each checks its input
 //! (and, once accounts exist, permission), then calls `db`; none holds logic.
 
+pub mod auth;
 pub mod concordat;
+pub mod evidence;

@@ -122,3 +122,24 @@ pub async fn ics_detail(pool: &Pool, code: &str) -> Result<Option<IcsDetail>, sq
         partners: partners.into_iter().map(Organisation::try_from).collect::<Result<_, _>>()?,
     }))
 }
+
+pub async fn get_organisation(pool: &Pool, id: &str) -> Result<Option<Organisation>, sqlx::Error> {
+    let row: Option<SqlOrganisation> =
+        sqlx::query_as("SELECT id, name, short_name, kind, ics_code FROM organisation WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    row.map(Organisation::try_from).transpose()
+}
+
+pub async fn list_organisations(pool: &Pool) -> Result<Vec<Organisation>, sqlx::Error> {
+    let rows: Vec<SqlOrganisation> =
+        sqlx::query_as("SELECT id, name, short_name, kind, ics_code FROM organisation ORDER BY position")
+            .fetch_all(pool)
+            .await?;
+    rows.into_iter().map(Organisation::try_from).collect()
+}
+
+pub async fn ics_codes(pool: &Pool) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT code FROM ics ORDER BY position").fetch_all(pool).await
+}

@@ -5,8 +5,13 @@
 //! (both backends accept them), the column types listed in the first migration,
 //! and dates/times as text. The same migrations and the same tests run on both.
 
+pub mod audit;
 pub mod concordat;
+pub mod evidence;
 pub mod london;
+pub mod metrics;
+pub mod readings;
+pub mod users;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::Executor;
@@ -119,8 +124,28 @@ pub async fn open(url: &str) -> Result<Pool, DbError> {
     let pool = connect(url).await?;
     migrate(&pool).await?;
     let seed = crate::seed::load().map_err(|e| DbError::Seed(e.to_string()))?;
-    concordat::seed(&pool, &seed).await.map_err(|e| DbError::Seed(e.to_string()))?;
+    seed_all(&pool, &seed).await.map_err(|e| DbError::Seed(e.to_string()))?;
     Ok(pool)
+}
+
+/// Reference data, the starting metric catalogue and the April 2023 SEL progress.
+/// Only what is missing is written, so this is safe at every start.
+pub async fn seed_all(pool: &Pool, seed: &crate::seed::SeedData) -> Result<(), sqlx::Error> {
+    use audit::{Actor, Change};
+    concordat::seed(pool, seed).await?;
+    let mut tx = pool.begin().await?;
+    metrics::seed(&mut tx, &seed.metrics).await?;
+    for item in &seed.progress {
+        let placement = evidence::Placement { organisation_id: &item.organisation_id, ics_code: &item.ics };
+        if evidence::insert(&mut tx, &item.id, placement, &item.input, None).await? {
+            if let Some(entry) = evidence::get_in(&mut tx, &item.id).await? {
+                evidence::save_version(&mut tx, &entry, None).await?;
+                let after = serde_json::to_value(&entry).ok();
+                audit::record(&mut tx, Actor::System("seed"), Change { action: "create", entity: "evidence", entity_id: &item.id, before: None, after }).await?;
+            }
+        }
+    }
+    tx.commit().await
 }
 
 /// The current time as stored: RFC 3339 UTC with microseconds, fixed width so

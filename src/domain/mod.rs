@@ -2,7 +2,13 @@
 //! be tested on their own and shared by the server and the browser.
 
 pub mod concordat;
+pub mod evidence;
 pub mod london;
+pub mod metric;
 pub mod period;
+pub mod permission;
 pub mod rag;
+// Files are read and written only on the server, so the csv crate stays out of the WASM.
+#[cfg(feature = "ssr")]
+pub mod readings_csv;
 pub mod validation;

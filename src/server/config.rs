@@ -6,14 +6,16 @@ use crate::db::{Backend, DEFAULT_DATABASE_URL};
 pub struct Config {
     /// `sqlite://path/to/file.db` (default) or `postgres://…`.
     pub database_url: String,
+    /// `CONCORDAT_DEMO=1`: create the demo accounts and tokens (see README). Never for deployments.
+    pub demo: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("DATABASE_URL is not valid: {0}")]
     DatabaseUrl(String),
-    #[error("Leptos configuration: {0}")]
-    Leptos(String),
+    #[error("CONCORDAT_DEMO must be 1 or 0, not {0:?}")]
+    Demo(String),
 }
 
 impl Config {
@@ -27,7 +29,12 @@ impl Config {
             .filter(|v| !v.trim().is_empty())
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
         Backend::from_url(&database_url).map_err(|e| ConfigError::DatabaseUrl(e.to_string()))?;
-        Ok(Config { database_url })
+        let demo = match lookup("CONCORDAT_DEMO").as_deref().map(str::trim) {
+            None | Some("") | Some("0") | Some("false") => false,
+            Some("1") | Some("true") => true,
+            Some(other) => return Err(ConfigError::Demo(other.to_string())),
+        };
+        Ok(Config { database_url, demo })
     }
 
     /// The database URL with any password replaced, for logs.
@@ -66,6 +73,14 @@ mod tests {
     }
 
     #[test]
+    fn demo_mode_is_off_unless_asked_for() {
+        assert!(!Config::from_lookup(|_| None).expect("valid").demo);
+        let on = Config::from_lookup(|k| (k == "CONCORDAT_DEMO").then(|| "1".to_string())).expect("valid");
+        assert!(on.demo);
+        assert!(Config::from_lookup(|k| (k == "CONCORDAT_DEMO").then(|| "yes please".to_string())).is_err());
+    }
+
+    #[test]
     fn refuses_unknown_databases() {
         let err = Config::from_lookup(|_| Some("mysql://localhost/x".into())).unwrap_err();
         assert!(err.to_string().contains("sqlite: or postgres://"), "{err}");
@@ -73,9 +88,9 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_the_log() {
-        let config = Config { database_url: "postgres://app:s3cret@db:5432/concordat".into() };
+        let config = Config { database_url: "postgres://app:s3cret@db:5432/concordat".into(), demo: false };
         assert_eq!(config.redacted_database_url(), "postgres://app:***@db:5432/concordat");
-        let plain = Config { database_url: "postgres://postgres@127.0.0.1/test".into() };
+        let plain = Config { database_url: "postgres://postgres@127.0.0.1/test".into(), demo: false };
         assert_eq!(plain.redacted_database_url(), "postgres://postgres@127.0.0.1/test");
     }
 }

@@ -1,7 +1,13 @@
 //! The HTTP server: configuration, shared state and the router.
 
+pub mod accounts;
+pub mod auth;
 pub mod config;
+pub mod demo;
+pub mod evidence;
+pub mod readings;
 pub mod rest;
+pub mod secrets;
 pub mod state;
 
 use crate::app::{shell, App};
@@ -17,11 +23,15 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(rest::healthz))
         .route("/api/v1/concordat", get(rest::concordat))
+        .route("/api/v1/readings", get(rest::get_readings).post(rest::post_readings))
+        .route("/readings.csv", get(rest::export_readings_csv))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::extract::DefaultBodyLimit::max(rest::MAX_READINGS_BODY))
+        .layer(axum::middleware::from_fn(auth::reject_cross_site))
         .with_state(state)
 }
 

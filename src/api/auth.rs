@@ -1,0 +1,84 @@
+//! Signing in and out, and who is signed in.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the browser may know about the signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub email: String,
+    pub role: crate::domain::permission::Role,
+    pub organisation_id: String,
+    pub organisation_ics: Option<String>,
+    pub lead_ics: Option<String>,
+    /// Every form this user submits carries it back (CSRF protection).
+    pub csrf_token: String,
+}
+
+#[server(endpoint = "auth/me")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    let session = crate::server::auth::current_session().await?;
+    Ok(session.map(|s| CurrentUser {
+        email: s.principal.email,
+        role: s.principal.role,
+        organisation_id: s.principal.organisation_id,
+        organisation_ics: s.principal.organisation_ics,
+        lead_ics: s.principal.lead_ics,
+        csrf_token: s.csrf_token,
+    }))
+}
+
+/// Only paths on this site, so a crafted link cannot send people elsewhere.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/me"
+    }
+}
+
+#[server(endpoint = "auth/sign-in")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::server::auth;
+    use http::header::SET_COOKIE;
+
+    if email.trim().is_empty() {
+        return Err(AppError::invalid("email", "enter your email address"));
+    }
+    if password.is_empty() {
+        return Err(AppError::invalid("password", "enter your password"));
+    }
+    if email.len() > 320 || password.chars().count() > crate::server::secrets::MAX_PASSWORD_CHARS {
+        return Err(AppError::invalid("password", "the email address or password is not right"));
+    }
+    let pool = crate::server::state::pool()?;
+    let token = auth::sign_in(&pool, &email, &password).await?;
+    let response = expect_context::<leptos_axum::ResponseOptions>();
+    response.insert_header(SET_COOKIE, auth::session_cookie(&token, auth::request_is_https())?);
+    leptos_axum::redirect(safe_next(next.as_deref().unwrap_or("/me")));
+    Ok(())
+}
+
+#[server(endpoint = "auth/sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use http::header::SET_COOKIE;
+    let https = crate::server::auth::sign_out_current().await?;
+    let response = expect_context::<leptos_axum::ResponseOptions>();
+    response.insert_header(SET_COOKIE, crate::server::auth::clear_session_cookie(https));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_redirects() {
+        assert_eq!(safe_next("/commitments/P1.C1"), "/commitments/P1.C1");
+        assert_eq!(safe_next("https://evil.example"), "/me");
+        assert_eq!(safe_next("//evil.example"), "/me");
+        assert_eq!(safe_next("/\\evil.example"), "/me");
+    }
+}

@@ -1,0 +1,133 @@
+//! Evidence: partners' narrative, self-assessed status, milestones and links
+//! against a commitment for a reporting period.
+
+use crate::domain::concordat::Commitment;
+use crate::domain::rag::DeliveryStatus;
+use crate::error::AppError;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceEntry {
+    pub id: String,
+    pub commitment_id: String,
+    pub action_id: Option<String>,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub ics_code: String,
+    pub period: String,
+    pub narrative: String,
+    pub delivery_status: Option<DeliveryStatus>,
+    pub milestone: Option<String>,
+    pub milestone_due: Option<NaiveDate>,
+    pub milestone_completed: Option<NaiveDate>,
+    pub links: Vec<String>,
+    pub version: i64,
+    pub updated_at: String,
+    pub updated_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceVersion {
+    pub version: i64,
+    pub saved_at: String,
+    pub entry: EvidenceEntry,
+}
+
+/// An organisation the signed-in user may record evidence for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationChoice {
+    pub id: String,
+    pub name: String,
+    /// `None` for London-wide organisations, which must say which ICS they report for.
+    pub ics: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentEvidence {
+    pub commitment: Commitment,
+    pub principle_title: String,
+    pub entries: Vec<EvidenceEntry>,
+    pub ics_codes: Vec<String>,
+    pub current_period: String,
+    /// Empty when the user may not add evidence (or is not signed in).
+    pub can_add_for: Vec<OrganisationChoice>,
+    /// Ids of the entries this user may edit.
+    pub editable: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceDetail {
+    pub entry: EvidenceEntry,
+    pub versions: Vec<EvidenceVersion>,
+    pub can_edit: bool,
+    pub commitment_text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentProgress {
+    pub commitment_id: String,
+    pub text: String,
+    pub entries: Vec<EvidenceEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyOrganisation {
+    pub organisation_name: String,
+    pub period: String,
+    pub period_label: String,
+    pub due_date: NaiveDate,
+    pub commitments: Vec<CommitmentProgress>,
+}
+
+#[server(endpoint = "evidence/for-commitment")]
+pub async fn get_commitment_evidence(commitment_id: String) -> Result<CommitmentEvidence, AppError> {
+    crate::server::evidence::commitment_evidence(&commitment_id).await
+}
+
+#[server(endpoint = "evidence/get")]
+pub async fn get_evidence(id: String) -> Result<EvidenceDetail, AppError> {
+    crate::server::evidence::evidence_detail(&id).await
+}
+
+#[server(endpoint = "evidence/mine")]
+pub async fn get_my_organisation() -> Result<MyOrganisation, AppError> {
+    crate::server::evidence::my_organisation().await
+}
+
+/// Creates (empty `id`) or edits an entry. `version` is the version the form was
+/// loaded from: an edit saved since then is a conflict, never silently overwritten.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "evidence/save")]
+pub async fn save_evidence(
+    csrf: String,
+    id: String,
+    version: i64,
+    organisation_id: String,
+    ics: String,
+    commitment_id: String,
+    action_id: String,
+    period: String,
+    narrative: String,
+    delivery_status: String,
+    milestone: String,
+    milestone_due: String,
+    milestone_completed: String,
+    links: String,
+) -> Result<EvidenceEntry, AppError> {
+    use crate::domain::evidence::EvidenceDraft;
+    let session = crate::server::auth::require_session_with_csrf(&csrf).await?;
+    let draft = EvidenceDraft {
+        commitment_id,
+        action_id: Some(action_id).filter(|a| !a.trim().is_empty()),
+        period,
+        narrative,
+        delivery_status,
+        milestone,
+        milestone_due,
+        milestone_completed,
+        links,
+    };
+    crate::server::evidence::save(&session.principal, &id, version, &organisation_id, &ics, &draft).await
+}

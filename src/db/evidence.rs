@@ -1,0 +1,232 @@
+//! Evidence entries and their saved versions.
+
+use super::Pool;
+use crate::api::evidence::{EvidenceEntry, EvidenceVersion};
+use crate::domain::evidence::EvidenceInput;
+use crate::domain::rag::DeliveryStatus;
+use sqlx::{Any, FromRow, Transaction};
+
+const SELECT_ENTRY: &str = "
+    SELECT e.id, e.commitment_id, e.action_id, e.organisation_id, o.name AS organisation_name, e.ics_code,
+           e.period, e.narrative, e.delivery_status, e.milestone, e.milestone_due, e.milestone_completed,
+           e.links, e.version, e.updated_at, u.email AS updated_by_email
+    FROM evidence e
+    JOIN organisation o ON o.id = e.organisation_id
+    LEFT JOIN app_user u ON u.id = e.updated_by";
+
+#[derive(FromRow)]
+struct SqlEvidence {
+    id: String,
+    commitment_id: String,
+    action_id: Option<String>,
+    organisation_id: String,
+    organisation_name: String,
+    ics_code: String,
+    period: String,
+    narrative: String,
+    delivery_status: Option<String>,
+    milestone: Option<String>,
+    milestone_due: Option<String>,
+    milestone_completed: Option<String>,
+    links: String,
+    version: i64,
+    updated_at: String,
+    updated_by_email: Option<String>,
+}
+
+fn decode_status(value: Option<&str>) -> Result<Option<DeliveryStatus>, sqlx::Error> {
+    value
+        .map(|v| serde_json::from_value(serde_json::Value::String(v.to_string())))
+        .transpose()
+        .map_err(|e| sqlx::Error::Decode(format!("stored delivery status: {e}").into()))
+}
+
+pub fn encode_status(status: Option<DeliveryStatus>) -> Option<String> {
+    status.and_then(|s| serde_json::to_value(s).ok()).and_then(|v| v.as_str().map(str::to_string))
+}
+
+impl TryFrom<SqlEvidence> for EvidenceEntry {
+    type Error = sqlx::Error;
+    fn try_from(row: SqlEvidence) -> Result<Self, Self::Error> {
+        let parse_date = |d: Option<String>| d.as_deref().map(super::concordat::parse_stored_date).transpose();
+        Ok(EvidenceEntry {
+            delivery_status: decode_status(row.delivery_status.as_deref())?,
+            milestone_due: parse_date(row.milestone_due)?,
+            milestone_completed: parse_date(row.milestone_completed)?,
+            links: row.links.lines().filter(|l| !l.is_empty()).map(str::to_string).collect(),
+            id: row.id,
+            commitment_id: row.commitment_id,
+            action_id: row.action_id,
+            organisation_id: row.organisation_id,
+            organisation_name: row.organisation_name,
+            ics_code: row.ics_code,
+            period: row.period,
+            narrative: row.narrative,
+            milestone: row.milestone,
+            version: row.version,
+            updated_at: row.updated_at,
+            updated_by: row.updated_by_email,
+        })
+    }
+}
+
+fn entries(rows: Vec<SqlEvidence>) -> Result<Vec<EvidenceEntry>, sqlx::Error> {
+    rows.into_iter().map(EvidenceEntry::try_from).collect()
+}
+
+pub async fn get(pool: &Pool, id: &str) -> Result<Option<EvidenceEntry>, sqlx::Error> {
+    let row: Option<SqlEvidence> =
+        sqlx::query_as(&format!("{SELECT_ENTRY} WHERE e.id = $1")).bind(id).fetch_optional(pool).await?;
+    row.map(EvidenceEntry::try_from).transpose()
+}
+
+pub async fn get_in(tx: &mut Transaction<'_, Any>, id: &str) -> Result<Option<EvidenceEntry>, sqlx::Error> {
+    let row: Option<SqlEvidence> =
+        sqlx::query_as(&format!("{SELECT_ENTRY} WHERE e.id = $1")).bind(id).fetch_optional(&mut **tx).await?;
+    row.map(EvidenceEntry::try_from).transpose()
+}
+
+/// All evidence for a commitment, by ICS, newest period first.
+pub async fn list_for_commitment(pool: &Pool, commitment_id: &str) -> Result<Vec<EvidenceEntry>, sqlx::Error> {
+    let rows = sqlx::query_as(&format!(
+        "{SELECT_ENTRY} WHERE e.commitment_id = $1 ORDER BY e.ics_code, e.period DESC, o.name, e.created_at"
+    ))
+    .bind(commitment_id)
+    .fetch_all(pool)
+    .await?;
+    entries(rows)
+}
+
+/// One organisation's evidence for one period.
+pub async fn list_for_organisation(pool: &Pool, organisation_id: &str, period: &str) -> Result<Vec<EvidenceEntry>, sqlx::Error> {
+    let rows = sqlx::query_as(&format!(
+        "{SELECT_ENTRY} WHERE e.organisation_id = $1 AND e.period = $2 ORDER BY e.commitment_id, e.created_at"
+    ))
+    .bind(organisation_id)
+    .bind(period)
+    .fetch_all(pool)
+    .await?;
+    entries(rows)
+}
+
+pub struct Placement<'a> {
+    pub organisation_id: &'a str,
+    pub ics_code: &'a str,
+}
+
+fn milestone_columns(input: &EvidenceInput) -> (Option<String>, Option<String>, Option<String>) {
+    match &input.milestone {
+        Some(m) => (Some(m.description.clone()), Some(m.due.to_string()), m.completed.map(|d| d.to_string())),
+        None => (None, None, None),
+    }
+}
+
+pub async fn insert(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    placement: Placement<'_>,
+    input: &EvidenceInput,
+    user_id: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let now = super::now();
+    let (milestone, due, completed) = milestone_columns(input);
+    let result = sqlx::query(
+        "INSERT INTO evidence (id, commitment_id, action_id, organisation_id, ics_code, period, narrative,
+                               delivery_status, milestone, milestone_due, milestone_completed, links, version,
+                               created_by, updated_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13, $14, $14)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(&input.commitment_id)
+    .bind(&input.action_id)
+    .bind(placement.organisation_id)
+    .bind(placement.ics_code)
+    .bind(input.period.to_string())
+    .bind(&input.narrative)
+    .bind(encode_status(input.delivery_status))
+    .bind(milestone)
+    .bind(due)
+    .bind(completed)
+    .bind(input.links.join("\n"))
+    .bind(user_id)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Saves an edit only if nobody saved since `expected_version`; `false` means a conflict.
+pub async fn update(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    expected_version: i64,
+    input: &EvidenceInput,
+    user_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let now = super::now();
+    let (milestone, due, completed) = milestone_columns(input);
+    let result = sqlx::query(
+        "UPDATE evidence
+         SET commitment_id = $1, action_id = $2, period = $3, narrative = $4, delivery_status = $5,
+             milestone = $6, milestone_due = $7, milestone_completed = $8, links = $9,
+             version = version + 1, updated_by = $10, updated_at = $11
+         WHERE id = $12 AND version = $13",
+    )
+    .bind(&input.commitment_id)
+    .bind(&input.action_id)
+    .bind(input.period.to_string())
+    .bind(&input.narrative)
+    .bind(encode_status(input.delivery_status))
+    .bind(milestone)
+    .bind(due)
+    .bind(completed)
+    .bind(input.links.join("\n"))
+    .bind(user_id)
+    .bind(&now)
+    .bind(id)
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Keeps a copy of the entry as saved, so every version stays retrievable.
+pub async fn save_version(tx: &mut Transaction<'_, Any>, entry: &EvidenceEntry, user_id: Option<&str>) -> Result<(), sqlx::Error> {
+    let now = super::now();
+    let snapshot = serde_json::to_string(entry).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    sqlx::query(
+        "INSERT INTO evidence_version (evidence_id, version, snapshot, saved_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (evidence_id, version) DO NOTHING",
+    )
+    .bind(&entry.id)
+    .bind(entry.version)
+    .bind(snapshot)
+    .bind(user_id)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn versions(pool: &Pool, id: &str) -> Result<Vec<EvidenceVersion>, sqlx::Error> {
+    #[derive(FromRow)]
+    struct Row {
+        version: i64,
+        snapshot: String,
+        created_at: String,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT version, snapshot, created_at FROM evidence_version WHERE evidence_id = $1 ORDER BY version DESC",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            let entry: EvidenceEntry = serde_json::from_str(&row.snapshot)
+                .map_err(|e| sqlx::Error::Decode(format!("evidence version snapshot: {e}").into()))?;
+            Ok(EvidenceVersion { version: row.version, saved_at: row.created_at, entry })
+        })
+        .collect()
+}

@@ -1,0 +1,187 @@
+//! The metric catalogue: definitions, their versions and per-ICS targets.
+
+use super::Pool;
+use crate::domain::metric::{MetricDefinition, MetricKind};
+use crate::domain::rag::Direction;
+use serde::{Deserialize, Serialize};
+use sqlx::{Any, FromRow, Transaction};
+
+/// A catalogue entry as stored: the definition plus its version and retirement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metric {
+    pub definition: MetricDefinition,
+    pub version: i64,
+    pub retired_at: Option<String>,
+}
+
+#[derive(FromRow)]
+struct SqlMetric {
+    id: String,
+    commitment_id: String,
+    name: String,
+    kind: String,
+    unit: Option<String>,
+    direction: Option<String>,
+    target: Option<f64>,
+    amber: Option<f64>,
+    due_date: Option<String>,
+    note: Option<String>,
+    retired_at: Option<String>,
+    version: i64,
+}
+
+const SELECT_METRIC: &str = "SELECT id, commitment_id, name, kind, unit, direction, target, amber, due_date, note, \
+                             retired_at, version FROM metric";
+
+fn direction_text(direction: Option<Direction>) -> Option<&'static str> {
+    direction.map(|d| match d {
+        Direction::HigherIsBetter => "higher",
+        Direction::LowerIsBetter => "lower",
+    })
+}
+
+impl TryFrom<SqlMetric> for Metric {
+    type Error = sqlx::Error;
+    fn try_from(row: SqlMetric) -> Result<Self, Self::Error> {
+        let decode = |e: String| sqlx::Error::Decode(e.into());
+        let kind = MetricKind::parse(&row.kind).map_err(|e| decode(e.to_string()))?;
+        let direction = match row.direction.as_deref() {
+            None => None,
+            Some("higher") => Some(Direction::HigherIsBetter),
+            Some("lower") => Some(Direction::LowerIsBetter),
+            Some(other) => return Err(decode(format!("stored direction {other:?}"))),
+        };
+        let due = row.due_date.as_deref().map(super::concordat::parse_stored_date).transpose()?;
+        Ok(Metric {
+            definition: MetricDefinition {
+                id: row.id,
+                name: row.name,
+                commitment_id: row.commitment_id,
+                kind,
+                unit: row.unit,
+                direction,
+                target: row.target,
+                amber: row.amber,
+                due,
+                note: row.note,
+                principle: None,
+            },
+            version: row.version,
+            retired_at: row.retired_at,
+        })
+    }
+}
+
+pub async fn list(pool: &Pool) -> Result<Vec<Metric>, sqlx::Error> {
+    let rows: Vec<SqlMetric> = sqlx::query_as(&format!("{SELECT_METRIC} ORDER BY position")).fetch_all(pool).await?;
+    rows.into_iter().map(Metric::try_from).collect()
+}
+
+pub async fn get(pool: &Pool, id: &str) -> Result<Option<Metric>, sqlx::Error> {
+    let row: Option<SqlMetric> =
+        sqlx::query_as(&format!("{SELECT_METRIC} WHERE id = $1")).bind(id).fetch_optional(pool).await?;
+    row.map(Metric::try_from).transpose()
+}
+
+async fn save_version(tx: &mut Transaction<'_, Any>, metric: &Metric) -> Result<(), sqlx::Error> {
+    let now = super::now();
+    let snapshot = serde_json::to_string(metric).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    sqlx::query(
+        "INSERT INTO metric_version (metric_id, version, snapshot, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $4) ON CONFLICT (metric_id, version) DO NOTHING",
+    )
+    .bind(&metric.definition.id)
+    .bind(metric.version)
+    .bind(snapshot)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+// Statements binding an optional f64 are not prepared once and reused
+// (`persistent(false)`): sqlx 0.8's Any driver types a NULL f64 as float4 for
+// PostgreSQL, and a statement prepared with that type then refuses a real f64.
+
+/// Adds a metric at version 1; `false` if the id is taken.
+pub async fn insert(tx: &mut Transaction<'_, Any>, definition: &MetricDefinition) -> Result<bool, sqlx::Error> {
+    let now = super::now();
+    let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM metric")
+        .fetch_one(&mut **tx)
+        .await?;
+    let d = definition;
+    let result = sqlx::query(
+        "INSERT INTO metric (id, commitment_id, name, kind, unit, direction, target, amber, due_date, note,
+                             retired_at, version, position, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, 1, $11, $12, $12)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .persistent(false)
+    .bind(&d.id)
+    .bind(&d.commitment_id)
+    .bind(&d.name)
+    .bind(d.kind.as_str())
+    .bind(&d.unit)
+    .bind(direction_text(d.direction))
+    .bind(d.target)
+    .bind(d.amber)
+    .bind(d.due.map(|x| x.to_string()))
+    .bind(&d.note)
+    .bind(position)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    if result.rows_affected() == 1 {
+        save_version(tx, &Metric { definition: definition.clone(), version: 1, retired_at: None }).await?;
+    }
+    Ok(result.rows_affected() == 1)
+}
+
+/// Replaces a definition if it is still at `expected_version`; returns the new version.
+pub async fn update(
+    tx: &mut Transaction<'_, Any>,
+    definition: &MetricDefinition,
+    expected_version: i64,
+    retired: bool,
+) -> Result<Option<Metric>, sqlx::Error> {
+    let now = super::now();
+    let d = definition;
+    let result = sqlx::query(
+        "UPDATE metric SET commitment_id = $1, name = $2, kind = $3, unit = $4, direction = $5,
+                           target = $6, amber = $7, due_date = $8, note = $9,
+                           retired_at = CASE WHEN $10 = 1 THEN COALESCE(retired_at, $11) ELSE NULL END,
+                           version = version + 1, updated_at = $11
+         WHERE id = $12 AND version = $13",
+    )
+    .persistent(false)
+    .bind(&d.commitment_id)
+    .bind(&d.name)
+    .bind(d.kind.as_str())
+    .bind(&d.unit)
+    .bind(direction_text(d.direction))
+    .bind(d.target)
+    .bind(d.amber)
+    .bind(d.due.map(|x| x.to_string()))
+    .bind(&d.note)
+    .bind(i64::from(retired))
+    .bind(&now)
+    .bind(&d.id)
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    if result.rows_affected() != 1 {
+        return Ok(None);
+    }
+    let row: SqlMetric = sqlx::query_as(&format!("{SELECT_METRIC} WHERE id = $1")).bind(&d.id).fetch_one(&mut **tx).await?;
+    let metric = Metric::try_from(row)?;
+    save_version(tx, &metric).await?;
+    Ok(Some(metric))
+}
+
+/// Seeds the starting catalogue; metrics that exist are left as edited.
+pub async fn seed(tx: &mut Transaction<'_, Any>, definitions: &[MetricDefinition]) -> Result<(), sqlx::Error> {
+    for definition in definitions {
+        insert(tx, definition).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,160 @@
+//! Metric readings: one current value per metric, ICS, period and partner, with
+//! every replaced value kept in reading_history.
+
+use super::Pool;
+use serde::{Deserialize, Serialize};
+use sqlx::{Any, FromRow, Transaction};
+
+/// A reading as stored and as the API returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromRow)]
+pub struct StoredReading {
+    pub id: String,
+    pub metric_id: String,
+    pub metric_version: i64,
+    pub ics_code: String,
+    pub period: String,
+    /// '' for the ICS-level figure.
+    pub partner_id: String,
+    pub value: f64,
+    pub note: Option<String>,
+    pub updated_at: String,
+}
+
+/// What to write: already validated and authorised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewReading {
+    pub metric_id: String,
+    pub metric_version: i64,
+    pub ics_code: String,
+    pub period: String,
+    pub partner_id: Option<String>,
+    pub value: f64,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteCounts {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+const SELECT_READING: &str =
+    "SELECT id, metric_id, metric_version, ics_code, period, partner_id, value, note, updated_at FROM reading";
+
+/// Readings, optionally narrowed to one ICS and/or period, in a stable order.
+pub async fn list(pool: &Pool, ics: Option<&str>, period: Option<&str>) -> Result<Vec<StoredReading>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SELECT_READING} WHERE ($1 IS NULL OR ics_code = $1) AND ($2 IS NULL OR period = $2)
+         ORDER BY period, ics_code, metric_id, partner_id"
+    ))
+    .bind(ics)
+    .bind(period)
+    .fetch_all(pool)
+    .await
+}
+
+/// What changed, for the audit log.
+pub enum Written {
+    Inserted(StoredReading),
+    Updated { before: StoredReading, after: StoredReading },
+    Unchanged,
+}
+
+/// Inserts or replaces one reading inside the caller's transaction. Writing the
+/// same value and note again changes nothing, so re-importing a file is harmless.
+pub async fn upsert(tx: &mut Transaction<'_, Any>, reading: &NewReading, user_id: Option<&str>) -> Result<Written, sqlx::Error> {
+    let partner = reading.partner_id.clone().unwrap_or_default();
+    let existing: Option<StoredReading> = sqlx::query_as(&format!(
+        "{SELECT_READING} WHERE metric_id = $1 AND ics_code = $2 AND period = $3 AND partner_id = $4"
+    ))
+    .bind(&reading.metric_id)
+    .bind(&reading.ics_code)
+    .bind(&reading.period)
+    .bind(&partner)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let now = super::now();
+    match existing {
+        Some(old) if old.value == reading.value && old.note == reading.note => Ok(Written::Unchanged),
+        Some(old) => {
+            sqlx::query(
+                "INSERT INTO reading_history (id, reading_id, metric_version, value, note, entered_by, replaced_at,
+                                              created_at, updated_at)
+                 SELECT $1, id, metric_version, value, note, entered_by, $2, $2, $2 FROM reading WHERE id = $3",
+            )
+            .bind(crate::server::secrets::new_id())
+            .bind(&now)
+            .bind(&old.id)
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query(
+                "UPDATE reading SET value = $1, note = $2, metric_version = $3, entered_by = $4, updated_at = $5
+                 WHERE id = $6",
+            )
+            .bind(reading.value)
+            .bind(&reading.note)
+            .bind(reading.metric_version)
+            .bind(user_id)
+            .bind(&now)
+            .bind(&old.id)
+            .execute(&mut **tx)
+            .await?;
+            let after = StoredReading {
+                value: reading.value,
+                note: reading.note.clone(),
+                metric_version: reading.metric_version,
+                updated_at: now,
+                ..old.clone()
+            };
+            Ok(Written::Updated { before: old, after })
+        }
+        None => {
+            let id = crate::server::secrets::new_id();
+            sqlx::query(
+                "INSERT INTO reading (id, metric_id, metric_version, ics_code, period, partner_id, value, note,
+                                      entered_by, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+            )
+            .bind(&id)
+            .bind(&reading.metric_id)
+            .bind(reading.metric_version)
+            .bind(&reading.ics_code)
+            .bind(&reading.period)
+            .bind(&partner)
+            .bind(reading.value)
+            .bind(&reading.note)
+            .bind(user_id)
+            .bind(&now)
+            .execute(&mut **tx)
+            .await?;
+            Ok(Written::Inserted(StoredReading {
+                id,
+                metric_id: reading.metric_id.clone(),
+                metric_version: reading.metric_version,
+                ics_code: reading.ics_code.clone(),
+                period: reading.period.clone(),
+                partner_id: partner,
+                value: reading.value,
+                note: reading.note.clone(),
+                updated_at: now,
+            }))
+        }
+    }
+}
+
+/// Earlier values of one reading, newest first.
+pub async fn history(pool: &Pool, reading_id: &str) -> Result<Vec<(f64, String)>, sqlx::Error> {
+    #[derive(FromRow)]
+    struct Row {
+        value: f64,
+        replaced_at: String,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT value, replaced_at FROM reading_history WHERE reading_id = $1 ORDER BY replaced_at DESC, id DESC",
+    )
+    .bind(reading_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.value, r.replaced_at)).collect())
+}

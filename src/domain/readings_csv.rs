@@ -1,0 +1,389 @@
+//! CSV import and export of metric readings.
+//!
+//! Import is in two steps so nothing is half-written: `parse_readings_csv` checks
+//! the file's shape, `check_against_catalogue` checks each row against the
+//! metric catalogue. Both report every problem with its line and column.
+
+use super::metric::{format_value, parse_value, MetricKind};
+use super::period::ReportingPeriod;
+use super::validation::clean_text;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+const REQUIRED_COLUMNS: [&str; 4] = ["metric", "ics", "period", "value"];
+const OPTIONAL_COLUMNS: [&str; 2] = ["partner", "note"];
+pub const MAX_NOTE_CHARS: usize = 1000;
+
+/// A row whose shape is right; its value is checked later against the metric's kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvReading {
+    /// Line of the file where the row starts (the header is line 1).
+    pub line: usize,
+    pub metric: String,
+    pub ics: String,
+    pub period: ReportingPeriod,
+    pub value_text: String,
+    pub partner: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidReading {
+    pub line: usize,
+    pub metric: String,
+    pub ics: String,
+    pub period: ReportingPeriod,
+    pub value: f64,
+    pub partner: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    pub line: usize,
+    pub column: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvErrors(pub Vec<RowError>);
+
+impl fmt::Display for CsvErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines: Vec<String> = self.0.iter().map(|e| format!("line {}, {}: {}", e.line, e.column, e.message)).collect();
+        f.write_str(&lines.join("; "))
+    }
+}
+
+impl std::error::Error for CsvErrors {}
+
+fn file_error(message: impl Into<String>) -> CsvErrors {
+    CsvErrors(vec![RowError { line: 1, column: "file".into(), message: message.into() }])
+}
+
+/// Parses a readings file: UTF-8 with or without BOM, CRLF or LF, quoted fields.
+pub fn parse_readings_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<CsvReading>, CsvErrors> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    if let Err(error) = std::str::from_utf8(bytes) {
+        let line = bytes[..error.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+        return Err(CsvErrors(vec![RowError {
+            line,
+            column: "file".into(),
+            message: "the file is not UTF-8 text; save it as CSV UTF-8".into(),
+        }]));
+    }
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes);
+    let headers = reader.headers().map_err(|e| file_error(format!("cannot read the header row: {e}")))?.clone();
+    let mut columns: HashMap<String, usize> = HashMap::new();
+    let mut errors = Vec::new();
+    for (index, name) in headers.iter().enumerate() {
+        let name = name.to_ascii_lowercase();
+        if !REQUIRED_COLUMNS.contains(&name.as_str()) && !OPTIONAL_COLUMNS.contains(&name.as_str()) {
+            errors.push(RowError { line: 1, column: name.clone(), message: "is not a column this file can have (metric, ics, period, value, partner, note)".into() });
+        } else if columns.insert(name.clone(), index).is_some() {
+            errors.push(RowError { line: 1, column: name, message: "appears twice in the header".into() });
+        }
+    }
+    for required in REQUIRED_COLUMNS {
+        if !columns.contains_key(required) {
+            errors.push(RowError { line: 1, column: required.into(), message: "column is missing from the header".into() });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CsvErrors(errors));
+    }
+
+    let width = headers.len();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                let line = error.position().map(|p| p.line() as usize).unwrap_or(0);
+                errors.push(RowError { line, column: "file".into(), message: format!("cannot read this row: {error}") });
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if record.len() != width {
+            errors.push(RowError { line, column: "file".into(), message: format!("has {} fields; the header has {width}", record.len()) });
+            continue;
+        }
+        if rows.len() + errors.len() >= max_rows {
+            errors.push(RowError { line, column: "file".into(), message: format!("the file has more than {max_rows} readings; split it") });
+            break;
+        }
+        let field = |name: &str| columns.get(name).and_then(|&i| record.get(i)).unwrap_or("").to_string();
+        let optional = |name: &str| Some(field(name)).filter(|v| !v.is_empty());
+        let mut row_ok = true;
+        for name in ["metric", "ics", "period"] {
+            if field(name).is_empty() {
+                errors.push(RowError { line, column: name.into(), message: "is empty".into() });
+                row_ok = false;
+            }
+        }
+        let period = match ReportingPeriod::parse(&field("period")) {
+            Ok(period) => Some(period),
+            Err(error) => {
+                if !field("period").is_empty() {
+                    errors.push(RowError { line, column: "period".into(), message: error.to_string() });
+                }
+                None
+            }
+        };
+        if let (true, Some(period)) = (row_ok, period) {
+            rows.push(CsvReading {
+                line,
+                metric: field("metric"),
+                ics: field("ics").to_ascii_uppercase(),
+                period,
+                value_text: field("value"),
+                partner: optional("partner"),
+                note: optional("note"),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CsvErrors(errors));
+    }
+    if rows.is_empty() {
+        return Err(file_error("the file has no readings"));
+    }
+    Ok(rows)
+}
+
+/// Checks each row's metric, ICS, value and note, and refuses a reading that
+/// appears twice in one file.
+pub fn check_against_catalogue(
+    rows: Vec<CsvReading>,
+    kind_of: impl Fn(&str) -> Option<MetricKind>,
+    known_ics: &HashSet<String>,
+) -> Result<Vec<ValidReading>, CsvErrors> {
+    let mut errors = Vec::new();
+    let mut valid = Vec::with_capacity(rows.len());
+    let mut seen: HashMap<(String, String, ReportingPeriod, Option<String>), usize> = HashMap::new();
+    for row in rows {
+        let line = row.line;
+        let mut push = |column: &str, message: String| errors.push(RowError { line, column: column.into(), message });
+        let kind = kind_of(&row.metric);
+        if kind.is_none() {
+            let shown: String = row.metric.chars().take(60).collect();
+            push("metric", format!("there is no metric {shown:?} in the catalogue"));
+        }
+        if !known_ics.contains(&row.ics) {
+            let shown: String = row.ics.chars().take(20).collect();
+            push("ics", format!("{shown:?} is not a London ICS (NCL, NEL, NWL, SEL, SWL)"));
+        }
+        let value = kind.map(|k| parse_value(k, &row.value_text));
+        if let Some(Err(message)) = &value {
+            push("value", message.clone());
+        }
+        let note = match row.note.as_deref().map(|n| clean_text("note", n, false, MAX_NOTE_CHARS)) {
+            Some(Ok(n)) if !n.is_empty() => Some(n),
+            Some(Err(e)) => {
+                push("note", e.message);
+                None
+            }
+            _ => None,
+        };
+        let key = (row.metric.clone(), row.ics.clone(), row.period, row.partner.clone());
+        if let Some(first) = seen.get(&key) {
+            push("metric", format!("repeats the reading on line {first}"));
+        } else {
+            seen.insert(key, line);
+        }
+        if let Some(Ok(value)) = value {
+            valid.push(ValidReading { line, metric: row.metric, ics: row.ics, period: row.period, value, partner: row.partner, note });
+        }
+    }
+    if errors.is_empty() {
+        Ok(valid)
+    } else {
+        Err(CsvErrors(errors))
+    }
+}
+
+/// One reading to export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRow {
+    pub metric: String,
+    pub ics: String,
+    pub period: String,
+    pub value: f64,
+    pub partner: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Spreadsheets run a cell that starts with = + - or @ as a formula; a leading
+/// quote makes it text again (CSV injection).
+fn defuse(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Writes readings in the import format, so an exported file imports unchanged.
+pub fn write_readings_csv(rows: &[ExportRow]) -> String {
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    let mut write = |fields: [String; 6]| {
+        // Writing to a Vec cannot fail.
+        let _ = writer.write_record(fields);
+    };
+    write(["metric", "ics", "period", "value", "partner", "note"].map(String::from));
+    for row in rows {
+        write([
+            defuse(&row.metric),
+            defuse(&row.ics),
+            row.period.clone(),
+            format_value(row.value),
+            row.partner.as_deref().map(defuse).unwrap_or_default(),
+            row.note.as_deref().map(defuse).unwrap_or_default(),
+        ]);
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn kinds(id: &str) -> Option<MetricKind> {
+        match id {
+            "m_liaison_1h" => Some(MetricKind::Percent),
+            "m_s136_detentions" => Some(MetricKind::Count),
+            _ => None,
+        }
+    }
+
+    fn icss() -> HashSet<String> {
+        ["NCL", "NEL", "NWL", "SEL", "SWL"].into_iter().map(String::from).collect()
+    }
+
+    fn check(text: &str) -> Result<Vec<ValidReading>, CsvErrors> {
+        check_against_catalogue(parse_readings_csv(text.as_bytes(), 100)?, kinds, &icss())
+    }
+
+    fn errors(text: &str) -> Vec<(usize, String)> {
+        check(text).unwrap_err().0.into_iter().map(|e| (e.line, e.column)).collect()
+    }
+
+    #[test]
+    fn reads_a_plain_file() {
+        let rows = check("metric,ics,period,value\nm_liaison_1h,SEL,2023-24-Q1,80\n").expect("valid");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].line, 2);
+        assert_eq!(rows[0].value, 80.0);
+        assert_eq!(rows[0].period.to_string(), "2023-24-Q1");
+    }
+
+    #[test]
+    fn accepts_bom_crlf_any_column_order_and_case() {
+        let text = "\u{feff}Value,ICS,Period,Metric,Note\r\n80,sel,2023-24-Q1,m_liaison_1h,\"a, quoted \"\"note\"\"\"\r\n";
+        let rows = check(text).expect("valid");
+        assert_eq!(rows[0].ics, "SEL");
+        assert_eq!(rows[0].note.as_deref(), Some("a, quoted \"note\""));
+    }
+
+    #[test]
+    fn line_numbers_survive_quoted_newlines() {
+        let text = "metric,ics,period,value,note\nm_liaison_1h,SEL,2023-24-Q1,80,\"two\nlines\"\nm_liaison_1h,NEL,2023-24-Q1,180,\n";
+        let errs = check(text).unwrap_err();
+        assert_eq!(errs.0[0].line, 4);
+        assert_eq!(errs.0[0].column, "value");
+        assert_eq!(errs.0[0].message, "180 is not a percentage: it must be between 0 and 100");
+    }
+
+    #[test]
+    fn header_problems_are_named() {
+        assert_eq!(errors("metric,ics,value\n"), [(1, "period".to_string())]);
+        assert_eq!(errors("metric,ics,period,value,colour\n"), [(1, "colour".to_string())]);
+    }
+
+    #[test]
+    fn every_row_problem_is_reported_together() {
+        let text = "metric,ics,period,value\n\
+                    m_liaison_1h,SEL,2023-24-Q9,80\n\
+                    m_nope,SEL,2023-24-Q1,80\n\
+                    m_liaison_1h,XYZ,2023-24-Q1,80\n\
+                    m_s136_detentions,SEL,2023-24-Q1,2.5\n\
+                    m_liaison_1h,SEL,2023-24-Q1\n";
+        // Shape problems first: the bad period and the short row.
+        assert_eq!(errors(text), [(2, "period".to_string()), (6, "file".to_string())]);
+        // Once the shape is right, the catalogue checks report every row too.
+        let shaped = "metric,ics,period,value\nm_nope,SEL,2023-24-Q1,80\nm_liaison_1h,XYZ,2023-24-Q1,80\nm_s136_detentions,SEL,2023-24-Q1,2.5\n";
+        assert_eq!(errors(shaped), [(2, "metric".to_string()), (3, "ics".to_string()), (4, "value".to_string())]);
+    }
+
+    #[test]
+    fn duplicates_point_at_the_first() {
+        let text = "metric,ics,period,value\nm_liaison_1h,SEL,2023-24-Q1,80\nm_liaison_1h,SEL,2023-24-Q1,81\n";
+        let errs = check(text).unwrap_err();
+        assert_eq!((errs.0[0].line, errs.0[0].message.as_str()), (3, "repeats the reading on line 2"));
+    }
+
+    #[test]
+    fn empty_oversize_and_binary_files_are_refused() {
+        assert_eq!(errors("metric,ics,period,value\n\n"), [(1, "file".to_string())]);
+        let many = format!("metric,ics,period,value\n{}", "m_liaison_1h,SEL,2023-24-Q1,80\n".repeat(3));
+        assert!(parse_readings_csv(many.as_bytes(), 2).is_err());
+        let binary = parse_readings_csv(b"metric,ics,period,value\n\xff\xfe,SEL,2023-24-Q1,80\n", 10).unwrap_err();
+        assert_eq!((binary.0[0].line, binary.0[0].column.as_str()), (2, "file"));
+    }
+
+    #[test]
+    fn hostile_text_is_kept_as_text() {
+        let rows = check("metric,ics,period,value,note\nm_liaison_1h,SEL,2023-24-Q1,80,<script>alert(1)</script>\n").expect("valid");
+        assert_eq!(rows[0].note.as_deref(), Some("<script>alert(1)</script>"));
+    }
+
+    #[test]
+    fn exports_defuse_formulas() {
+        let csv = write_readings_csv(&[ExportRow {
+            metric: "m_liaison_1h".into(),
+            ics: "SEL".into(),
+            period: "2023-24-Q1".into(),
+            value: 80.0,
+            partner: None,
+            note: Some("=HYPERLINK(\"x\")".into()),
+        }]);
+        assert_eq!(csv, "metric,ics,period,value,partner,note\nm_liaison_1h,SEL,2023-24-Q1,80,,\"'=HYPERLINK(\"\"x\"\")\"\n");
+    }
+
+    proptest! {
+        #[test]
+        fn exported_readings_import_unchanged(
+            rows in proptest::collection::vec((0u32..=100, 0usize..5, 2020i32..2030, 1u8..=4, "[a-z ,\"]{0,12}"), 1..20)
+        ) {
+            let codes = ["NCL", "NEL", "NWL", "SEL", "SWL"];
+            let mut seen = HashSet::new();
+            let export: Vec<ExportRow> = rows
+                .into_iter()
+                .filter(|(_, ics, year, quarter, _)| seen.insert((*ics, *year, *quarter)))
+                .map(|(value, ics, year, quarter, note)| ExportRow {
+                    metric: "m_liaison_1h".into(),
+                    ics: codes[ics].into(),
+                    period: format!("{year}-{:02}-Q{quarter}", (year + 1) % 100),
+                    value: f64::from(value),
+                    partner: None,
+                    note: Some(note.trim().to_string()).filter(|n| !n.is_empty()),
+                })
+                .collect();
+            let parsed = check(&write_readings_csv(&export)).expect("exported file imports");
+            prop_assert_eq!(parsed.len(), export.len());
+            for (row, original) in parsed.iter().zip(&export) {
+                prop_assert_eq!(&row.ics, &original.ics);
+                prop_assert_eq!(row.period.to_string(), original.period.clone());
+                prop_assert_eq!(row.value, original.value);
+                prop_assert_eq!(&row.note, &original.note);
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! Who is asking: sessions (browser, cookie) and API tokens (machines, bearer),
+//! CSRF checks, and the bridge from domain permissions to HTTP errors.
+
+use super::secrets;
+use crate::db::{self, Pool};
+use crate::domain::permission::{self, Action, Principal};
+use crate::error::AppError;
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::{Duration, Utc};
+
+pub const SESSION_COOKIE: &str = "concordat_session";
+/// Sessions end this long after sign-in, whatever happens in between.
+pub const SESSION_HOURS: i64 = 12;
+
+/// A signed-in browser user and the CSRF token every form of theirs must carry.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub principal: Principal,
+    pub csrf_token: String,
+}
+
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+pub async fn session_from_headers(pool: &Pool, headers: &HeaderMap) -> Result<Option<Session>, AppError> {
+    let Some(token) = cookie_value(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let found = db::users::session_principal(pool, &secrets::token_hash(token)).await?;
+    Ok(found.map(|(principal, csrf_token)| Session { principal, csrf_token }))
+}
+
+fn request_parts() -> Result<http::request::Parts, AppError> {
+    leptos::prelude::use_context::<http::request::Parts>().ok_or_else(|| {
+        tracing::error!("request parts missing from the server function context");
+        AppError::Internal
+    })
+}
+
+/// The session of the request being served, if signed in.
+pub async fn current_session() -> Result<Option<Session>, AppError> {
+    let parts = request_parts()?;
+    let pool = super::state::pool()?;
+    session_from_headers(&pool, &parts.headers).await
+}
+
+pub async fn require_session() -> Result<Session, AppError> {
+    current_session().await?.ok_or(AppError::Unauthorized)
+}
+
+/// A signed-in user whose form carried their session's CSRF token.
+pub async fn require_session_with_csrf(submitted: &str) -> Result<Session, AppError> {
+    let session = require_session().await?;
+    if secrets::constant_time_eq(submitted, &session.csrf_token) {
+        Ok(session)
+    } else {
+        Err(AppError::Forbidden("submit this form: it has expired or came from another site; reload the page and try again".into()))
+    }
+}
+
+/// Checks `action` for `principal`, as a 403 the user can read.
+pub fn authorise(principal: &Principal, action: &Action) -> Result<(), AppError> {
+    permission::authorise(principal, action).map_err(|denied| {
+        tracing::info!(user = %principal.email, action = action.kind(), "refused");
+        AppError::Forbidden(denied.message.trim_start_matches("you do not have permission to ").to_string())
+    })
+}
+
+/// Checks an email and password; on success opens a session and returns its token.
+/// Unknown emails cost the same argon2 work as wrong passwords.
+pub async fn sign_in(pool: &Pool, email: &str, password: &str) -> Result<String, AppError> {
+    let email = email.trim().to_lowercase();
+    let login = db::users::find_login(pool, &email).await?;
+    let (hash, user_id) = match &login {
+        Some(row) => (row.password_hash.clone(), Some(row.id.clone())),
+        None => (secrets::dummy_hash().to_string(), None),
+    };
+    let password = password.to_string();
+    let verified = tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash))
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "password check panicked");
+            AppError::Internal
+        })?;
+    let Some(user_id) = user_id.filter(|_| verified) else {
+        return Err(AppError::invalid("password", "the email address or password is not right"));
+    };
+    let token = secrets::random_token();
+    let expires_at = (Utc::now() + Duration::hours(SESSION_HOURS)).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    db::users::create_session(pool, &secrets::token_hash(&token), &user_id, &secrets::random_token(), &expires_at)
+        .await?;
+    Ok(token)
+}
+
+/// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure over https.
+pub fn session_cookie(token: &str, secure: bool) -> Result<HeaderValue, AppError> {
+    let max_age = SESSION_HOURS * 3600;
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"))
+        .map_err(|_| AppError::Internal)
+}
+
+pub fn clear_session_cookie(secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("concordat_session=; Path=/; Max-Age=0"))
+}
+
+/// Whether the browser reached us over https (directly or through a proxy that says so).
+pub fn is_https(headers: &HeaderMap, uri: &http::Uri) -> bool {
+    uri.scheme_str() == Some("https")
+        || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+}
+
+/// Signs out the current request's session, if any.
+pub async fn sign_out_current() -> Result<bool, AppError> {
+    let parts = request_parts()?;
+    let pool = super::state::pool()?;
+    if let Some(token) = cookie_value(&parts.headers, SESSION_COOKIE) {
+        db::users::delete_session(&pool, &secrets::token_hash(token)).await?;
+    }
+    Ok(is_https(&parts.headers, &parts.uri))
+}
+
+pub fn request_is_https() -> bool {
+    request_parts().map(|parts| is_https(&parts.headers, &parts.uri)).unwrap_or(false)
+}
+
+/// The user behind `Authorization: Bearer <token>`, or 401.
+pub async fn bearer_principal(pool: &Pool, headers: &HeaderMap) -> Result<Principal, AppError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|token| !token.is_empty())
+        .ok_or(AppError::Unauthorized)?;
+    db::users::api_token_principal(pool, &secrets::token_hash(token)).await?.ok_or(AppError::Unauthorized)
+}
+
+/// CSRF defence for every state-changing request: refuse a browser request that
+/// another site started. Browsers send `Sec-Fetch-Site` and `Origin` on such
+/// requests and scripts on other sites cannot forge them. Bearer-token API calls
+/// carry no cookies, so they are exempt. Forms also carry a per-session token,
+/// checked by each server function.
+pub async fn reject_cross_site(request: Request, next: Next) -> Response {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let headers = request.headers();
+    if !safe && !headers.contains_key(header::AUTHORIZATION) {
+        let cross_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+        let foreign_origin = match (headers.get(header::ORIGIN), headers.get(header::HOST)) {
+            (Some(origin), Some(host)) => {
+                let origin = origin.to_str().unwrap_or_default();
+                let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
+                origin == "null" || origin_host != host.to_str().unwrap_or_default()
+            }
+            _ => false,
+        };
+        if cross_site || foreign_origin {
+            tracing::warn!(uri = %request.uri(), "refused a cross-site request");
+            return (StatusCode::FORBIDDEN, "cross-site requests are not accepted").into_response();
+        }
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_by_name() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; concordat_session=abc; b=2"));
+        assert_eq!(cookie_value(&headers, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie_value(&headers, "missing"), None);
+    }
+
+    #[test]
+    fn session_cookies_are_locked_down() {
+        let cookie = session_cookie("t", true).expect("valid header");
+        let text = cookie.to_str().expect("ascii");
+        for part in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/", "Max-Age=43200"] {
+            assert!(text.contains(part), "{text} lacks {part}");
+        }
+        assert!(!session_cookie("t", false).expect("valid").to_str().expect("ascii").contains("Secure"));
+    }
+}

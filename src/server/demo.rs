@@ -1,0 +1,87 @@
+//! Demo mode (`CONCORDAT_DEMO=1`): known accounts and API tokens for trying the
+//! app and for the browser tests. Never the default; a deployment must not set it.
+
+use super::secrets;
+use crate::db::audit::{self, Actor, Change};
+use crate::db::users::{self, NewUser};
+use crate::db::Pool;
+use crate::domain::permission::Role;
+
+pub const DEMO_PASSWORD: &str = "demo-password";
+
+pub struct DemoAccount {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub role: Role,
+    pub organisation_id: &'static str,
+    pub lead_ics: Option<&'static str>,
+}
+
+pub const ACCOUNTS: [DemoAccount; 6] = [
+    DemoAccount { email: "admin@demo.test", name: "Demo Admin", role: Role::Admin, organisation_id: "london-uec-mental-health-recovery-board", lead_ics: None },
+    DemoAccount { email: "board@demo.test", name: "Demo Board Reviewer", role: Role::BoardReviewer, organisation_id: "london-uec-mental-health-recovery-board", lead_ics: None },
+    DemoAccount { email: "sel.lead@demo.test", name: "Demo SEL Lead", role: Role::IcsLead, organisation_id: "nhs-south-east-london-icb", lead_ics: Some("SEL") },
+    DemoAccount { email: "slam@demo.test", name: "Demo SLaM Editor", role: Role::PartnerEditor, organisation_id: "south-london-and-maudsley-nhs-foundation-trust", lead_ics: None },
+    DemoAccount { email: "oxleas@demo.test", name: "Demo Oxleas Editor", role: Role::PartnerEditor, organisation_id: "oxleas-nhs-foundation-trust", lead_ics: None },
+    DemoAccount { email: "viewer@demo.test", name: "Demo ICP Viewer", role: Role::Viewer, organisation_id: "nhs-south-east-london-icb", lead_ics: None },
+];
+
+/// (token, owner's email)
+pub const TOKENS: [(&str, &str); 2] = [("demo-token-slam", "slam@demo.test"), ("demo-token-board", "board@demo.test")];
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("{0}")]
+    Db(#[from] sqlx::Error),
+    #[error("{0}")]
+    Hash(#[from] secrets::HashError),
+}
+
+/// Creates whichever demo accounts and tokens are missing.
+pub async fn seed(pool: &Pool) -> Result<(), DemoError> {
+    let mut password_hash: Option<String> = None;
+    for account in &ACCOUNTS {
+        if users::email_exists(pool, account.email).await? {
+            continue;
+        }
+        let hash = match &password_hash {
+            Some(hash) => hash.clone(),
+            None => {
+                let hash = secrets::hash_password(DEMO_PASSWORD)?;
+                password_hash = Some(hash.clone());
+                hash
+            }
+        };
+        let id = secrets::new_id();
+        let mut tx = pool.begin().await?;
+        users::insert_user(
+            &mut tx,
+            &NewUser {
+                id: &id,
+                email: account.email,
+                display_name: account.name,
+                password_hash: &hash,
+                role: account.role,
+                organisation_id: account.organisation_id,
+                lead_ics: account.lead_ics,
+            },
+        )
+        .await?;
+        let after = serde_json::json!({ "email": account.email, "role": account.role.as_str(), "organisation_id": account.organisation_id });
+        audit::record(&mut tx, Actor::System("demo mode"), Change { action: "create", entity: "user", entity_id: &id, before: None, after: Some(after) }).await?;
+        tx.commit().await?;
+    }
+    for (token, email) in TOKENS {
+        let hash = secrets::token_hash(token);
+        if users::token_hash_exists(pool, &hash).await? {
+            continue;
+        }
+        let Some(owner) = users::principal_by_email(pool, email).await? else { continue };
+        let id = secrets::new_id();
+        let mut tx = pool.begin().await?;
+        users::insert_api_token(&mut tx, &id, &owner.user_id, "demo token", &hash).await?;
+        audit::record(&mut tx, Actor::System("demo mode"), Change { action: "create", entity: "api_token", entity_id: &id, before: None, after: Some(serde_json::json!({ "user": email, "name": "demo token" })) }).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! Evidence use cases: load what a page needs, check permission, validate, save
+//! with history and audit in one transaction.
+
+use super::auth::{self, authorise};
+use super::secrets;
+use crate::api::evidence::{
+    CommitmentEvidence, CommitmentProgress, EvidenceDetail, EvidenceEntry, MyOrganisation, OrganisationChoice,
+};
+use crate::db::audit::{self, Actor, Change};
+use crate::db::{self, evidence::Placement};
+use crate::domain::concordat::is_commitment_id;
+use crate::domain::evidence::{validate, EvidenceDraft};
+use crate::domain::london::{IcsCode, Organisation};
+use crate::domain::period::{ReportingPeriod, DEFAULT_SUBMISSION_DAYS};
+use crate::domain::permission::{Action, Principal};
+use crate::error::AppError;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+fn edit_action(org: &Organisation) -> Action {
+    Action::EditEvidence { org_id: org.id.clone(), org_ics: org.ics.clone() }
+}
+
+pub async fn commitment_evidence(commitment_id: &str) -> Result<CommitmentEvidence, AppError> {
+    if !is_commitment_id(commitment_id) {
+        return Err(AppError::NotFound(format!("commitment {commitment_id}")));
+    }
+    let pool = super::state::pool()?;
+    let concordat = db::concordat::load(&pool).await?;
+    let (principle, commitment) = concordat
+        .principles
+        .iter()
+        .find_map(|p| p.commitments.iter().find(|c| c.id == commitment_id).map(|c| (p, c.clone())))
+        .ok_or_else(|| AppError::NotFound(format!("commitment {commitment_id}")))?;
+    let entries = db::evidence::list_for_commitment(&pool, commitment_id).await?;
+    let session = auth::current_session().await?;
+    let organisations = db::london::list_organisations(&pool).await?;
+    let (can_add_for, editable) = match &session {
+        Some(s) => {
+            let allowed: Vec<&Organisation> =
+                organisations.iter().filter(|o| authorise(&s.principal, &edit_action(o)).is_ok()).collect();
+            let editable = entries
+                .iter()
+                .filter(|e| allowed.iter().any(|o| o.id == e.organisation_id))
+                .map(|e| e.id.clone())
+                .collect();
+            let choices = allowed
+                .into_iter()
+                .map(|o| OrganisationChoice { id: o.id.clone(), name: o.name.clone(), ics: o.ics.clone() })
+                .collect();
+            (choices, editable)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    Ok(CommitmentEvidence {
+        principle_title: principle.title.clone(),
+        commitment,
+        entries,
+        ics_codes: db::london::ics_codes(&pool).await?,
+        current_period: ReportingPeriod::containing(today()).to_string(),
+        can_add_for,
+        editable,
+    })
+}
+
+pub async fn evidence_detail(id: &str) -> Result<EvidenceDetail, AppError> {
+    let pool = super::state::pool()?;
+    let entry = db::evidence::get(&pool, id).await?.ok_or_else(|| AppError::NotFound("that evidence entry".into()))?;
+    let versions = db::evidence::versions(&pool, id).await?;
+    let can_edit = match auth::current_session().await? {
+        Some(s) => {
+            let org = db::london::get_organisation(&pool, &entry.organisation_id).await?;
+            org.is_some_and(|o| authorise(&s.principal, &edit_action(&o)).is_ok())
+        }
+        None => false,
+    };
+    let concordat = db::concordat::load(&pool).await?;
+    let commitment_text =
+        concordat.commitments().find(|c| c.id == entry.commitment_id).map(|c| c.text.clone()).unwrap_or_default();
+    Ok(EvidenceDetail { entry, versions, can_edit, commitment_text })
+}
+
+pub async fn my_organisation() -> Result<MyOrganisation, AppError> {
+    let session = auth::require_session().await?;
+    let pool = super::state::pool()?;
+    let org = db::london::get_organisation(&pool, &session.principal.organisation_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("your organisation".into()))?;
+    let period = ReportingPeriod::containing(today());
+    let entries = db::evidence::list_for_organisation(&pool, &org.id, &period.to_string()).await?;
+    let concordat = db::concordat::load(&pool).await?;
+    let commitments = concordat
+        .commitments()
+        .map(|c| CommitmentProgress {
+            commitment_id: c.id.clone(),
+            text: c.text.clone(),
+            entries: entries.iter().filter(|e| e.commitment_id == c.id).cloned().collect(),
+        })
+        .collect();
+    Ok(MyOrganisation {
+        organisation_name: org.name,
+        period: period.to_string(),
+        period_label: period.label(),
+        due_date: period.submission_due_date(DEFAULT_SUBMISSION_DAYS),
+        commitments,
+    })
+}
+
+/// The ICS an entry is recorded for: the organisation's own, or, for a London-wide
+/// organisation, the one the form names.
+fn placement_ics(org: &Organisation, submitted: &str) -> Result<String, AppError> {
+    match &org.ics {
+        Some(ics) => Ok(ics.clone()),
+        None => IcsCode::parse(submitted)
+            .map(|c| c.to_string())
+            .map_err(|_| AppError::invalid("ics", "choose the ICS this evidence is for")),
+    }
+}
+
+pub async fn save(
+    principal: &Principal,
+    id: &str,
+    expected_version: i64,
+    organisation_id: &str,
+    ics: &str,
+    draft: &EvidenceDraft,
+) -> Result<EvidenceEntry, AppError> {
+    let pool = super::state::pool()?;
+    save_with_pool(&pool, principal, id, expected_version, organisation_id, ics, draft).await
+}
+
+/// `save` with an explicit pool, for tests and the seed.
+pub async fn save_with_pool(
+    pool: &db::Pool,
+    principal: &Principal,
+    id: &str,
+    expected_version: i64,
+    organisation_id: &str,
+    ics: &str,
+    draft: &EvidenceDraft,
+) -> Result<EvidenceEntry, AppError> {
+    let id = id.trim();
+    if id.is_empty() {
+        // New entry: permission follows the organisation it is recorded for.
+        let organisation_id = if organisation_id.trim().is_empty() { &principal.organisation_id } else { organisation_id.trim() };
+        let org = db::london::get_organisation(pool, organisation_id)
+            .await?
+            .ok_or_else(|| AppError::invalid("organisation_id", "no such organisation"))?;
+        authorise(principal, &edit_action(&org))?;
+        let input = validate(draft, today())?;
+        let ics = placement_ics(&org, ics)?;
+        ensure_commitment_exists(pool, &input.commitment_id, input.action_id.as_deref()).await?;
+        let new_id = secrets::new_id();
+        let mut tx = pool.begin().await?;
+        db::evidence::insert(&mut tx, &new_id, Placement { organisation_id: &org.id, ics_code: &ics }, &input, Some(&principal.user_id)).await?;
+        let entry = db::evidence::get_in(&mut tx, &new_id).await?.ok_or(AppError::Internal)?;
+        db::evidence::save_version(&mut tx, &entry, Some(&principal.user_id)).await?;
+        audit::record(&mut tx, Actor::User(principal), Change { action: "create", entity: "evidence", entity_id: &new_id, before: None, after: serde_json::to_value(&entry).ok() }).await?;
+        tx.commit().await?;
+        Ok(entry)
+    } else {
+        // Edit: permission follows the organisation that owns the entry, whatever the form says.
+        let existing = db::evidence::get(pool, id).await?.ok_or_else(|| AppError::NotFound("that evidence entry".into()))?;
+        let org = db::london::get_organisation(pool, &existing.organisation_id).await?.ok_or(AppError::Internal)?;
+        authorise(principal, &edit_action(&org))?;
+        let input = validate(draft, today())?;
+        ensure_commitment_exists(pool, &input.commitment_id, input.action_id.as_deref()).await?;
+        let mut tx = pool.begin().await?;
+        if !db::evidence::update(&mut tx, id, expected_version, &input, &principal.user_id).await? {
+            tx.rollback().await?;
+            let current = db::evidence::get(pool, id).await?.ok_or(AppError::Internal)?;
+            return Err(AppError::Conflict(conflict_message(&current, expected_version)));
+        }
+        let entry = db::evidence::get_in(&mut tx, id).await?.ok_or(AppError::Internal)?;
+        db::evidence::save_version(&mut tx, &entry, Some(&principal.user_id)).await?;
+        audit::record(&mut tx, Actor::User(principal), Change { action: "update", entity: "evidence", entity_id: id, before: serde_json::to_value(&existing).ok(), after: serde_json::to_value(&entry).ok() }).await?;
+        tx.commit().await?;
+        Ok(entry)
+    }
+}
+
+/// Both versions in words: theirs (saved) is quoted here; yours is still in the form.
+fn conflict_message(current: &EvidenceEntry, expected_version: i64) -> String {
+    let who = current.updated_by.as_deref().unwrap_or("someone else");
+    format!(
+        "{who} saved version {} of this evidence at {} while you were editing version {expected_version}. \
+         Their version says: \u{201c}{}\u{201d} (status: {}). Your version is still in the form below: \
+         copy anything you need, reload the page to see theirs, and save again.",
+        current.version,
+        current.updated_at,
+        current.narrative,
+        current.delivery_status.map(|s| s.label()).unwrap_or("not given"),
+    )
+}
+
+async fn ensure_commitment_exists(pool: &db::Pool, commitment_id: &str, action_id: Option<&str>) -> Result<(), AppError> {
+    let concordat = db::concordat::load(pool).await?;
+    let commitment = concordat
+        .commitments()
+        .find(|c| c.id == commitment_id)
+        .ok_or_else(|| AppError::invalid("commitment_id", format!("there is no commitment {commitment_id}")))?;
+    if let Some(action_id) = action_id {
+        if !commitment.actions.iter().any(|a| a.id == action_id) {
+            return Err(AppError::invalid("action_id", format!("commitment {commitment_id} has no action {action_id}")));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! Writing metric readings, from the API, CSV upload or forms: check every row,
+//! check permission for every row, then write all of them or none.
+
+use super::auth::authorise;
+use crate::db::audit::{self, Actor, Change};
+use crate::db::readings::{NewReading, WriteCounts, Written};
+use crate::db::{self, Pool};
+use crate::domain::london::Organisation;
+use crate::domain::metric::MetricKind;
+use crate::domain::permission::{resolve_reading_partner, Action, PartnerRef, Principal};
+use crate::domain::readings_csv::{check_against_catalogue, CsvErrors, CsvReading, RowError, ValidReading};
+use crate::error::AppError;
+use std::collections::{HashMap, HashSet};
+
+/// Why a batch of readings was refused.
+#[derive(Debug)]
+pub enum BatchError {
+    /// Rows that are wrong in themselves: 400.
+    Rows(Vec<RowError>),
+    /// A row the user may not write: 403.
+    Forbidden(String),
+    Other(AppError),
+}
+
+impl From<AppError> for BatchError {
+    fn from(error: AppError) -> Self {
+        BatchError::Other(error)
+    }
+}
+
+impl From<sqlx::Error> for BatchError {
+    fn from(error: sqlx::Error) -> Self {
+        BatchError::Other(error.into())
+    }
+}
+
+impl From<CsvErrors> for BatchError {
+    fn from(errors: CsvErrors) -> Self {
+        BatchError::Rows(errors.0)
+    }
+}
+
+/// The catalogue and organisations a batch is checked against, loaded once.
+pub struct Reference {
+    metrics: HashMap<String, (MetricKind, i64, bool)>,
+    ics_codes: HashSet<String>,
+    organisations: HashMap<String, Organisation>,
+}
+
+impl Reference {
+    pub async fn load(pool: &Pool) -> Result<Self, sqlx::Error> {
+        let metrics = db::metrics::list(pool)
+            .await?
+            .into_iter()
+            .map(|m| (m.definition.id.clone(), (m.definition.kind, m.version, m.retired_at.is_some())))
+            .collect();
+        let ics_codes = db::london::ics_codes(pool).await?.into_iter().collect();
+        let organisations =
+            db::london::list_organisations(pool).await?.into_iter().map(|o| (o.id.clone(), o)).collect();
+        Ok(Reference { metrics, ics_codes, organisations })
+    }
+}
+
+/// Checks rows against the catalogue, fills in and checks partners, and checks
+/// permission for each row. Nothing is written.
+pub fn check(principal: &Principal, reference: &Reference, rows: Vec<CsvReading>) -> Result<Vec<ValidReading>, BatchError> {
+    let lookup = |id: &str| reference.metrics.get(id).filter(|(_, _, retired)| !retired).map(|(kind, _, _)| *kind);
+    let mut valid = check_against_catalogue(rows, lookup, &reference.ics_codes)?;
+    let mut errors = Vec::new();
+    for reading in &mut valid {
+        reading.partner = resolve_reading_partner(principal, reading.partner.take());
+        if let Some(partner) = &reading.partner {
+            match reference.organisations.get(partner) {
+                None => errors.push(RowError {
+                    line: reading.line,
+                    column: "partner".into(),
+                    message: format!("there is no organisation {partner:?}; use its id, e.g. oxleas-nhs-foundation-trust"),
+                }),
+                Some(org) if org.ics.as_deref().is_some_and(|ics| ics != reading.ics) => errors.push(RowError {
+                    line: reading.line,
+                    column: "partner".into(),
+                    message: format!("{} is in {}, not {}", org.name, org.ics.as_deref().unwrap_or_default(), reading.ics),
+                }),
+                Some(_) => {}
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(BatchError::Rows(errors));
+    }
+    for reading in &valid {
+        let partner = reading.partner.as_ref().and_then(|id| reference.organisations.get(id)).map(|org| PartnerRef {
+            org_id: org.id.clone(),
+            org_ics: org.ics.clone(),
+        });
+        let action = Action::WriteReading { ics: reading.ics.clone(), partner };
+        if let Err(AppError::Forbidden(what)) = authorise(principal, &action) {
+            return Err(BatchError::Forbidden(format!("line {}: you do not have permission to {what}", reading.line)));
+        }
+    }
+    Ok(valid)
+}
+
+/// Writes checked rows in one transaction, with an audit row per change.
+pub async fn write(pool: &Pool, principal: &Principal, reference: &Reference, rows: &[ValidReading]) -> Result<WriteCounts, AppError> {
+    let mut counts = WriteCounts::default();
+    let mut tx = pool.begin().await?;
+    for row in rows {
+        let version = reference.metrics.get(&row.metric).map(|(_, version, _)| *version).unwrap_or(1);
+        let reading = NewReading {
+            metric_id: row.metric.clone(),
+            metric_version: version,
+            ics_code: row.ics.clone(),
+            period: row.period.to_string(),
+            partner_id: row.partner.clone(),
+            value: row.value,
+            note: row.note.clone(),
+        };
+        match db::readings::upsert(&mut tx, &reading, Some(&principal.user_id)).await? {
+            Written::Unchanged => counts.unchanged += 1,
+            Written::Inserted(after) => {
+                counts.inserted += 1;
+                audit::record(&mut tx, Actor::User(principal), Change { action: "create", entity: "reading", entity_id: &after.id, before: None, after: serde_json::to_value(&after).ok() }).await?;
+            }
+            Written::Updated { before, after } => {
+                counts.updated += 1;
+                audit::record(&mut tx, Actor::User(principal), Change { action: "update", entity: "reading", entity_id: &after.id, before: serde_json::to_value(&before).ok(), after: serde_json::to_value(&after).ok() }).await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(counts)
+}
+
+/// Check and write: the whole path for one batch.
+pub async fn submit(pool: &Pool, principal: &Principal, rows: Vec<CsvReading>) -> Result<WriteCounts, BatchError> {
+    let reference = Reference::load(pool).await?;
+    let valid = check(principal, &reference, rows)?;
+    Ok(write(pool, principal, &reference, &valid).await?)
+}
