@@ -94,18 +94,27 @@ pub fn parse_readings_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<CsvReadin
         return Err(CsvErrors(errors));
     }
 
+    // Lines are counted from byte offsets: on CRLF files the csv crate's line
+    // numbers, and its record offsets, can point at the previous line ending.
+    let line_at = |byte: u64| {
+        let mut start = (byte as usize).min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        bytes[..start].iter().filter(|b| **b == b'\n').count() + 1
+    };
     let width = headers.len();
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                let line = error.position().map(|p| p.line() as usize).unwrap_or(0);
+                let line = error.position().map(|p| line_at(p.byte())).unwrap_or(0);
                 errors.push(RowError { line, column: "file".into(), message: format!("cannot read this row: {error}") });
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -299,6 +308,12 @@ mod tests {
         assert_eq!(errs.0[0].line, 4);
         assert_eq!(errs.0[0].column, "value");
         assert_eq!(errs.0[0].message, "180 is not a percentage: it must be between 0 and 100");
+    }
+
+    #[test]
+    fn crlf_line_numbers_are_right() {
+        let text = "metric,ics,period,value\r\nm_liaison_1h,SEL,2023-24-Q1,80\r\nm_liaison_1h,SEL,2023-24-Q2,180\r\n";
+        assert_eq!(errors(text), [(3, "value".to_string())]);
     }
 
     #[test]

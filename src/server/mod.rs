@@ -2,13 +2,16 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod catalogue;
 pub mod config;
 pub mod demo;
+pub mod errors;
 pub mod evidence;
 pub mod readings;
 pub mod rest;
 pub mod secrets;
 pub mod state;
+pub mod tokens;
 
 use crate::app::{shell, App};
 use axum::routing::get;
@@ -31,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::extract::DefaultBodyLimit::max(rest::MAX_READINGS_BODY))
+        .layer(axum::middleware::from_fn(errors::server_fn_error_status))
         .layer(axum::middleware::from_fn(auth::reject_cross_site))
         .with_state(state)
 }

@@ -138,3 +138,65 @@ pub async fn submit(pool: &Pool, principal: &Principal, rows: Vec<CsvReading>) -
     let valid = check(principal, &reference, rows)?;
     Ok(write(pool, principal, &reference, &valid).await?)
 }
+
+fn preview_errors(errors: Vec<RowError>) -> Vec<crate::api::readings::PreviewError> {
+    errors
+        .into_iter()
+        .map(|e| crate::api::readings::PreviewError { line: e.line, column: e.column, message: e.message })
+        .collect()
+}
+
+/// What importing this file would write, with every problem listed. Writes nothing.
+pub async fn preview(pool: &Pool, principal: &Principal, csv: &[u8]) -> Result<crate::api::readings::ImportPreview, AppError> {
+    use crate::api::readings::{ImportPreview, PreviewRow};
+    use crate::domain::readings_csv::parse_readings_csv;
+    let empty = |errors, forbidden| ImportPreview { rows: Vec::new(), errors, forbidden };
+    let rows = match parse_readings_csv(csv, super::rest::MAX_READINGS_ROWS) {
+        Ok(rows) => rows,
+        Err(errors) => return Ok(empty(preview_errors(errors.0), None)),
+    };
+    let reference = Reference::load(pool).await?;
+    match check(principal, &reference, rows) {
+        Ok(valid) => Ok(ImportPreview {
+            rows: valid
+                .into_iter()
+                .map(|r| PreviewRow {
+                    line: r.line,
+                    metric: r.metric,
+                    ics: r.ics,
+                    period: r.period.to_string(),
+                    value: r.value,
+                    partner: r.partner,
+                    note: r.note,
+                })
+                .collect(),
+            errors: Vec::new(),
+            forbidden: None,
+        }),
+        Err(BatchError::Rows(errors)) => Ok(empty(preview_errors(errors), None)),
+        Err(BatchError::Forbidden(message)) => Ok(empty(Vec::new(), Some(message))),
+        Err(BatchError::Other(error)) => Err(error),
+    }
+}
+
+/// Imports a whole file or nothing.
+pub async fn import(pool: &Pool, principal: &Principal, csv: &[u8]) -> Result<crate::api::readings::ImportSummary, AppError> {
+    use crate::domain::readings_csv::parse_readings_csv;
+    use crate::domain::validation::FieldError;
+    let as_field_errors = |errors: Vec<RowError>| {
+        AppError::Validation(
+            errors.into_iter().map(|e| FieldError::new(format!("line {} {}", e.line, e.column), e.message)).collect(),
+        )
+    };
+    let rows = parse_readings_csv(csv, super::rest::MAX_READINGS_ROWS).map_err(|e| as_field_errors(e.0))?;
+    match submit(pool, principal, rows).await {
+        Ok(counts) => Ok(crate::api::readings::ImportSummary {
+            inserted: counts.inserted,
+            updated: counts.updated,
+            unchanged: counts.unchanged,
+        }),
+        Err(BatchError::Rows(errors)) => Err(as_field_errors(errors)),
+        Err(BatchError::Forbidden(message)) => Err(AppError::Forbidden(message.replacen("you do not have permission to ", "", 1))),
+        Err(BatchError::Other(error)) => Err(error),
+    }
+}

@@ -8,3 +8,4 @@ mod support;
 
 mod concordat;
 mod http;
+mod readings;

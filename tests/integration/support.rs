@@ -129,3 +129,139 @@ macro_rules! on_both_backends {
         )+
     };
 }
+
+/// The whole app over a fresh database, with the demo accounts and tokens.
+pub struct TestApp {
+    pub router: axum::Router,
+    pub pool: Pool,
+    pub db: TestDb,
+}
+
+/// A signed-in browser: its cookie and the CSRF token its forms carry.
+#[derive(Clone)]
+pub struct Browser {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub struct Reply {
+    pub status: axum::http::StatusCode,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl TestApp {
+    pub async fn new(kind: Kind) -> TestApp {
+        let db = TestDb::new(kind).await;
+        let pool = db.open().await;
+        concordat_tracker::server::demo::seed(&pool).await.expect("demo accounts");
+        let router = concordat_tracker::server::router(app_state(pool.clone()));
+        TestApp { router, pool, db }
+    }
+
+    pub async fn send(&self, request: axum::http::Request<axum::body::Body>) -> Reply {
+        use tower::ServiceExt;
+        let response = self.router.clone().oneshot(request).await.expect("response");
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.expect("body");
+        Reply { status, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// Posts a form to a server function, as a script in the page would.
+    pub async fn post_form(&self, path: &str, browser: Option<&Browser>, fields: &[(&str, &str)]) -> Reply {
+        let mut request = axum::http::Request::post(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json");
+        if let Some(browser) = browser {
+            request = request.header("cookie", &browser.cookie);
+        }
+        self.send(request.body(axum::body::Body::from(form_body(fields))).expect("request")).await
+    }
+
+    pub async fn sign_in(&self, email: &str) -> Browser {
+        let request = axum::http::Request::post("/api/auth/sign-in")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(axum::body::Body::from(form_body(&[("email", email), ("password", "demo-password")])))
+            .expect("request");
+        use tower::ServiceExt;
+        let response = self.router.clone().oneshot(request).await.expect("response");
+        assert!(response.status().is_success() || response.status().is_redirection(), "sign-in of {email}: {}", response.status());
+        let cookie = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("concordat_session="))
+            .and_then(|c| c.split(';').next())
+            .expect("session cookie")
+            .to_string();
+        let me = self
+            .send(
+                axum::http::Request::post("/api/auth/me")
+                    .header("cookie", &cookie)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(axum::body::Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        let csrf = me.json()["csrf_token"].as_str().expect("csrf token").to_string();
+        Browser { cookie, csrf }
+    }
+
+    pub async fn post_api(&self, path: &str, token: Option<&str>, content_type: &str, body: &str) -> Reply {
+        let mut request = axum::http::Request::post(path).header("content-type", content_type);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        self.send(request.body(axum::body::Body::from(body.to_string())).expect("request")).await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(axum::http::Request::get(path).body(axum::body::Body::empty()).expect("request")).await
+    }
+}
+
+/// Declares `name::sqlite` and `name::postgres` tests running `body(TestApp)`.
+#[macro_export]
+macro_rules! app_tests {
+    ($($name:ident => $body:ident;)+) => {
+        $(
+            mod $name {
+                use $crate::support::{Kind, TestApp};
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$body(TestApp::new(Kind::Sqlite).await).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$body(TestApp::new(Kind::Postgres).await).await;
+                }
+            }
+        )+
+    };
+}

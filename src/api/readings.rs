@@ -1,0 +1,109 @@
+//! Metric readings from the UI: CSV preview and import, and the catalogue.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewRow {
+    pub line: usize,
+    pub metric: String,
+    pub ics: String,
+    pub period: String,
+    pub value: f64,
+    pub partner: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewError {
+    pub line: usize,
+    pub column: String,
+    pub message: String,
+}
+
+/// What an import would do, before anything is written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub rows: Vec<PreviewRow>,
+    pub errors: Vec<PreviewError>,
+    /// Set when the user may not write some row: nothing can be imported.
+    pub forbidden: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogueEntry {
+    pub id: String,
+    pub name: String,
+    pub commitment_id: String,
+    pub kind: String,
+    pub unit: Option<String>,
+    pub direction: Option<String>,
+    pub target: Option<f64>,
+    pub amber: Option<f64>,
+    pub version: i64,
+    pub retired: bool,
+}
+
+#[server(endpoint = "readings/preview")]
+pub async fn preview_readings(csrf: String, csv: String) -> Result<ImportPreview, AppError> {
+    let session = crate::server::auth::require_session_with_csrf(&csrf).await?;
+    let pool = crate::server::state::pool()?;
+    crate::server::readings::preview(&pool, &session.principal, csv.as_bytes()).await
+}
+
+#[server(endpoint = "readings/import")]
+pub async fn import_readings(csrf: String, csv: String) -> Result<ImportSummary, AppError> {
+    let session = crate::server::auth::require_session_with_csrf(&csrf).await?;
+    let pool = crate::server::state::pool()?;
+    crate::server::readings::import(&pool, &session.principal, csv.as_bytes()).await
+}
+
+#[server(endpoint = "metrics/list")]
+pub async fn list_metrics() -> Result<Vec<CatalogueEntry>, AppError> {
+    let pool = crate::server::state::pool()?;
+    let metrics = crate::db::metrics::list(&pool).await?;
+    Ok(metrics
+        .into_iter()
+        .map(|m| {
+            let d = m.definition;
+            CatalogueEntry {
+                id: d.id,
+                name: d.name,
+                commitment_id: d.commitment_id,
+                kind: d.kind.as_str().to_string(),
+                unit: d.unit,
+                direction: d.direction.map(|dir| match dir {
+                    crate::domain::rag::Direction::HigherIsBetter => "higher".to_string(),
+                    crate::domain::rag::Direction::LowerIsBetter => "lower".to_string(),
+                }),
+                target: d.target,
+                amber: d.amber,
+                version: m.version,
+                retired: m.retired_at.is_some(),
+            }
+        })
+        .collect())
+}
+
+/// Changes a metric's target and amber edge, or retires/restores it. Board reviewers only.
+#[server(endpoint = "metrics/update")]
+pub async fn update_metric(
+    csrf: String,
+    id: String,
+    version: i64,
+    target: String,
+    amber: String,
+    retired: Option<String>,
+) -> Result<(), AppError> {
+    let session = crate::server::auth::require_session_with_csrf(&csrf).await?;
+    let pool = crate::server::state::pool()?;
+    crate::server::catalogue::update_thresholds(&pool, &session.principal, &id, version, &target, &amber, retired.is_some()).await
+}

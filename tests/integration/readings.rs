@@ -1,0 +1,125 @@
+//! The readings API and CSV import: validation, permission, all-or-nothing, history.
+
+use crate::app_tests;
+use crate::support::{count, TestApp};
+use axum::http::StatusCode;
+
+app_tests! {
+    json_readings_are_checked_and_written => json_readings_are_checked_and_written;
+    csv_imports_are_all_or_nothing => csv_imports_are_all_or_nothing;
+    tokens_are_required_and_scoped => tokens_are_required_and_scoped;
+    readings_keep_their_history => readings_keep_their_history;
+}
+
+const JSON: &str = "application/json";
+const CSV: &str = "text/csv";
+
+async fn json_readings_are_checked_and_written(app: TestApp) {
+    let good = r#"[{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":80}]"#;
+    let reply = app.post_api("/api/v1/readings", Some("demo-token-slam"), JSON, good).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.json()["inserted"], 1);
+
+    let again = app.post_api("/api/v1/readings", Some("demo-token-slam"), JSON, good).await;
+    assert_eq!(again.json()["unchanged"], 1, "sending the same reading again changes nothing");
+
+    let bad = good.replace(":80", ":180");
+    let reply = app.post_api("/api/v1/readings", Some("demo-token-slam"), JSON, &bad).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    let json = reply.json();
+    assert_eq!(json["errors"][0]["column"], "value");
+    assert_eq!(json["errors"][0]["row"], 1);
+    assert!(json["error"].as_str().unwrap_or_default().contains("180 is not a percentage"), "{json}");
+
+    // A partner editor's reading without `partner` is recorded as their own organisation's.
+    let listed = app.get("/api/v1/readings?ics=SEL&period=2023-24-Q1").await.json();
+    assert_eq!(listed[0]["partner_id"], "south-london-and-maudsley-nhs-foundation-trust");
+    assert_eq!(listed[0]["value"], 80.0);
+
+    for (body, column) in [
+        (r#"[{"metric":"m_nope","ics":"SEL","period":"2023-24-Q1","value":1}]"#, "metric"),
+        (r#"[{"metric":"m_liaison_1h","ics":"XYZ","period":"2023-24-Q1","value":1}]"#, "ics"),
+        (r#"[{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q7","value":1}]"#, "period"),
+        (r#"[{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":"eighty"}]"#, "value"),
+        (r#"[{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":true}]"#, "value"),
+    ] {
+        let reply = app.post_api("/api/v1/readings", Some("demo-token-slam"), JSON, body).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(reply.json()["errors"][0]["column"], column, "{body}");
+    }
+    for body in ["not json", "{}", "[]", r#"[{"metric":"m_liaison_1h"}]"#, r#"[{"metric":"m","ics":"SEL","period":"2023-24-Q1","value":1,"extra":1}]"#] {
+        let reply = app.post_api("/api/v1/readings", Some("demo-token-slam"), JSON, body).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(reply.json()["error"].is_string());
+    }
+    let reply = app.post_api("/api/v1/readings", Some("demo-token-slam"), "text/plain", "x").await;
+    assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+async fn csv_imports_are_all_or_nothing(app: TestApp) {
+    let before = count(&app.pool, "reading").await;
+    let mixed = "metric,ics,period,value\r\nm_liaison_1h,SEL,2023-24-Q1,80\r\nm_liaison_1h,SEL,2023-24-Q2,180\r\n";
+    let reply = app.post_api("/api/v1/readings", Some("demo-token-board"), CSV, mixed).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    let json = reply.json();
+    assert_eq!((json["errors"][0]["line"].as_u64(), json["errors"][0]["column"].as_str()), (Some(3), Some("value")));
+    assert_eq!(count(&app.pool, "reading").await, before, "nothing is written when any row is wrong");
+
+    let good = "\u{feff}metric,ics,period,value,partner,note\r\n\
+                m_liaison_1h,SEL,2023-24-Q1,80,,\"ICS figure, from the SitRep\"\r\n\
+                m_liaison_1h,SEL,2023-24-Q1,82,oxleas-nhs-foundation-trust,\r\n";
+    let reply = app.post_api("/api/v1/readings", Some("demo-token-board"), CSV, good).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.json()["inserted"], 2);
+    let again = app.post_api("/api/v1/readings", Some("demo-token-board"), CSV, good).await;
+    assert_eq!((again.json()["inserted"].as_u64(), again.json()["unchanged"].as_u64()), (Some(0), Some(2)));
+
+    // The export imports back unchanged.
+    let exported = app.get("/readings.csv?ics=SEL&period=2023-24-Q1").await;
+    assert_eq!(exported.status, StatusCode::OK);
+    assert!(exported.body.starts_with("metric,ics,period,value,partner,note\n"), "{}", exported.body);
+    let reimport = app.post_api("/api/v1/readings", Some("demo-token-board"), CSV, &exported.body).await;
+    assert_eq!(reimport.json()["unchanged"], 2, "{}", reimport.body);
+}
+
+async fn tokens_are_required_and_scoped(app: TestApp) {
+    let body = r#"[{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":80}]"#;
+    assert_eq!(app.post_api("/api/v1/readings", None, JSON, body).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.post_api("/api/v1/readings", Some("not-a-token"), JSON, body).await.status, StatusCode::UNAUTHORIZED);
+
+    // SLaM's editor may not write Oxleas's figure, nor the ICS-level one.
+    let other = r#"[{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":80,"partner":"oxleas-nhs-foundation-trust"}]"#;
+    let reply = app.post_api("/api/v1/readings", Some("demo-token-slam"), JSON, other).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+    assert!(reply.json()["error"].as_str().unwrap_or_default().contains("permission"));
+
+    // A partner's figure belongs to its own ICS.
+    let elsewhere = r#"[{"metric":"m_liaison_1h","ics":"NEL","period":"2023-24-Q1","value":80}]"#;
+    let reply = app.post_api("/api/v1/readings", Some("demo-token-slam"), JSON, elsewhere).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert_eq!(reply.json()["errors"][0]["column"], "partner");
+
+    // The board writes ICS-level figures anywhere.
+    let ics_level = r#"[{"metric":"m_liaison_1h","ics":"NEL","period":"2023-24-Q1","value":70}]"#;
+    assert_eq!(app.post_api("/api/v1/readings", Some("demo-token-board"), JSON, ics_level).await.status, StatusCode::OK);
+}
+
+async fn readings_keep_their_history(app: TestApp) {
+    let post = |value: u32| {
+        format!(r#"[{{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":{value}}}]"#)
+    };
+    for value in [80, 90, 70] {
+        let reply = app.post_api("/api/v1/readings", Some("demo-token-board"), JSON, &post(value)).await;
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    assert_eq!(count(&app.pool, "reading").await, 1, "a new reading replaces the old");
+    assert_eq!(count(&app.pool, "reading_history").await, 2, "earlier values are kept");
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'reading'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(audited, 3, "every change is audited");
+    let listed = app.get("/api/v1/readings?ics=SEL&period=2023-24-Q1").await.json();
+    assert_eq!(listed[0]["value"], 70.0);
+    assert_eq!(app.get("/api/v1/readings?ics=S%20E%20L").await.status, StatusCode::BAD_REQUEST);
+}
