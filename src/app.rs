@@ -1,6 +1,11 @@
 //! The HTML shell, the router and the page frame shared by every route.
 
-use crate::pages::{home::HomePage, ics::IcsPage, ics_list::IcsListPage, not_found::NotFoundPage};
+use crate::components::session::{provide_session, use_session};
+use crate::pages::{
+    account::AccountPage, admin::AdminUsersPage, audit::AuditPage, commitment::CommitmentPage, evidence::EvidencePage,
+    home::HomePage, ics::IcsPage, ics_list::IcsListPage, me::MyOrganisationPage, metrics::MetricsPage,
+    not_found::NotFoundPage, readings::ReadingsPage, sign_in::SignInPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
@@ -28,6 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_session();
     // Tells people (and end-to-end tests) that the page's controls are now live.
     Effect::new(|| {
         if let Some(body) = document().body() {
@@ -48,6 +54,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/ics") view=IcsListPage ssr=SsrMode::Async />
                     <Route path=path!("/ics/:code") view=IcsPage ssr=SsrMode::Async />
+                    <Route path=path!("/commitments/:id") view=CommitmentPage ssr=SsrMode::Async />
+                    <Route path=path!("/evidence/:id") view=EvidencePage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/me") view=MyOrganisationPage ssr=SsrMode::Async />
+                    <Route path=path!("/readings") view=ReadingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/metrics") view=MetricsPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">
@@ -59,6 +74,7 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn SiteHeader() -> impl IntoView {
+    let session = use_session();
     view! {
         <header class="site-header">
             <a class="site-name" href="/">"Concordat Tracker"</a>
@@ -66,8 +82,30 @@ fn SiteHeader() -> impl IntoView {
                 <ul>
                     <li><A href="/" exact=true>"The concordat"</A></li>
                     <li><A href="/ics">"London ICSs"</A></li>
+                    <li><A href="/metrics">"Metrics"</A></li>
+                    <li><A href="/readings">"Readings"</A></li>
                 </ul>
             </nav>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match session.user.await {
+                        Ok(Some(user)) => {
+                            let audit = user.role.can_view_audit();
+                            view! {
+                                <div class="user-menu">
+                                    <A href="/me">"My organisation"</A>
+                                    {audit.then(|| view! { <A href="/audit">"Audit log"</A> })}
+                                    <A href="/account">{user.email.clone()}</A>
+                                    <ActionForm action=session.sign_out>
+                                        <button type="submit" class="link-button">"Sign out"</button>
+                                    </ActionForm>
+                                </div>
+                            }.into_any()
+                        }
+                        _ => view! { <div class="user-menu"><A href="/sign-in">"Sign in"</A></div> }.into_any(),
+                    }
+                })}
+            </Transition>
         </header>
     }
 }

@@ -5,19 +5,19 @@ use crate::domain::london::{Ics, IcsDetail};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-#[server]
+#[server(endpoint = "concordat/get")]
 pub async fn get_concordat() -> Result<Concordat, AppError> {
     let pool = crate::server::state::pool()?;
     Ok(crate::db::concordat::load(&pool).await?)
 }
 
-#[server]
+#[server(endpoint = "ics/list")]
 pub async fn list_ics() -> Result<Vec<Ics>, AppError> {
     let pool = crate::server::state::pool()?;
     Ok(crate::db::london::list_ics(&pool).await?)
 }
 
-#[server]
+#[server(endpoint = "ics/get")]
 pub async fn get_ics(code: String) -> Result<IcsDetail, AppError> {
     use crate::domain::london::IcsCode;
     let code = IcsCode::parse(&code).map_err(|message| AppError::invalid("code", message))?;

@@ -1,5 +1,9 @@
 //! Small widgets, each named for what it shows.
 
 pub mod error_panel;
+pub mod evidence_form;
+pub mod evidence_list;
+pub mod form;
 pub mod organisation_list;
 pub mod principle_section;
+pub mod session;

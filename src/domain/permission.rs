@@ -83,6 +83,11 @@ impl Role {
             Role::Viewer => "Viewer",
         }
     }
+
+    /// Whether menus should offer the audit log (the server checks again).
+    pub fn can_view_audit(self) -> bool {
+        matches!(self, Role::Admin | Role::BoardReviewer)
+    }
 }
 
 impl fmt::Display for Role {

@@ -7,5 +7,7 @@
 mod support;
 
 mod concordat;
+mod evidence;
 mod http;
+mod permissions;
 mod readings;

@@ -1,0 +1,77 @@
+//! `/commitments/{id}`: one commitment, all evidence by ICS and period, and the form to add more.
+
+use crate::api::evidence::{get_commitment_evidence, CommitmentEvidence};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::evidence_form::EvidenceForm;
+use crate::components::evidence_list::EvidenceCard;
+use crate::components::form::QueryError;
+use crate::components::session::use_session;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn CommitmentPage() -> impl IntoView {
+    let params = use_params_map();
+    let session = use_session();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let data = Resource::new(move || (id(), session.user.get().map(|u| u.ok().flatten().map(|u| u.email))), |(id, _)| get_commitment_evidence(id));
+    view! {
+        <QueryError />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let user = session.user.await.ok().flatten();
+                match data.await {
+                    Ok(data) => view! { <CommitmentView data csrf=user.map(|u| u.csrf_token) /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CommitmentView(data: CommitmentEvidence, csrf: Option<String>) -> impl IntoView {
+    let CommitmentEvidence { commitment, principle_title, entries, ics_codes, current_period, can_add_for, editable } = data;
+    let title = format!("Commitment {}", commitment.id);
+    let by_ics: Vec<(String, Vec<_>)> = ics_codes
+        .iter()
+        .map(|code| (code.clone(), entries.iter().filter(|e| &e.ics_code == code).cloned().collect::<Vec<_>>()))
+        .collect();
+    let form = csrf.filter(|_| !can_add_for.is_empty()).map(|csrf| {
+        view! {
+            <EvidenceForm csrf commitment=commitment.clone() existing=None organisations=can_add_for
+                default_period=current_period ics_codes=ics_codes.clone() />
+        }
+    });
+    view! {
+        <Title text=title.clone() />
+        <p class="breadcrumb">{principle_title}</p>
+        <h1>{title}</h1>
+        <p class="lede">{commitment.text.clone()}</p>
+        {(!commitment.actions.is_empty()).then(|| view! {
+            <ol class="actions">{commitment.actions.iter().map(|a| view! { <li>{a.text.clone()}</li> }).collect_view()}</ol>
+        })}
+        <section aria-labelledby="evidence-heading">
+            <h2 id="evidence-heading">"Evidence by ICS"</h2>
+            {by_ics.into_iter().map(|(code, entries)| {
+                let heading = format!("{code} ({} entries)", entries.len());
+                let label = heading.clone();
+                view! {
+                    <section class="ics-evidence" aria-label=label>
+                        <h3>{heading}</h3>
+                        {if entries.is_empty() {
+                            view! { <p class="empty">"No evidence recorded yet."</p> }.into_any()
+                        } else {
+                            entries.into_iter().map(|entry| {
+                                let can_edit = editable.contains(&entry.id);
+                                view! { <EvidenceCard entry can_edit /> }
+                            }).collect_view().into_any()
+                        }}
+                    </section>
+                }
+            }).collect_view()}
+        </section>
+        {form}
+    }
+}

@@ -1,0 +1,68 @@
+//! `/evidence/{id}`: one entry, its edit form (for those who may edit) and every saved version.
+
+use crate::api::evidence::{get_evidence, EvidenceDetail};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::evidence_form::EvidenceForm;
+use crate::components::evidence_list::EvidenceCard;
+use crate::components::form::QueryError;
+use crate::components::session::use_session;
+use crate::domain::concordat::Commitment;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn EvidencePage() -> impl IntoView {
+    let params = use_params_map();
+    let session = use_session();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let data = Resource::new(move || (id(), session.user.get().map(|u| u.ok().flatten().map(|u| u.email))), |(id, _)| get_evidence(id));
+    view! {
+        <Title text="Evidence" />
+        <QueryError />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let user = session.user.await.ok().flatten();
+                match data.await {
+                    Ok(detail) => view! { <EvidenceView detail csrf=user.map(|u| u.csrf_token) /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn EvidenceView(detail: EvidenceDetail, csrf: Option<String>) -> impl IntoView {
+    let EvidenceDetail { entry, versions, can_edit, commitment_text } = detail;
+    let commitment = Commitment {
+        id: entry.commitment_id.clone(),
+        principle_id: String::new(),
+        number: 0,
+        text: commitment_text.clone(),
+        due: None,
+        actions: Vec::new(),
+    };
+    let back = format!("/commitments/{}", entry.commitment_id);
+    let form = csrf.filter(|_| can_edit).map(|csrf| {
+        view! {
+            <EvidenceForm csrf commitment existing=Some(entry.clone()) organisations=Vec::new()
+                default_period=entry.period.clone() ics_codes=Vec::new() />
+        }
+    });
+    view! {
+        <h1>{format!("Evidence for {} from {}", entry.commitment_id, entry.organisation_name)}</h1>
+        <p class="lede">{commitment_text}</p>
+        <p><a href=back>"Back to the commitment"</a></p>
+        {form}
+        <section aria-labelledby="history-heading">
+            <h2 id="history-heading">{format!("History ({} versions)", versions.len())}</h2>
+            {versions.into_iter().map(|v| view! {
+                <div class="version">
+                    <h3>{format!("Version {} · saved {}{}", v.version, v.saved_at, v.entry.updated_by.as_ref().map(|u| format!(" by {u}")).unwrap_or_default())}</h3>
+                    <EvidenceCard entry=v.entry can_edit=false />
+                </div>
+            }).collect_view()}
+        </section>
+    }
+}

@@ -1,0 +1,60 @@
+//! `/me`: the signed-in user's organisation, this period: what has evidence and what is still due.
+
+use crate::api::evidence::{get_my_organisation, MyOrganisation};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::session::RequireUser;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn MyOrganisationPage() -> impl IntoView {
+    view! {
+        <Title text="My organisation" />
+        <RequireUser children=|_user| {
+            let data = Resource::new(|| (), |_| get_my_organisation());
+            view! {
+                <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match data.await {
+                            Ok(data) => view! { <MyOrganisationView data /> }.into_any(),
+                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            }
+        } />
+    }
+}
+
+#[component]
+fn MyOrganisationView(data: MyOrganisation) -> impl IntoView {
+    let (done, due): (Vec<_>, Vec<_>) = data.commitments.into_iter().partition(|c| !c.entries.is_empty());
+    view! {
+        <h1>{data.organisation_name}</h1>
+        <p class="lede">{format!("{} · submissions due by {}", data.period_label, data.due_date.format("%-d %B %Y"))}</p>
+        <section aria-labelledby="due-heading">
+            <h2 id="due-heading">{format!("Still due this period ({})", due.len())}</h2>
+            <ul class="progress-list">
+                {due.into_iter().map(|c| view! {
+                    <li>
+                        <span class="mark" aria-hidden="true">"○"</span>
+                        <a href=format!("/commitments/{}", c.commitment_id)>{c.commitment_id.clone()}</a>
+                        " "{c.text}" "<span class="tag">"No evidence yet"</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+        <section aria-labelledby="done-heading">
+            <h2 id="done-heading">{format!("With evidence this period ({})", done.len())}</h2>
+            <ul class="progress-list">
+                {done.into_iter().map(|c| view! {
+                    <li>
+                        <span class="mark" aria-hidden="true">"●"</span>
+                        <a href=format!("/commitments/{}", c.commitment_id)>{c.commitment_id.clone()}</a>
+                        " "{c.text}" "<span class="tag">{format!("{} entries", c.entries.len())}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

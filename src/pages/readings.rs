@@ -1,0 +1,107 @@
+//! `/readings`: import readings from CSV (preview first, then all or nothing) and export them.
+
+use crate::api::readings::{ImportPreview, ImportReadings, PreviewReadings};
+use crate::components::form::{last_error, ErrorSummary, QueryError};
+use crate::components::session::{CsrfField, RequireUser};
+use crate::domain::metric::format_value;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn ReadingsPage() -> impl IntoView {
+    view! {
+        <Title text="Metric readings" />
+        <h1>"Metric readings"</h1>
+        <QueryError />
+        <RequireUser children=|user| view! { <ImportForm csrf=user.csrf_token /> } />
+        <section aria-labelledby="export-heading">
+            <h2 id="export-heading">"Export"</h2>
+            <p>"Download readings as CSV in the import format: "
+                <a href="/readings.csv" download="readings.csv">"all readings"</a>", or for one ICS, e.g. "
+                <a href="/readings.csv?ics=SEL" download="readings-SEL.csv">"South East London"</a>"."
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn ImportForm(csrf: String) -> impl IntoView {
+    let preview = ServerAction::<PreviewReadings>::new();
+    let import = ServerAction::<ImportReadings>::new();
+    let csv = RwSignal::new(String::new());
+    let import_error = last_error(import.value());
+    let preview_error = last_error(preview.value());
+    let imported = move || import.value().get().and_then(|r| r.ok());
+    let csrf_for_import = csrf.clone();
+    view! {
+        <section aria-labelledby="import-heading">
+            <h2 id="import-heading">"Import from CSV"</h2>
+            <p class="hint" id="csv-hint">
+                "Columns: metric, ics, period, value, and optionally partner (an organisation id) and note. "
+                "Nothing is written until you have seen the preview and chosen Import; a file with any error imports nothing."
+            </p>
+            <ErrorSummary error=preview_error />
+            <ActionForm action=preview>
+                <CsrfField token=csrf />
+                <div class="field">
+                    <label for="csv">"CSV text"</label>
+                    <textarea id="csv" name="csv" rows="8" required aria-describedby="csv-hint"
+                        on:input=move |ev| csv.set(event_target_value(&ev))
+                        prop:value=move || csv.get()></textarea>
+                </div>
+                <button type="submit">"Preview"</button>
+            </ActionForm>
+            {move || preview.value().get().and_then(|r| r.ok()).map(|result| view! {
+                <PreviewResult result csrf=csrf_for_import.clone() csv=csv.get_untracked() import />
+            })}
+            <ErrorSummary error=import_error />
+            {move || imported().map(|s| view! {
+                <p class="success" role="status">{format!("Imported: {} new, {} updated, {} unchanged.", s.inserted, s.updated, s.unchanged)}</p>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn PreviewResult(result: ImportPreview, csrf: String, csv: String, import: ServerAction<ImportReadings>) -> impl IntoView {
+    if let Some(message) = result.forbidden {
+        return view! { <div class="error-summary" role="alert"><h3>"You cannot import this file"</h3><p>{message}</p></div> }.into_any();
+    }
+    if !result.errors.is_empty() {
+        let count = result.errors.len();
+        return view! {
+            <div class="error-summary" role="alert">
+                <h3>{format!("{count} problem{} in the file: nothing will be imported", if count == 1 { "" } else { "s" })}</h3>
+                <table class="data">
+                    <caption class="visually-hidden">"Problems by line"</caption>
+                    <thead><tr><th scope="col">"Line"</th><th scope="col">"Column"</th><th scope="col">"Problem"</th></tr></thead>
+                    <tbody>
+                        {result.errors.into_iter().map(|e| view! {
+                            <tr class="row-error"><td>{e.line}</td><td>{e.column}</td><td>{e.message}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }.into_any();
+    }
+    let count = result.rows.len();
+    view! {
+        <div class="preview" role="status">
+            <h3>{format!("Ready to import {count} reading{}", if count == 1 { "" } else { "s" })}</h3>
+            <table class="data">
+                <thead><tr><th scope="col">"Line"</th><th scope="col">"Metric"</th><th scope="col">"ICS"</th><th scope="col">"Period"</th><th scope="col">"Value"</th><th scope="col">"Partner"</th><th scope="col">"Note"</th></tr></thead>
+                <tbody>
+                    {result.rows.into_iter().map(|r| view! {
+                        <tr><td>{r.line}</td><td>{r.metric}</td><td>{r.ics}</td><td>{r.period}</td><td>{format_value(r.value)}</td>
+                            <td>{r.partner.unwrap_or_else(|| "ICS level".into())}</td><td>{r.note.unwrap_or_default()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <ActionForm action=import>
+                <CsrfField token=csrf />
+                <input type="hidden" name="csv" value=csv />
+                <button type="submit">{format!("Import {count} reading{}", if count == 1 { "" } else { "s" })}</button>
+            </ActionForm>
+        </div>
+    }.into_any()
+}

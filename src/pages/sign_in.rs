@@ -1,0 +1,34 @@
+//! `/sign-in`
+
+use crate::components::form::{last_error, ErrorSummary, FieldError, QueryError};
+use crate::components::session::use_session;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let session = use_session();
+    let error = last_error(session.sign_in.value());
+    let next = use_query_map().read_untracked().get("next").unwrap_or_else(|| "/me".into());
+    view! {
+        <Title text="Sign in" />
+        <h1>"Sign in"</h1>
+        <QueryError />
+        <ErrorSummary error />
+        <ActionForm action=session.sign_in>
+            <input type="hidden" name="next" value=next />
+            <div class="field">
+                <label for="email">"Email address"</label>
+                <input id="email" name="email" type="email" autocomplete="username" required />
+                <FieldError error field="email" />
+            </div>
+            <div class="field">
+                <label for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required />
+                <FieldError error field="password" />
+            </div>
+            <button type="submit">"Sign in"</button>
+        </ActionForm>
+    }
+}
