@@ -56,6 +56,7 @@ export default defineConfig({
       LEPTOS_SITE_PKG_DIR: "pkg",
       LEPTOS_OUTPUT_NAME: "concordat_tracker",
       RUST_LOG: "warn",
+      CONCORDAT_DEMO: "1",
     },
   },
 });

@@ -4,7 +4,7 @@
 //! the file's shape, `check_against_catalogue` checks each row against the
 //! metric catalogue. Both report every problem with its line and column.
 
-use super::metric::{format_value, parse_value, MetricKind};
+use super::metric::{parse_value, MetricKind};
 use super::period::ReportingPeriod;
 use super::validation::clean_text;
 use serde::{Deserialize, Serialize};
@@ -151,8 +151,8 @@ pub fn parse_readings_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<CsvReadin
                 ics: field("ics").to_ascii_uppercase(),
                 period,
                 value_text: field("value"),
-                partner: optional("partner"),
-                note: optional("note"),
+                partner: optional("partner").map(restore),
+                note: optional("note").map(restore),
             });
         }
     }
@@ -227,13 +227,22 @@ pub struct ExportRow {
     pub note: Option<String>,
 }
 
-/// Spreadsheets run a cell that starts with = + - or @ as a formula; a leading
-/// quote makes it text again (CSV injection).
+/// Spreadsheets run a cell that starts with = + - @ tab or CR as a formula; a
+/// leading quote makes it text again (CSV injection). A text that already starts
+/// with a quote gets one more, so `restore` can always undo exactly one.
 fn defuse(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@']) {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) {
         format!("'{text}")
     } else {
         text.to_string()
+    }
+}
+
+/// Undoes `defuse` on import, so an exported file imports unchanged.
+fn restore(text: String) -> String {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) => rest.to_string(),
+        _ => text,
     }
 }
 
@@ -250,7 +259,8 @@ pub fn write_readings_csv(rows: &[ExportRow]) -> String {
             defuse(&row.metric),
             defuse(&row.ics),
             row.period.clone(),
-            format_value(row.value),
+            // Exact (shortest round-trip form), unlike the rounded `format_value` for display.
+            row.value.to_string(),
             row.partner.as_deref().map(defuse).unwrap_or_default(),
             row.note.as_deref().map(defuse).unwrap_or_default(),
         ]);
@@ -359,6 +369,10 @@ mod tests {
         assert_eq!(rows[0].note.as_deref(), Some("<script>alert(1)</script>"));
     }
 
+    fn export_row() -> ExportRow {
+        ExportRow { metric: "m_liaison_1h".into(), ics: "SEL".into(), period: "2023-24-Q1".into(), value: 80.0, partner: None, note: None }
+    }
+
     #[test]
     fn exports_defuse_formulas() {
         let csv = write_readings_csv(&[ExportRow {
@@ -370,12 +384,16 @@ mod tests {
             note: Some("=HYPERLINK(\"x\")".into()),
         }]);
         assert_eq!(csv, "metric,ics,period,value,partner,note\nm_liaison_1h,SEL,2023-24-Q1,80,,\"'=HYPERLINK(\"\"x\"\")\"\n");
+        let back = check(&csv).expect("imports");
+        assert_eq!(back[0].note.as_deref(), Some("=HYPERLINK(\"x\")"), "the guard is undone on import");
+        let precise = write_readings_csv(&[ExportRow { value: 12.3456789, note: None, ..export_row() }]);
+        assert!(precise.contains(",12.3456789,"), "values export exactly: {precise}");
     }
 
     proptest! {
         #[test]
         fn exported_readings_import_unchanged(
-            rows in proptest::collection::vec((0u32..=100, 0usize..5, 2020i32..2030, 1u8..=4, "[a-z ,\"]{0,12}"), 1..20)
+            rows in proptest::collection::vec((0u32..=100, 0usize..5, 2020i32..2030, 1u8..=4, "[a-z ,\"'=+@-]{0,12}"), 1..20)
         ) {
             let codes = ["NCL", "NEL", "NWL", "SEL", "SWL"];
             let mut seen = HashSet::new();
