@@ -7,3 +7,4 @@ pub mod auth;
 pub mod concordat;
 pub mod evidence;
 pub mod readings;
+pub mod status;

@@ -8,6 +8,7 @@ pub mod metric;
 pub mod period;
 pub mod permission;
 pub mod rag;
+pub mod status;
 // Files are read and written only on the server, so the csv crate stays out of the WASM.
 #[cfg(feature = "ssr")]
 pub mod readings_csv;

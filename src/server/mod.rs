@@ -11,6 +11,7 @@ pub mod readings;
 pub mod rest;
 pub mod secrets;
 pub mod state;
+pub mod status;
 pub mod tokens;
 
 use crate::app::{shell, App};
@@ -28,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/concordat", get(rest::concordat))
         .route("/api/v1/readings", get(rest::get_readings).post(rest::post_readings))
         .route("/readings.csv", get(rest::export_readings_csv))
+        .route("/api/v1/status", get(rest::get_status))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -192,3 +192,79 @@ pub async fn export_readings_csv(State(state): State<AppState>, Query(query): Qu
     )
         .into_response())
 }
+
+#[derive(serde::Deserialize)]
+pub struct StatusQuery {
+    period: Option<String>,
+    ics: Option<String>,
+}
+
+fn override_json(ov: &crate::domain::rag::Override) -> serde_json::Value {
+    serde_json::json!({
+        "rag": ov.rag(),
+        "rationale": ov.rationale(),
+        "set_by": ov.set_by(),
+        "expires_after": ov.expires_after().to_string(),
+    })
+}
+
+fn cell_json(cell: &crate::domain::status::CommitmentCell) -> serde_json::Value {
+    let mut json = serde_json::json!({
+        "id": cell.commitment_id,
+        "rag": cell.rag,
+        "computed_rag": cell.computed.rag,
+        "delivery": cell.computed.delivery,
+        "outcome": cell.computed.outcome,
+        "mismatch": cell.computed.mismatch,
+        "reasons": cell.computed.reasons,
+    });
+    if let (Some(ov), Some(map)) = (&cell.overridden, json.as_object_mut()) {
+        map.insert("override".into(), override_json(ov));
+    }
+    json
+}
+
+fn ics_json(ics: &crate::domain::status::IcsStatus) -> serde_json::Value {
+    use crate::domain::rag::roll_up;
+    serde_json::json!({
+        "ics": ics.ics,
+        "rag": ics.rollup.rag,
+        "summary": ics.rollup.summary(),
+        "principles": ics.principles.iter().map(|p| {
+            let delivery: Vec<_> = p.commitments.iter().map(|c| c.computed.delivery).collect();
+            let outcome: Vec<_> = p.commitments.iter().map(|c| c.computed.outcome).collect();
+            serde_json::json!({
+                "id": p.principle_id,
+                "rag": p.rollup.rag,
+                "delivery": roll_up(&delivery).rag,
+                "outcome": roll_up(&outcome).rag,
+                "mismatch": p.commitments.iter().any(|c| c.computed.mismatch),
+                "reasons": [p.rollup.summary()],
+                "commitments": p.commitments.iter().map(cell_json).collect::<Vec<_>>(),
+            })
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /api/v1/status?period=2023-24-Q1[&ics=SEL]`
+pub async fn get_status(State(state): State<AppState>, Query(query): Query<StatusQuery>) -> Result<Json<serde_json::Value>, AppError> {
+    let period = super::status::period_or_current(query.period.as_deref().unwrap_or_default())?;
+    let ics = query
+        .ics
+        .as_deref()
+        .map(|c| IcsCode::parse(c).map(|c| c.to_string()).map_err(|m| AppError::invalid("ics", m)))
+        .transpose()?;
+    let status = super::status::london(&state.pool, period).await?;
+    let icss: Vec<serde_json::Value> =
+        status.icss.iter().filter(|i| ics.as_deref().is_none_or(|code| i.ics == code)).map(ics_json).collect();
+    if let (Some(code), true) = (&ics, icss.is_empty()) {
+        return Err(AppError::NotFound(format!("ICS {code}")));
+    }
+    Ok(Json(serde_json::json!({
+        "period": status.period.to_string(),
+        "as_at": status.as_at.to_string(),
+        "rag": status.rollup.rag,
+        "summary": status.rollup.summary(),
+        "icss": icss,
+    })))
+}

@@ -11,3 +11,4 @@ mod evidence;
 mod http;
 mod permissions;
 mod readings;
+mod status;

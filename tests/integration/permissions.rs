@@ -16,6 +16,7 @@ const MUTATING_SERVER_FNS: &[&str] = &[
     "/api/tokens/revoke",
     "/api/users/create",
     "/api/metrics/update",
+    "/api/status/override",
 ];
 
 /// Server functions open to everyone by design (signing in and out).
@@ -34,6 +35,8 @@ const READ_ONLY_SERVER_FNS: &[&str] = &[
     "/api/metrics/list",
     "/api/audit/list",
     "/api/readings/preview",
+    "/api/status/london",
+    "/api/status/cell",
 ];
 
 #[test]
@@ -242,6 +245,24 @@ async fn the_permission_matrix_holds(app: TestApp) {
             )
             .await;
         expect(who, who == Who::Board, &reply, "edit the metric catalogue");
+
+        // status/override: board reviewers only.
+        let reply = app
+            .post_form(
+                "/api/status/override",
+                Some(browser),
+                &[
+                    ("csrf", &browser.csrf),
+                    ("ics", "SEL"),
+                    ("commitment_id", "P3.C2"),
+                    ("period", "2023-24-Q1"),
+                    ("rag", "green"),
+                    ("rationale", "Matrix test"),
+                    ("expires_after", "2023-24-Q1"),
+                ],
+            )
+            .await;
+        expect(who, who == Who::Board, &reply, "override a status");
     }
 
     // The API, with a token for each signed-in role.

@@ -1,0 +1,152 @@
+//! Loads everything one period's status needs in a fixed number of queries
+//! (however many ICSs, commitments and metrics there are), for `domain::status`.
+
+use super::Pool;
+use crate::domain::period::ReportingPeriod;
+use crate::domain::rag::{DeliveryStatus, Override, Rag, Thresholds};
+use crate::domain::status::{StatusData, StatusEvidence, StatusMetric};
+use sqlx::{Any, FromRow, Transaction};
+use std::collections::HashMap;
+
+#[derive(FromRow)]
+struct SqlEvidence {
+    ics_code: String,
+    commitment_id: String,
+    organisation_name: String,
+    narrative: String,
+    delivery_status: Option<String>,
+    milestone: Option<String>,
+    milestone_due: Option<String>,
+    milestone_completed: Option<String>,
+}
+
+#[derive(FromRow)]
+struct SqlOverride {
+    commitment_id: String,
+    ics_code: String,
+    rag: String,
+    rationale: String,
+    set_by: String,
+    expires_after: String,
+}
+
+fn decode(message: String) -> sqlx::Error {
+    sqlx::Error::Decode(message.into())
+}
+
+fn parse_rag(text: &str) -> Result<Rag, sqlx::Error> {
+    serde_json::from_value(serde_json::Value::String(text.to_string())).map_err(|e| decode(format!("stored rag {text:?}: {e}")))
+}
+
+pub async fn load(pool: &Pool, period: ReportingPeriod, as_at: chrono::NaiveDate) -> Result<StatusData, sqlx::Error> {
+    let concordat = super::concordat::load(pool).await?;
+    let ics_codes = super::london::ics_codes(pool).await?;
+    let metrics = super::metrics::list(pool)
+        .await?
+        .into_iter()
+        .map(|m| StatusMetric {
+            thresholds: m.definition.thresholds(),
+            id: m.definition.id,
+            name: m.definition.name,
+            commitment_id: m.definition.commitment_id,
+            kind: m.definition.kind,
+            unit: m.definition.unit,
+            direction: m.definition.direction,
+            due: m.definition.due,
+            retired: m.retired_at.is_some(),
+        })
+        .collect();
+
+    let targets: Vec<(String, String, f64, f64)> =
+        sqlx::query_as("SELECT metric_id, ics_code, target, amber FROM metric_ics_target").fetch_all(pool).await?;
+    let ics_thresholds = targets.into_iter().map(|(m, i, target, amber)| ((m, i), Thresholds { target, amber })).collect();
+
+    let period_text = period.to_string();
+    let readings: Vec<(String, String, f64)> =
+        sqlx::query_as("SELECT metric_id, ics_code, value FROM reading WHERE period = $1 AND partner_id = ''")
+            .bind(&period_text)
+            .fetch_all(pool)
+            .await?;
+    let readings = readings.into_iter().map(|(m, i, v)| ((m, i), v)).collect();
+
+    let rows: Vec<SqlEvidence> = sqlx::query_as(
+        "SELECT e.ics_code, e.commitment_id, o.name AS organisation_name, e.narrative, e.delivery_status,
+                e.milestone, e.milestone_due, e.milestone_completed
+         FROM evidence e JOIN organisation o ON o.id = e.organisation_id
+         WHERE e.period = $1 ORDER BY e.created_at",
+    )
+    .bind(&period_text)
+    .fetch_all(pool)
+    .await?;
+    let mut evidence = Vec::with_capacity(rows.len());
+    for row in rows {
+        let delivery_status: Option<DeliveryStatus> = row
+            .delivery_status
+            .map(|s| serde_json::from_value(serde_json::Value::String(s)))
+            .transpose()
+            .map_err(|e| decode(format!("stored delivery status: {e}")))?;
+        let date = |d: Option<String>| d.as_deref().map(super::concordat::parse_stored_date).transpose();
+        let milestone = match (row.milestone, date(row.milestone_due)?) {
+            (Some(description), Some(due)) => Some((description, due, date(row.milestone_completed)?)),
+            _ => None,
+        };
+        evidence.push(StatusEvidence {
+            ics: row.ics_code,
+            commitment_id: row.commitment_id,
+            organisation: row.organisation_name,
+            narrative: row.narrative,
+            delivery_status,
+            milestone,
+        });
+    }
+
+    // Periods are stored as fixed-width text, so text order is time order.
+    let rows: Vec<SqlOverride> = sqlx::query_as(
+        "SELECT commitment_id, ics_code, rag, rationale, set_by, expires_after FROM rag_override
+         WHERE period <= $1 AND expires_after >= $1 ORDER BY created_at, id",
+    )
+    .bind(&period_text)
+    .fetch_all(pool)
+    .await?;
+    let mut overrides = HashMap::new();
+    for row in rows {
+        let expires = ReportingPeriod::parse(&row.expires_after).map_err(|e| decode(e.to_string()))?;
+        let ov = Override::new(parse_rag(&row.rag)?, row.rationale, row.set_by, expires).map_err(|e| decode(e.to_string()))?;
+        // Later rows replace earlier ones: the newest override is in force.
+        overrides.insert((row.commitment_id, row.ics_code), ov);
+    }
+
+    Ok(StatusData { period, as_at, concordat, ics_codes, metrics, ics_thresholds, readings, evidence, overrides })
+}
+
+pub struct NewOverride<'a> {
+    pub id: &'a str,
+    pub commitment_id: &'a str,
+    pub ics_code: &'a str,
+    pub period: &'a str,
+    pub expires_after: &'a str,
+    pub rag: &'a str,
+    pub rationale: &'a str,
+    pub set_by: &'a str,
+}
+
+pub async fn insert_override(tx: &mut Transaction<'_, Any>, ov: &NewOverride<'_>) -> Result<(), sqlx::Error> {
+    let now = super::now();
+    sqlx::query(
+        "INSERT INTO rag_override (id, commitment_id, ics_code, period, expires_after, rag, rationale, set_by,
+                                   created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+    )
+    .bind(ov.id)
+    .bind(ov.commitment_id)
+    .bind(ov.ics_code)
+    .bind(ov.period)
+    .bind(ov.expires_after)
+    .bind(ov.rag)
+    .bind(ov.rationale)
+    .bind(ov.set_by)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,308 @@
+//! Status for a whole period: every ICS × commitment, rolled up to principle,
+//! ICS and London. Pure: `db::status` loads the inputs in a fixed number of
+//! queries, this module decides.
+//!
+//! Roll-up rule (the same at every level, see `rag::roll_up`): the worst rated
+//! part (Red, then Amber, then Green), shown with the counts of every part
+//! ("2 Red, 5 Amber, 7 Green"); No data and Not rated never pull it down. A
+//! principle rolls up its commitments; an ICS and London roll up commitments
+//! directly, so their counts are of commitments. Overrides replace a
+//! commitment's status in every roll-up, and the computed status stays beside it.
+
+use super::concordat::Concordat;
+use super::metric::MetricKind;
+use super::period::ReportingPeriod;
+use super::rag::{
+    apply_override, assess_commitment, roll_up, CommitmentInputs, CommitmentStatus, DeliveryStatus, Direction,
+    EvidenceInput, MetricInput, MilestoneInput, Override, Rag, RollUp, Thresholds,
+};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusMetric {
+    pub id: String,
+    pub name: String,
+    pub commitment_id: String,
+    pub kind: MetricKind,
+    pub unit: Option<String>,
+    pub direction: Option<Direction>,
+    pub thresholds: Option<Thresholds>,
+    pub due: Option<NaiveDate>,
+    pub retired: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusEvidence {
+    pub ics: String,
+    pub commitment_id: String,
+    pub organisation: String,
+    pub narrative: String,
+    pub delivery_status: Option<DeliveryStatus>,
+    pub milestone: Option<(String, NaiveDate, Option<NaiveDate>)>,
+}
+
+/// Everything one period's status is computed from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusData {
+    pub period: ReportingPeriod,
+    pub as_at: NaiveDate,
+    pub concordat: Concordat,
+    pub ics_codes: Vec<String>,
+    pub metrics: Vec<StatusMetric>,
+    /// (metric, ICS) → thresholds that replace the catalogue's for that ICS.
+    pub ics_thresholds: HashMap<(String, String), Thresholds>,
+    /// (metric, ICS) → the ICS-level reading for the period.
+    pub readings: HashMap<(String, String), f64>,
+    pub evidence: Vec<StatusEvidence>,
+    /// (commitment, ICS) → the override in force, if any.
+    pub overrides: HashMap<(String, String), Override>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentCell {
+    pub commitment_id: String,
+    /// What the rules computed, with its reasons.
+    pub computed: CommitmentStatus,
+    /// The status to show: the override's, if one is in force.
+    pub rag: Rag,
+    pub overridden: Option<Override>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrincipleStatus {
+    pub principle_id: String,
+    pub rollup: RollUp,
+    pub commitments: Vec<CommitmentCell>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IcsStatus {
+    pub ics: String,
+    pub rollup: RollUp,
+    pub principles: Vec<PrincipleStatus>,
+}
+
+impl IcsStatus {
+    pub fn cell(&self, commitment_id: &str) -> Option<&CommitmentCell> {
+        self.principles.iter().flat_map(|p| p.commitments.iter()).find(|c| c.commitment_id == commitment_id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LondonStatus {
+    pub period: ReportingPeriod,
+    pub as_at: NaiveDate,
+    pub rollup: RollUp,
+    pub icss: Vec<IcsStatus>,
+}
+
+/// A short name for evidence in reasons: the first few words of the narrative.
+fn summary_of(evidence: &StatusEvidence) -> String {
+    let words: Vec<&str> = evidence.narrative.split_whitespace().take(8).collect();
+    let mut text = words.join(" ");
+    if evidence.narrative.split_whitespace().count() > 8 {
+        text.push('…');
+    }
+    format!("from {}: \u{201c}{text}\u{201d}", evidence.organisation)
+}
+
+fn inputs_for(data: &StatusData, ics: &str, commitment_id: &str) -> CommitmentInputs {
+    let mut metrics = Vec::new();
+    let mut milestones = Vec::new();
+    for metric in data.metrics.iter().filter(|m| m.commitment_id == commitment_id) {
+        let reading = data.readings.get(&(metric.id.clone(), ics.to_string())).copied();
+        if metric.kind == MetricKind::Milestone {
+            // A milestone metric is done (1) or not (0); with no reading it says nothing.
+            if let (Some(value), Some(due)) = (reading, metric.due) {
+                milestones.push(MilestoneInput {
+                    description: metric.name.clone(),
+                    due,
+                    completed: (value >= 1.0).then_some(data.as_at.min(due)),
+                    self_assessed: None,
+                });
+            }
+            continue;
+        }
+        let thresholds = data.ics_thresholds.get(&(metric.id.clone(), ics.to_string())).copied().or(metric.thresholds);
+        metrics.push(MetricInput {
+            metric_id: metric.id.clone(),
+            name: metric.name.clone(),
+            unit: if metric.kind == MetricKind::Percent { Some("%".into()) } else { metric.unit.clone() },
+            direction: metric.direction.unwrap_or(Direction::HigherIsBetter),
+            thresholds,
+            reading,
+            retired: metric.retired,
+        });
+    }
+    let mut evidence = Vec::new();
+    for entry in data.evidence.iter().filter(|e| e.ics == ics && e.commitment_id == commitment_id) {
+        evidence.push(EvidenceInput { summary: summary_of(entry), self_assessed: entry.delivery_status });
+        if let Some((description, due, completed)) = &entry.milestone {
+            milestones.push(MilestoneInput {
+                description: description.clone(),
+                due: *due,
+                completed: *completed,
+                self_assessed: entry.delivery_status,
+            });
+        }
+    }
+    CommitmentInputs {
+        commitment_id: commitment_id.to_string(),
+        period: data.period,
+        as_at: data.as_at,
+        metrics,
+        milestones,
+        evidence,
+    }
+}
+
+/// Status of one commitment in one ICS.
+pub fn commitment_cell(data: &StatusData, ics: &str, commitment_id: &str) -> CommitmentCell {
+    let computed = assess_commitment(&inputs_for(data, ics, commitment_id));
+    let override_in_force = data.overrides.get(&(commitment_id.to_string(), ics.to_string()));
+    let effective = apply_override(&computed, override_in_force);
+    CommitmentCell { commitment_id: commitment_id.to_string(), rag: effective.effective_rag, overridden: effective.overridden, computed }
+}
+
+pub fn ics_status(data: &StatusData, ics: &str) -> IcsStatus {
+    let principles: Vec<PrincipleStatus> = data
+        .concordat
+        .principles
+        .iter()
+        .map(|principle| {
+            let commitments: Vec<CommitmentCell> =
+                principle.commitments.iter().map(|c| commitment_cell(data, ics, &c.id)).collect();
+            let rags: Vec<Rag> = commitments.iter().map(|c| c.rag).collect();
+            PrincipleStatus { principle_id: principle.id.clone(), rollup: roll_up(&rags), commitments }
+        })
+        .collect();
+    let all: Vec<Rag> = principles.iter().flat_map(|p| p.commitments.iter().map(|c| c.rag)).collect();
+    IcsStatus { ics: ics.to_string(), rollup: roll_up(&all), principles }
+}
+
+pub fn london_status(data: &StatusData) -> LondonStatus {
+    let icss: Vec<IcsStatus> = data.ics_codes.iter().map(|ics| ics_status(data, ics)).collect();
+    let all: Vec<Rag> =
+        icss.iter().flat_map(|i| i.principles.iter().flat_map(|p| p.commitments.iter().map(|c| c.rag))).collect();
+    LondonStatus { period: data.period, as_at: data.as_at, rollup: roll_up(&all), icss }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::concordat::{Commitment, Principle};
+
+    fn data() -> StatusData {
+        let commitment = |id: &str| Commitment {
+            id: id.into(),
+            principle_id: "P3".into(),
+            number: 1,
+            text: String::new(),
+            due: None,
+            actions: Vec::new(),
+        };
+        StatusData {
+            period: ReportingPeriod::parse("2023-24-Q1").expect("period"),
+            as_at: NaiveDate::from_ymd_opt(2023, 6, 30).expect("date"),
+            concordat: Concordat {
+                title: String::new(),
+                status: String::new(),
+                owner: String::new(),
+                review: String::new(),
+                vision: Vec::new(),
+                emphases: Vec::new(),
+                aims: Vec::new(),
+                principles: vec![Principle {
+                    id: "P3".into(),
+                    number: 3,
+                    title: String::new(),
+                    commitments: vec![commitment("P3.C1"), commitment("P3.C2")],
+                }],
+            },
+            ics_codes: vec!["SEL".into(), "NEL".into()],
+            metrics: vec![StatusMetric {
+                id: "m_liaison_1h".into(),
+                name: "ED referrals to liaison psychiatry seen within one hour".into(),
+                commitment_id: "P3.C2".into(),
+                kind: MetricKind::Percent,
+                unit: None,
+                direction: Some(Direction::HigherIsBetter),
+                thresholds: Some(Thresholds { target: 85.0, amber: 75.0 }),
+                due: None,
+                retired: false,
+            }],
+            ics_thresholds: HashMap::new(),
+            readings: HashMap::new(),
+            evidence: Vec::new(),
+            overrides: HashMap::new(),
+        }
+    }
+
+    fn with_reading(value: f64) -> StatusData {
+        let mut data = data();
+        data.readings.insert(("m_liaison_1h".into(), "SEL".into()), value);
+        data
+    }
+
+    #[test]
+    fn readings_set_the_commitment_with_reasons() {
+        let cell = commitment_cell(&with_reading(80.0), "SEL", "P3.C2");
+        assert_eq!(cell.rag, Rag::Amber);
+        assert_eq!(cell.computed.outcome, Rag::Amber);
+        assert_eq!(
+            cell.computed.reasons[0],
+            "Amber: ED referrals to liaison psychiatry seen within one hour 80% (target 85%, amber from 75%), 2023-24-Q1"
+        );
+        assert_eq!(commitment_cell(&with_reading(90.0), "SEL", "P3.C2").rag, Rag::Green);
+        assert_eq!(commitment_cell(&with_reading(70.0), "SEL", "P3.C2").rag, Rag::Red);
+    }
+
+    #[test]
+    fn nothing_submitted_is_no_data_not_green() {
+        let status = london_status(&with_reading(90.0));
+        let nel = status.icss.iter().find(|i| i.ics == "NEL").expect("NEL");
+        assert!(nel.principles[0].commitments.iter().all(|c| c.rag == Rag::NoData));
+        assert_eq!(nel.rollup.rag, Rag::NoData);
+        let sel = status.icss.iter().find(|i| i.ics == "SEL").expect("SEL");
+        assert_eq!(sel.rollup.rag, Rag::Green);
+        assert_eq!(sel.rollup.summary(), "1 Green, 1 No data");
+    }
+
+    #[test]
+    fn per_ics_thresholds_come_first() {
+        let mut data = with_reading(80.0);
+        data.ics_thresholds.insert(("m_liaison_1h".into(), "SEL".into()), Thresholds { target: 80.0, amber: 70.0 });
+        assert_eq!(commitment_cell(&data, "SEL", "P3.C2").rag, Rag::Green);
+    }
+
+    #[test]
+    fn overrides_replace_the_status_but_keep_the_computed_one() {
+        let mut data = with_reading(70.0);
+        let ov = Override::new(Rag::Amber, "Recovery plan agreed with the board", "board@demo.test", data.period)
+            .expect("valid override");
+        data.overrides.insert(("P3.C2".into(), "SEL".into()), ov);
+        let cell = commitment_cell(&data, "SEL", "P3.C2");
+        assert_eq!((cell.rag, cell.computed.rag), (Rag::Amber, Rag::Red));
+        assert!(cell.overridden.is_some());
+        assert_eq!(ics_status(&data, "SEL").rollup.rag, Rag::Amber, "roll-ups use the overridden status");
+    }
+
+    #[test]
+    fn evidence_and_milestones_feed_delivery() {
+        let mut data = with_reading(90.0);
+        data.evidence.push(StatusEvidence {
+            ics: "SEL".into(),
+            commitment_id: "P3.C2".into(),
+            organisation: "SLaM".into(),
+            narrative: "Core 24 at two of three sites".into(),
+            delivery_status: Some(DeliveryStatus::OnTrack),
+            milestone: Some(("Core 24 at all sites".into(), NaiveDate::from_ymd_opt(2023, 5, 31).expect("date"), None)),
+        });
+        let cell = commitment_cell(&data, "SEL", "P3.C2");
+        assert_eq!(cell.computed.delivery, Rag::Red, "past due and not complete");
+        assert_eq!(cell.rag, Rag::Red);
+        assert!(cell.computed.reasons.iter().any(|r| r.starts_with("Red: Core 24 at all sites")), "{:?}", cell.computed.reasons);
+    }
+}

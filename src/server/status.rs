@@ -1,0 +1,98 @@
+//! Status use cases: compute a period's status, and set overrides.
+
+use super::auth::authorise;
+use super::secrets;
+use crate::db::audit::{self, Actor, Change};
+use crate::db::{self, Pool};
+use crate::domain::period::ReportingPeriod;
+use crate::domain::permission::{Action, Principal};
+use crate::domain::rag::{Override, Rag};
+use crate::domain::status::{london_status, LondonStatus};
+use crate::domain::validation::{clean_text, FieldError};
+use crate::error::AppError;
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// The period asked for, or the current one when none is given.
+pub fn period_or_current(text: &str) -> Result<ReportingPeriod, AppError> {
+    if text.trim().is_empty() {
+        return Ok(ReportingPeriod::containing(today()));
+    }
+    ReportingPeriod::parse(text).map_err(|e| AppError::invalid("period", e.to_string()))
+}
+
+/// Every ICS × commitment for one period, judged as at the period's end (or today).
+pub async fn london(pool: &Pool, period: ReportingPeriod) -> Result<LondonStatus, AppError> {
+    let data = db::status::load(pool, period, period.judgement_date(today())).await?;
+    Ok(london_status(&data))
+}
+
+fn parse_rag(text: &str) -> Result<Rag, FieldError> {
+    match text.trim() {
+        "red" => Ok(Rag::Red),
+        "amber" => Ok(Rag::Amber),
+        "green" => Ok(Rag::Green),
+        other => Err(FieldError::new("rag", format!("{other:?} is not a status; choose red, amber or green"))),
+    }
+}
+
+pub struct OverrideForm<'a> {
+    pub ics: &'a str,
+    pub commitment_id: &'a str,
+    pub period: &'a str,
+    pub rag: &'a str,
+    pub rationale: &'a str,
+    pub expires_after: &'a str,
+}
+
+pub async fn set_override(pool: &Pool, principal: &Principal, form: &OverrideForm<'_>) -> Result<(), AppError> {
+    let ics = crate::domain::london::IcsCode::parse(form.ics).map_err(|m| AppError::invalid("ics", m))?;
+    authorise(principal, &Action::SetOverride { ics: ics.to_string() })?;
+    let mut errors = Vec::new();
+    let period = ReportingPeriod::parse(form.period).map_err(|e| errors.push(FieldError::new("period", e.to_string()))).ok();
+    let expires = ReportingPeriod::parse(form.expires_after)
+        .map_err(|e| errors.push(FieldError::new("expires_after", e.to_string())))
+        .ok();
+    let rag = parse_rag(form.rag).map_err(|e| errors.push(e)).ok();
+    let rationale = clean_text("rationale", form.rationale, true, 2000).map_err(|e| errors.push(e)).ok();
+    if let (Some(period), Some(expires)) = (period, expires) {
+        if expires < period {
+            errors.push(FieldError::new("expires_after", format!("must be {period} or later")));
+        }
+    }
+    let (Some(period), Some(expires), Some(rag), Some(rationale), true) = (period, expires, rag, rationale, errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    let concordat = db::concordat::load(pool).await?;
+    if !concordat.commitments().any(|c| c.id == form.commitment_id) {
+        return Err(AppError::invalid("commitment_id", format!("there is no commitment {}", form.commitment_id)));
+    }
+    // Validated exactly as the status engine will read it back.
+    Override::new(rag, rationale.clone(), principal.email.clone(), expires).map_err(|e| AppError::invalid("rationale", e.to_string()))?;
+    let rag_text = rag.label().to_lowercase();
+    let id = secrets::new_id();
+    let mut tx = pool.begin().await?;
+    db::status::insert_override(
+        &mut tx,
+        &db::status::NewOverride {
+            id: &id,
+            commitment_id: form.commitment_id,
+            ics_code: ics.as_str(),
+            period: &period.to_string(),
+            expires_after: &expires.to_string(),
+            rag: &rag_text,
+            rationale: &rationale,
+            set_by: &principal.email,
+        },
+    )
+    .await?;
+    let after = serde_json::json!({
+        "commitment_id": form.commitment_id, "ics": ics.as_str(), "period": period.to_string(),
+        "expires_after": expires.to_string(), "rag": rag_text, "rationale": rationale,
+    });
+    audit::record(&mut tx, Actor::User(principal), Change { action: "create", entity: "rag_override", entity_id: &id, before: None, after: Some(after) }).await?;
+    tx.commit().await?;
+    Ok(())
+}
