@@ -4,7 +4,8 @@ use crate::components::session::{provide_session, use_session};
 use crate::pages::{
     account::AccountPage, admin::AdminUsersPage, audit::AuditPage, commitment::CommitmentPage, evidence::EvidencePage,
     home::HomePage, ics::IcsPage, ics_list::IcsListPage, me::MyOrganisationPage, metrics::MetricsPage,
-    not_found::NotFoundPage, readings::ReadingsPage, sign_in::SignInPage,
+    not_found::NotFoundPage, readings::ReadingsPage, sign_in::SignInPage, status::StatusMatrixPage,
+    status_cell::StatusCellPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -63,6 +64,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/status") view=StatusMatrixPage ssr=SsrMode::Async />
+                    <Route path=path!("/status/:ics/:commitment") view=StatusCellPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">
@@ -81,6 +84,7 @@ fn SiteHeader() -> impl IntoView {
             <nav aria-label="Main">
                 <ul>
                     <li><A href="/" exact=true>"The concordat"</A></li>
+                    <li><A href="/status">"Status"</A></li>
                     <li><A href="/ics">"London ICSs"</A></li>
                     <li><A href="/metrics">"Metrics"</A></li>
                     <li><A href="/readings">"Readings"</A></li>

@@ -19,12 +19,26 @@ pub struct NewToken {
     pub secret: String,
 }
 
+/// The account page: who you are, and your tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokensPage {
+    pub email: String,
+    pub role_label: String,
+    pub csrf: String,
+    pub tokens: Vec<ApiToken>,
+}
+
 #[server(endpoint = "tokens/list")]
-pub async fn list_tokens() -> Result<Vec<ApiToken>, AppError> {
+pub async fn list_tokens() -> Result<TokensPage, AppError> {
     let session = crate::server::auth::require_session().await?;
     let pool = crate::server::state::pool()?;
     let rows = crate::db::users::list_api_tokens(&pool, &session.principal.user_id).await?;
-    Ok(rows.into_iter().map(|r| ApiToken { id: r.id, name: r.name, created_at: r.created_at, revoked_at: r.revoked_at }).collect())
+    Ok(TokensPage {
+        email: session.principal.email,
+        role_label: session.principal.role.label().to_string(),
+        csrf: session.csrf_token,
+        tokens: rows.into_iter().map(|r| ApiToken { id: r.id, name: r.name, created_at: r.created_at, revoked_at: r.revoked_at }).collect(),
+    })
 }
 
 #[server(endpoint = "tokens/create")]

@@ -26,3 +26,26 @@ pub async fn get_ics(code: String) -> Result<IcsDetail, AppError> {
         .await?
         .ok_or_else(|| AppError::NotFound(format!("ICS {code}")))
 }
+
+/// The ICS page: the ICS and this period's status for it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct IcsPageData {
+    pub detail: IcsDetail,
+    pub status: crate::domain::status::IcsStatus,
+    pub period: String,
+    pub period_label: String,
+    pub principle_numbers: Vec<(String, i64)>,
+}
+
+#[server(endpoint = "ics/page")]
+pub async fn get_ics_page(code: String) -> Result<IcsPageData, AppError> {
+    use crate::domain::period::ReportingPeriod;
+    let detail = get_ics(code).await?;
+    let pool = crate::server::state::pool()?;
+    let period = ReportingPeriod::containing(crate::server::status::today());
+    let london = crate::server::status::london(&pool, period).await?;
+    let status = london.icss.into_iter().find(|i| i.ics == detail.ics.code).ok_or(AppError::Internal)?;
+    let concordat = crate::db::concordat::load(&pool).await?;
+    let principle_numbers = concordat.principles.iter().map(|p| (p.id.clone(), p.number)).collect();
+    Ok(IcsPageData { detail, status, period: period.to_string(), period_label: period.label(), principle_numbers })
+}

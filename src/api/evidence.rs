@@ -55,6 +55,10 @@ pub struct CommitmentEvidence {
     pub can_add_for: Vec<OrganisationChoice>,
     /// Ids of the entries this user may edit.
     pub editable: Vec<String>,
+    /// The signed-in user's CSRF token, for the forms on the page.
+    pub csrf: Option<String>,
+    /// This commitment in each ICS for `current_period`.
+    pub status_by_ics: Vec<(String, crate::domain::rag::Rag)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,6 +67,7 @@ pub struct EvidenceDetail {
     pub versions: Vec<EvidenceVersion>,
     pub can_edit: bool,
     pub commitment_text: String,
+    pub csrf: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -66,11 +66,23 @@ pub async fn import_readings(csrf: String, csv: String) -> Result<ImportSummary,
     crate::server::readings::import(&pool, &session.principal, csv.as_bytes()).await
 }
 
+/// The catalogue, and the CSRF token for its edit forms when the viewer may edit it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Catalogue {
+    pub entries: Vec<CatalogueEntry>,
+    pub editor_csrf: Option<String>,
+}
+
 #[server(endpoint = "metrics/list")]
-pub async fn list_metrics() -> Result<Vec<CatalogueEntry>, AppError> {
+pub async fn list_metrics() -> Result<Catalogue, AppError> {
+    use crate::domain::permission::Action;
     let pool = crate::server::state::pool()?;
     let metrics = crate::db::metrics::list(&pool).await?;
-    Ok(metrics
+    let editor_csrf = crate::server::auth::current_session()
+        .await?
+        .filter(|s| crate::server::auth::authorise(&s.principal, &Action::EditMetricCatalogue).is_ok())
+        .map(|s| s.csrf_token);
+    let entries = metrics
         .into_iter()
         .map(|m| {
             let d = m.definition;
@@ -90,7 +102,8 @@ pub async fn list_metrics() -> Result<Vec<CatalogueEntry>, AppError> {
                 retired: m.retired_at.is_some(),
             }
         })
-        .collect())
+        .collect();
+    Ok(Catalogue { entries, editor_csrf })
 }
 
 /// Changes a metric's target and amber edge, or retires/restores it. Board reviewers only.

@@ -20,6 +20,7 @@ pub struct CellDetail {
     pub commitment: crate::domain::concordat::Commitment,
     pub cell: CommitmentCell,
     pub can_override: bool,
+    pub csrf: Option<String>,
 }
 
 /// The first reporting period the tracker knows (the concordat's April 2023 start).
@@ -50,11 +51,12 @@ pub async fn get_status_cell(ics: String, commitment_id: String, period: String)
     let cell = ics_status.cell(&commitment_id).cloned().ok_or_else(|| AppError::NotFound(format!("commitment {commitment_id}")))?;
     let concordat = crate::db::concordat::load(&pool).await?;
     let commitment = concordat.commitments().find(|c| c.id == commitment_id).cloned().ok_or(AppError::Internal)?;
-    let can_override = match crate::server::auth::current_session().await? {
-        Some(s) => crate::server::auth::authorise(&s.principal, &Action::SetOverride { ics: ics_status.ics.clone() }).is_ok(),
-        None => false,
-    };
-    Ok(CellDetail { ics: ics_status.ics.clone(), period: period.to_string(), commitment, cell, can_override })
+    let session = crate::server::auth::current_session().await?;
+    let can_override = session
+        .as_ref()
+        .is_some_and(|s| crate::server::auth::authorise(&s.principal, &Action::SetOverride { ics: ics_status.ics.clone() }).is_ok());
+    let csrf = session.map(|s| s.csrf_token);
+    Ok(CellDetail { ics: ics_status.ics.clone(), period: period.to_string(), commitment, cell, can_override, csrf })
 }
 
 #[server(endpoint = "status/override")]

@@ -4,6 +4,8 @@ pub mod error_panel;
 pub mod evidence_form;
 pub mod evidence_list;
 pub mod form;
+pub mod ics_status;
 pub mod organisation_list;
 pub mod principle_section;
+pub mod rag_badge;
 pub mod session;

@@ -3,7 +3,7 @@
 use crate::api::account::{list_tokens, CreateToken, RevokeToken};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{last_error, ErrorSummary, FieldError, QueryError};
-use crate::components::session::{CsrfField, RequireUser};
+use crate::components::session::{CsrfField, SignInPrompt};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,18 +13,38 @@ pub fn AccountPage() -> impl IntoView {
         <Title text="Your account" />
         <h1>"Your account"</h1>
         <QueryError />
-        <RequireUser children=|user| view! {
-            <p>{format!("Signed in as {} ({}).", user.email, user.role.label())}</p>
-            <Tokens csrf=user.csrf_token />
-        } />
+        <Tokens />
     }
 }
 
 #[component]
-fn Tokens(csrf: String) -> impl IntoView {
+fn Tokens() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
-    let tokens = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_tokens());
+    let page = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_tokens());
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! {
+                        <p>{format!("Signed in as {} ({}).", page.email, page.role_label)}</p>
+                        <TokenList csrf=page.csrf create revoke list=page.tokens />
+                    }.into_any(),
+                    Err(crate::error::AppError::Unauthorized) => view! { <SignInPrompt /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TokenList(
+    csrf: String,
+    create: ServerAction<CreateToken>,
+    revoke: ServerAction<RevokeToken>,
+    list: Vec<crate::api::account::ApiToken>,
+) -> impl IntoView {
     let error = last_error(create.value());
     let revoke_csrf = csrf.clone();
     view! {
@@ -47,13 +67,11 @@ fn Tokens(csrf: String) -> impl IntoView {
                 </div>
                 <button type="submit">"Create token"</button>
             </ActionForm>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || {
+                {
                     let csrf = revoke_csrf.clone();
-                    Suspend::new(async move {
-                        match tokens.await {
-                            Ok(list) if list.is_empty() => view! { <p>"You have no tokens."</p> }.into_any(),
-                            Ok(list) => view! {
+                        match list {
+                            list if list.is_empty() => view! { <p>"You have no tokens."</p> }.into_any(),
+                            list => view! {
                                 <table class="data">
                                     <thead><tr><th scope="col">"Name"</th><th scope="col">"Created"</th><th scope="col">"State"</th></tr></thead>
                                     <tbody>
@@ -79,11 +97,8 @@ fn Tokens(csrf: String) -> impl IntoView {
                                     </tbody>
                                 </table>
                             }.into_any(),
-                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
                         }
-                    })
-                }}
-            </Suspense>
+                }
         </section>
     }
 }

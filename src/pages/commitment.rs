@@ -2,10 +2,10 @@
 
 use crate::api::evidence::{get_commitment_evidence, CommitmentEvidence};
 use crate::components::error_panel::ErrorPanel;
+use crate::components::ics_status::CommitmentStatusRow;
 use crate::components::evidence_form::EvidenceForm;
 use crate::components::evidence_list::EvidenceCard;
 use crate::components::form::QueryError;
-use crate::components::session::use_session;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -13,16 +13,14 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn CommitmentPage() -> impl IntoView {
     let params = use_params_map();
-    let session = use_session();
     let id = move || params.read().get("id").unwrap_or_default();
-    let data = Resource::new(move || (id(), session.user.get().map(|u| u.ok().flatten().map(|u| u.email))), |(id, _)| get_commitment_evidence(id));
+    let data = Resource::new(id, get_commitment_evidence);
     view! {
         <QueryError />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let user = session.user.await.ok().flatten();
                 match data.await {
-                    Ok(data) => view! { <CommitmentView data csrf=user.map(|u| u.csrf_token) /> }.into_any(),
+                    Ok(data) => view! { <CommitmentView data /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -31,8 +29,13 @@ pub fn CommitmentPage() -> impl IntoView {
 }
 
 #[component]
-fn CommitmentView(data: CommitmentEvidence, csrf: Option<String>) -> impl IntoView {
-    let CommitmentEvidence { commitment, principle_title, entries, ics_codes, current_period, can_add_for, editable } = data;
+fn CommitmentView(data: CommitmentEvidence) -> impl IntoView {
+    let CommitmentEvidence {
+        commitment, principle_title, entries, ics_codes, current_period, can_add_for, editable, csrf, status_by_ics,
+    } = data;
+    let status_row = view! {
+        <CommitmentStatusRow commitment_id=commitment.id.clone() period=current_period.clone() cells=status_by_ics />
+    };
     let title = format!("Commitment {}", commitment.id);
     let by_ics: Vec<(String, Vec<_>)> = ics_codes
         .iter()
@@ -41,7 +44,7 @@ fn CommitmentView(data: CommitmentEvidence, csrf: Option<String>) -> impl IntoVi
     let form = csrf.filter(|_| !can_add_for.is_empty()).map(|csrf| {
         view! {
             <EvidenceForm csrf commitment=commitment.clone() existing=None organisations=can_add_for
-                default_period=current_period ics_codes=ics_codes.clone() />
+                default_period=current_period.clone() ics_codes=ics_codes.clone() />
         }
     });
     view! {
@@ -52,6 +55,7 @@ fn CommitmentView(data: CommitmentEvidence, csrf: Option<String>) -> impl IntoVi
         {(!commitment.actions.is_empty()).then(|| view! {
             <ol class="actions">{commitment.actions.iter().map(|a| view! { <li>{a.text.clone()}</li> }).collect_view()}</ol>
         })}
+        {status_row}
         <section aria-labelledby="evidence-heading">
             <h2 id="evidence-heading">"Evidence by ICS"</h2>
             {by_ics.into_iter().map(|(code, entries)| {

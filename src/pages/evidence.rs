@@ -5,7 +5,6 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::evidence_form::EvidenceForm;
 use crate::components::evidence_list::EvidenceCard;
 use crate::components::form::QueryError;
-use crate::components::session::use_session;
 use crate::domain::concordat::Commitment;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,17 +13,15 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn EvidencePage() -> impl IntoView {
     let params = use_params_map();
-    let session = use_session();
     let id = move || params.read().get("id").unwrap_or_default();
-    let data = Resource::new(move || (id(), session.user.get().map(|u| u.ok().flatten().map(|u| u.email))), |(id, _)| get_evidence(id));
+    let data = Resource::new(id, get_evidence);
     view! {
         <Title text="Evidence" />
         <QueryError />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let user = session.user.await.ok().flatten();
                 match data.await {
-                    Ok(detail) => view! { <EvidenceView detail csrf=user.map(|u| u.csrf_token) /> }.into_any(),
+                    Ok(detail) => view! { <EvidenceView detail /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -33,8 +30,8 @@ pub fn EvidencePage() -> impl IntoView {
 }
 
 #[component]
-fn EvidenceView(detail: EvidenceDetail, csrf: Option<String>) -> impl IntoView {
-    let EvidenceDetail { entry, versions, can_edit, commitment_text } = detail;
+fn EvidenceView(detail: EvidenceDetail) -> impl IntoView {
+    let EvidenceDetail { entry, versions, can_edit, commitment_text, csrf } = detail;
     let commitment = Commitment {
         id: entry.commitment_id.clone(),
         principle_id: String::new(),

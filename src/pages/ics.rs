@@ -1,7 +1,8 @@
 //! `/ics/{code}`: one ICS, its boroughs and its partners.
 
-use crate::api::concordat::get_ics;
+use crate::api::concordat::{get_ics_page, IcsPageData};
 use crate::components::error_panel::ErrorPanel;
+use crate::components::ics_status::IcsStatusSection;
 use crate::components::organisation_list::OrganisationList;
 use crate::domain::london::IcsDetail;
 use leptos::prelude::*;
@@ -12,12 +13,12 @@ use leptos_router::hooks::use_params_map;
 pub fn IcsPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
-    let detail = Resource::new(code, get_ics);
+    let page = Resource::new(code, get_ics_page);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(detail) => view! { <IcsDetailView detail /> }.into_any(),
+                match page.await {
+                    Ok(page) => view! { <IcsDetailView page /> }.into_any(),
                     Err(error) => view! { <Title text="ICS not found" /><ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -26,7 +27,8 @@ pub fn IcsPage() -> impl IntoView {
 }
 
 #[component]
-fn IcsDetailView(detail: IcsDetail) -> impl IntoView {
+fn IcsDetailView(page: IcsPageData) -> impl IntoView {
+    let IcsPageData { detail, status, period, period_label, principle_numbers } = page;
     let IcsDetail { ics, partners } = detail;
     let (own, london_wide): (Vec<_>, Vec<_>) = partners.into_iter().partition(|p| !p.is_london_wide());
     let title = format!("{} ICS", ics.name);
@@ -34,6 +36,7 @@ fn IcsDetailView(detail: IcsDetail) -> impl IntoView {
         <Title text=title.clone() />
         <h1>{title}</h1>
         <p class="lede">{format!("Code {}", ics.code)}</p>
+        <IcsStatusSection status period period_label principle_numbers />
         <section aria-labelledby="boroughs-heading">
             <h2 id="boroughs-heading">{format!("Boroughs ({})", ics.boroughs.len())}</h2>
             <ul class="boroughs">{ics.boroughs.into_iter().map(|b| view! { <li>{b}</li> }).collect_view()}</ul>

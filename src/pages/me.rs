@@ -2,27 +2,25 @@
 
 use crate::api::evidence::{get_my_organisation, MyOrganisation};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::session::RequireUser;
+use crate::components::session::SignInPrompt;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn MyOrganisationPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| get_my_organisation());
     view! {
         <Title text="My organisation" />
-        <RequireUser children=|_user| {
-            let data = Resource::new(|| (), |_| get_my_organisation());
-            view! {
-                <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                    {move || Suspend::new(async move {
-                        match data.await {
-                            Ok(data) => view! { <MyOrganisationView data /> }.into_any(),
-                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                        }
-                    })}
-                </Suspense>
-            }
-        } />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(data) => view! { <MyOrganisationView data /> }.into_any(),
+                    Err(AppError::Unauthorized) => view! { <SignInPrompt /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -3,15 +3,13 @@
 use crate::api::readings::{list_metrics, CatalogueEntry, UpdateMetric};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{last_error, ErrorSummary, QueryError};
-use crate::components::session::{use_session, CsrfField};
+use crate::components::session::CsrfField;
 use crate::domain::metric::format_value;
-use crate::domain::permission::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn MetricsPage() -> impl IntoView {
-    let session = use_session();
     let update = ServerAction::<UpdateMetric>::new();
     let metrics = Resource::new(move || update.version().get(), |_| list_metrics());
     let error = last_error(update.value());
@@ -23,17 +21,15 @@ pub fn MetricsPage() -> impl IntoView {
         <ErrorSummary error />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let user = session.user.await.ok().flatten();
-                let board_csrf = user.filter(|u| u.role == Role::BoardReviewer).map(|u| u.csrf_token);
                 match metrics.await {
-                    Ok(list) => view! {
+                    Ok(catalogue) => view! {
                         <table class="data catalogue">
                             <thead><tr>
                                 <th scope="col">"Metric"</th><th scope="col">"Commitment"</th><th scope="col">"Kind"</th>
                                 <th scope="col">"Better"</th><th scope="col">"Target"</th><th scope="col">"Amber edge"</th><th scope="col">"State"</th>
                             </tr></thead>
                             <tbody>
-                                {list.into_iter().map(|m| view! { <MetricRow metric=m csrf=board_csrf.clone() update /> }).collect_view()}
+                                {catalogue.entries.into_iter().map(|m| view! { <MetricRow metric=m csrf=catalogue.editor_csrf.clone() update /> }).collect_view()}
                             </tbody>
                         </table>
                     }.into_any(),

@@ -54,12 +54,21 @@ pub async fn commitment_evidence(commitment_id: &str) -> Result<CommitmentEviden
         }
         None => (Vec::new(), Vec::new()),
     };
+    let period = ReportingPeriod::containing(today());
+    let status = super::status::london(&pool, period).await?;
+    let status_by_ics = status
+        .icss
+        .iter()
+        .map(|i| (i.ics.clone(), i.cell(commitment_id).map(|c| c.rag).unwrap_or(crate::domain::rag::Rag::NoData)))
+        .collect();
     Ok(CommitmentEvidence {
+        csrf: session.map(|s| s.csrf_token),
+        status_by_ics,
         principle_title: principle.title.clone(),
         commitment,
         entries,
         ics_codes: db::london::ics_codes(&pool).await?,
-        current_period: ReportingPeriod::containing(today()).to_string(),
+        current_period: period.to_string(),
         can_add_for,
         editable,
     })
@@ -69,7 +78,8 @@ pub async fn evidence_detail(id: &str) -> Result<EvidenceDetail, AppError> {
     let pool = super::state::pool()?;
     let entry = db::evidence::get(&pool, id).await?.ok_or_else(|| AppError::NotFound("that evidence entry".into()))?;
     let versions = db::evidence::versions(&pool, id).await?;
-    let can_edit = match auth::current_session().await? {
+    let session = auth::current_session().await?;
+    let can_edit = match &session {
         Some(s) => {
             let org = db::london::get_organisation(&pool, &entry.organisation_id).await?;
             org.is_some_and(|o| authorise(&s.principal, &edit_action(&o)).is_ok())
@@ -79,7 +89,7 @@ pub async fn evidence_detail(id: &str) -> Result<EvidenceDetail, AppError> {
     let concordat = db::concordat::load(&pool).await?;
     let commitment_text =
         concordat.commitments().find(|c| c.id == entry.commitment_id).map(|c| c.text.clone()).unwrap_or_default();
-    Ok(EvidenceDetail { entry, versions, can_edit, commitment_text })
+    Ok(EvidenceDetail { entry, versions, can_edit, commitment_text, csrf: session.map(|s| s.csrf_token) })
 }
 
 pub async fn my_organisation() -> Result<MyOrganisation, AppError> {

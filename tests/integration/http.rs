@@ -13,11 +13,14 @@ on_both_backends! {
 }
 
 async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String) {
-    let response = app
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
+    // A stalled server render must fail the test, not hang the suite.
+    let response = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        app.clone().oneshot(Request::get(uri).body(Body::empty()).expect("request")),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("no response to {uri} within 30 s"))
+    .expect("response");
     let status = response.status();
     let bytes = axum::body::to_bytes(response.into_body(), 10 * 1024 * 1024).await.expect("body");
     (status, String::from_utf8_lossy(&bytes).into_owned())

@@ -28,6 +28,7 @@ const READ_ONLY_SERVER_FNS: &[&str] = &[
     "/api/concordat/get",
     "/api/ics/list",
     "/api/ics/get",
+    "/api/ics/page",
     "/api/evidence/for-commitment",
     "/api/evidence/get",
     "/api/evidence/mine",

@@ -134,7 +134,8 @@ macro_rules! on_both_backends {
 pub struct TestApp {
     pub router: axum::Router,
     pub pool: Pool,
-    pub db: TestDb,
+    /// Held so the database is removed when the test ends, not before.
+    _database: TestDb,
 }
 
 /// A signed-in browser: its cookie and the CSRF token its forms carry.
@@ -178,12 +179,17 @@ impl TestApp {
         let pool = db.open().await;
         concordat_tracker::server::demo::seed(&pool).await.expect("demo accounts");
         let router = concordat_tracker::server::router(app_state(pool.clone()));
-        TestApp { router, pool, db }
+        TestApp { router, pool, _database: db }
     }
 
     pub async fn send(&self, request: axum::http::Request<axum::body::Body>) -> Reply {
         use tower::ServiceExt;
-        let response = self.router.clone().oneshot(request).await.expect("response");
+        let uri = request.uri().to_string();
+        // A stalled server render must fail the test, not hang the suite.
+        let response = tokio::time::timeout(std::time::Duration::from_secs(30), self.router.clone().oneshot(request))
+            .await
+            .unwrap_or_else(|_| panic!("no response to {uri} within 30 s"))
+            .expect("response");
         let status = response.status();
         let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.expect("body");
         Reply { status, body: String::from_utf8_lossy(&bytes).into_owned() }

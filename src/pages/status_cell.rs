@@ -1,0 +1,114 @@
+//! `/status/{ics}/{commitment}?period=…`: why a cell has its status, and the board's override.
+
+use crate::api::status::{get_status_cell, CellDetail, SetOverride};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::form::{last_error, ErrorSummary, FieldError, QueryError};
+use crate::components::rag_badge::{MismatchFlag, RagBadge};
+use crate::components::session::CsrfField;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn StatusCellPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let set_override = ServerAction::<SetOverride>::new();
+    let key = move || {
+        (
+            params.read().get("ics").unwrap_or_default(),
+            params.read().get("commitment").unwrap_or_default(),
+            query.read().get("period").unwrap_or_default(),
+            set_override.version().get(),
+        )
+    };
+    let data = Resource::new(key, |(ics, commitment, period, _)| get_status_cell(ics, commitment, period));
+    view! {
+        <QueryError />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(detail) => view! { <CellView detail set_override /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CellView(detail: CellDetail, set_override: ServerAction<SetOverride>) -> impl IntoView {
+    let CellDetail { ics, period, commitment, cell, can_override, csrf } = detail;
+    let title = format!("{} in {ics}, {period}", commitment.id);
+    let computed = cell.computed.clone();
+    let form = csrf.filter(|_| can_override).map(|csrf| {
+        view! { <OverrideForm csrf ics=ics.clone() commitment_id=commitment.id.clone() period=period.clone() action=set_override /> }
+    });
+    view! {
+        <Title text=title.clone() />
+        <p class="breadcrumb"><a href=format!("/status?period={period}")>"London status"</a></p>
+        <h1>{title}</h1>
+        <p class="lede">{commitment.text.clone()}</p>
+        <section aria-labelledby="status-heading" class="cell-status">
+            <h2 id="status-heading">"Status: " <RagBadge rag=cell.rag /></h2>
+            {cell.overridden.clone().map(|ov| view! {
+                <div class="override" role="note">
+                    <p>{format!("Set by the board ({}) in place of the computed status, until {}.", ov.set_by(), ov.expires_after())}</p>
+                    <p>"Computed status: " <RagBadge rag=computed.rag /></p>
+                    <p class="rationale">{format!("Rationale: {}", ov.rationale())}</p>
+                </div>
+            })}
+            <dl class="lenses">
+                <div><dt>"Delivery (milestones, self-assessment, evidence)"</dt><dd><RagBadge rag=computed.delivery /></dd></div>
+                <div><dt>"Outcome (metrics against targets)"</dt><dd><RagBadge rag=computed.outcome /></dd></div>
+            </dl>
+            {computed.mismatch.then(|| view! { <p><MismatchFlag /></p> })}
+            <h3>"Why"</h3>
+            {if computed.reasons.is_empty() {
+                view! { <p>"Nothing was submitted for this commitment in this ICS and period."</p> }.into_any()
+            } else {
+                view! { <ul class="reasons">{computed.reasons.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
+        {form}
+    }
+}
+
+#[component]
+fn OverrideForm(csrf: String, ics: String, commitment_id: String, period: String, action: ServerAction<SetOverride>) -> impl IntoView {
+    let error = last_error(action.value());
+    let done = move || action.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="success" role="status">"Override saved."</p> });
+    view! {
+        <section aria-labelledby="override-heading">
+            <h2 id="override-heading">"Override the status"</h2>
+            <p class="hint">"Board reviewers only. The computed status stays visible beside yours, and the change is audited."</p>
+            <ErrorSummary error />
+            {done}
+            <ActionForm action>
+                <CsrfField token=csrf />
+                <input type="hidden" name="ics" value=ics />
+                <input type="hidden" name="commitment_id" value=commitment_id />
+                <input type="hidden" name="period" value=period.clone() />
+                <div class="field">
+                    <label for="rag">"Status"</label>
+                    <select id="rag" name="rag">
+                        <option value="red">"Red"</option>
+                        <option value="amber">"Amber"</option>
+                        <option value="green">"Green"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="rationale">"Rationale (required)"</label>
+                    <textarea id="rationale" name="rationale" rows="3" required></textarea>
+                    <FieldError error field="rationale" />
+                </div>
+                <div class="field">
+                    <label for="expires_after">"In force until the end of (period)"</label>
+                    <input id="expires_after" name="expires_after" value=period />
+                    <FieldError error field="expires_after" />
+                </div>
+                <button type="submit">"Save override"</button>
+            </ActionForm>
+        </section>
+    }
+}
