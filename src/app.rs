@@ -5,7 +5,7 @@ use crate::pages::{
     account::AccountPage, admin::AdminUsersPage, audit::AuditPage, commitment::CommitmentPage, evidence::EvidencePage,
     home::HomePage, ics::IcsPage, ics_list::IcsListPage, me::MyOrganisationPage, metrics::MetricsPage,
     not_found::NotFoundPage, readings::ReadingsPage, sign_in::SignInPage, status::StatusMatrixPage,
-    status_cell::StatusCellPage,
+    status_cell::StatusCellPage, trend::MetricTrendPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/me") view=MyOrganisationPage ssr=SsrMode::Async />
                     <Route path=path!("/readings") view=ReadingsPage ssr=SsrMode::Async />
                     <Route path=path!("/metrics") view=MetricsPage ssr=SsrMode::Async />
+                    <Route path=path!("/metrics/:id") view=MetricTrendPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />

@@ -56,7 +56,7 @@ test.describe("RAG status", () => {
   });
 
   test("the matrix, ICS and commitment pages have no serious accessibility violations", async ({ page }) => {
-    for (const address of ["/status?period=2023-24-Q1", "/ics/SEL", "/commitments/P3.C2", "/status/SEL/P3.C2?period=2023-24-Q1", "/"]) {
+    for (const address of ["/status?period=2023-24-Q1", "/ics/SEL", "/commitments/P3.C2", "/status/SEL/P3.C2?period=2023-24-Q1", "/metrics/m_liaison_1h", "/"]) {
       await page.goto(address);
       await expectNoSeriousViolations(page);
     }

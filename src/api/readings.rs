@@ -120,3 +120,37 @@ pub async fn update_metric(
     let pool = crate::server::state::pool()?;
     crate::server::catalogue::update_thresholds(&pool, &session.principal, &id, version, &target, &amber, retired.is_some()).await
 }
+
+/// A metric's ICS-level readings over every period since the concordat began.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricTrend {
+    pub metric: CatalogueEntry,
+    pub periods: Vec<String>,
+    /// (ICS, value per period in `periods`)
+    pub series: Vec<(String, Vec<Option<f64>>)>,
+}
+
+#[server(endpoint = "metrics/trend")]
+pub async fn get_metric_trend(id: String) -> Result<MetricTrend, AppError> {
+    use crate::domain::period::ReportingPeriod;
+    let catalogue = list_metrics().await?;
+    let metric = catalogue.entries.into_iter().find(|m| m.id == id).ok_or_else(|| AppError::NotFound(format!("metric {id}")))?;
+    let pool = crate::server::state::pool()?;
+    let readings = crate::db::readings::ics_level_series(&pool, &metric.id).await?;
+    let first = ReportingPeriod::parse(crate::api::status::FIRST_PERIOD).map_err(|_| AppError::Internal)?;
+    let current = ReportingPeriod::containing(crate::server::status::today());
+    let last = readings.iter().filter_map(|(_, p, _)| ReportingPeriod::parse(p).ok()).max().unwrap_or(current).max(current);
+    let periods: Vec<String> = ReportingPeriod::range(first, last).into_iter().map(|p| p.to_string()).collect();
+    let ics_codes = crate::db::london::ics_codes(&pool).await?;
+    let series = ics_codes
+        .into_iter()
+        .map(|ics| {
+            let values = periods
+                .iter()
+                .map(|p| readings.iter().find(|(i, period, _)| *i == ics && period == p).map(|(_, _, v)| *v))
+                .collect();
+            (ics, values)
+        })
+        .collect();
+    Ok(MetricTrend { metric, periods, series })
+}

@@ -158,3 +158,11 @@ pub async fn history(pool: &Pool, reading_id: &str) -> Result<Vec<(f64, String)>
     .await?;
     Ok(rows.into_iter().map(|r| (r.value, r.replaced_at)).collect())
 }
+
+/// (ICS, period, value) of a metric's ICS-level readings, oldest first.
+pub async fn ics_level_series(pool: &Pool, metric_id: &str) -> Result<Vec<(String, String, f64)>, sqlx::Error> {
+    sqlx::query_as("SELECT ics_code, period, value FROM reading WHERE metric_id = $1 AND partner_id = '' ORDER BY period, ics_code")
+        .bind(metric_id)
+        .fetch_all(pool)
+        .await
+}

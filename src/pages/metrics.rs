@@ -46,7 +46,7 @@ fn MetricRow(metric: CatalogueEntry, csrf: Option<String>, update: ServerAction<
     let state = if metric.retired { "Retired" } else { "In use" };
     let row = view! {
         <tr>
-            <td>{metric.name.clone()}<br /><code>{metric.id.clone()}</code></td>
+            <td><a href=format!("/metrics/{}", metric.id)>{metric.name.clone()}</a><br /><code>{metric.id.clone()}</code></td>
             <td><a href=format!("/commitments/{}", metric.commitment_id)>{metric.commitment_id.clone()}</a></td>
             <td>{metric.kind.clone()}</td>
             <td>{metric.direction.clone().unwrap_or_default()}</td>

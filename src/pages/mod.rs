@@ -24,3 +24,4 @@ pub mod readings;
 pub mod sign_in;
 pub mod status;
 pub mod status_cell;
+pub mod trend;

@@ -34,6 +34,7 @@ const READ_ONLY_SERVER_FNS: &[&str] = &[
     "/api/evidence/mine",
     "/api/tokens/list",
     "/api/metrics/list",
+    "/api/metrics/trend",
     "/api/audit/list",
     "/api/readings/preview",
     "/api/status/london",

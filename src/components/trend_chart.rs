@@ -1,0 +1,107 @@
+//! A metric's readings over periods as an SVG line chart, drawn on the server.
+//! Accessible: the SVG has a title and a description, the target and amber edge
+//! are labelled lines, and the same numbers are in a table beside it.
+
+use crate::domain::metric::format_value;
+use leptos::prelude::*;
+
+const WIDTH: f64 = 560.0;
+const HEIGHT: f64 = 200.0;
+const PAD_LEFT: f64 = 48.0;
+const PAD_RIGHT: f64 = 16.0;
+const PAD_Y: f64 = 20.0;
+
+/// Maps values to the chart's y axis, with the target and amber edge always in view.
+fn scale(values: &[f64], target: Option<f64>, amber: Option<f64>) -> (f64, f64) {
+    let all: Vec<f64> = values.iter().copied().chain(target).chain(amber).collect();
+    let low = all.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !low.is_finite() || !high.is_finite() {
+        return (0.0, 1.0);
+    }
+    if (high - low).abs() < f64::EPSILON {
+        return (low - 1.0, high + 1.0);
+    }
+    let margin = (high - low) * 0.1;
+    (low - margin, high + margin)
+}
+
+#[component]
+pub fn TrendChart(
+    id: String,
+    title: String,
+    periods: Vec<String>,
+    values: Vec<Option<f64>>,
+    target: Option<f64>,
+    amber: Option<f64>,
+    unit: String,
+) -> impl IntoView {
+    let known: Vec<f64> = values.iter().flatten().copied().collect();
+    let (low, high) = scale(&known, target, amber);
+    let steps = periods.len().saturating_sub(1).max(1) as f64;
+    let x = move |i: usize| PAD_LEFT + (WIDTH - PAD_LEFT - PAD_RIGHT) * i as f64 / steps;
+    let y = move |v: f64| PAD_Y + (HEIGHT - 2.0 * PAD_Y) * (1.0 - (v - low) / (high - low));
+    let points: Vec<(f64, f64, f64)> =
+        values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (x(i), y(v), v))).collect();
+    let polyline = points.iter().map(|(px, py, _)| format!("{px:.1},{py:.1}")).collect::<Vec<_>>().join(" ");
+    let description = if known.is_empty() {
+        "No readings yet.".to_string()
+    } else {
+        let described: Vec<String> = periods
+            .iter()
+            .zip(&values)
+            .filter_map(|(p, v)| v.map(|v| format!("{p}: {}{unit}", format_value(v))))
+            .collect();
+        let mut text = format!("Readings by period: {}.", described.join(", "));
+        if let Some(t) = target {
+            text.push_str(&format!(" Target {}{unit}.", format_value(t)));
+        }
+        if let Some(a) = amber {
+            text.push_str(&format!(" Amber edge {}{unit}.", format_value(a)));
+        }
+        text
+    };
+    let title_id = format!("{id}-title");
+    let desc_id = format!("{id}-desc");
+    let labelled = format!("{title_id} {desc_id}");
+    let line = move |value: f64, class: &'static str, label: String| {
+        let ly = y(value);
+        view! {
+            <line x1=PAD_LEFT y1=ly x2=WIDTH - PAD_RIGHT y2=ly class=class />
+            <text x=WIDTH - PAD_RIGHT y=ly - 4.0 text-anchor="end" class="chart-label">{label}</text>
+        }
+    };
+    view! {
+        <figure class="trend">
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby=labelled width="100%">
+                <title id=title_id>{title.clone()}</title>
+                <desc id=desc_id>{description}</desc>
+                <line x1=PAD_LEFT y1=HEIGHT - PAD_Y x2=WIDTH - PAD_RIGHT y2=HEIGHT - PAD_Y class="axis" />
+                <text x=PAD_LEFT - 6.0 y=PAD_Y + 4.0 text-anchor="end" class="chart-label">{format_value(high)}</text>
+                <text x=PAD_LEFT - 6.0 y=HEIGHT - PAD_Y text-anchor="end" class="chart-label">{format_value(low)}</text>
+                {target.map(|t| line(t, "target-line", format!("target {}{unit}", format_value(t))))}
+                {amber.map(|a| line(a, "amber-line", format!("amber {}{unit}", format_value(a))))}
+                {(points.len() > 1).then(|| view! { <polyline points=polyline.clone() class="series" /> })}
+                {points.iter().map(|(px, py, _)| view! { <circle cx=*px cy=*py r="4" class="point" /> }).collect_view()}
+                // Every fourth period (a year apart) and the last, so labels never overlap.
+                {periods.iter().enumerate().filter(|(i, _)| i % 4 == 0 || *i + 1 == periods.len()).map(|(i, p)| view! {
+                    <text x=x(i) y=HEIGHT - 4.0 text-anchor="middle" class="chart-label">{p.clone()}</text>
+                }).collect_view()}
+            </svg>
+            <figcaption>{title}</figcaption>
+        </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scale;
+
+    #[test]
+    fn the_scale_keeps_target_and_readings_in_view() {
+        let (low, high) = scale(&[80.0, 90.0], Some(85.0), Some(70.0));
+        assert!(low < 70.0 && high > 90.0);
+        assert_eq!(scale(&[], None, None), (0.0, 1.0));
+        assert_eq!(scale(&[5.0], None, None), (4.0, 6.0));
+    }
+}
