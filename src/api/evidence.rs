@@ -59,6 +59,17 @@ pub struct CommitmentEvidence {
     pub csrf: Option<String>,
     /// This commitment in each ICS for `current_period`.
     pub status_by_ics: Vec<(String, crate::domain::rag::Rag)>,
+    /// The metrics that feed this commitment, with each ICS's recent readings.
+    pub sparklines: Vec<MetricSparklines>,
+}
+
+/// A metric's last few ICS-level readings per ICS, for small inline charts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricSparklines {
+    pub metric_id: String,
+    pub name: String,
+    pub periods: Vec<String>,
+    pub per_ics: Vec<(String, Vec<Option<f64>>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -105,3 +105,30 @@ mod tests {
         assert_eq!(scale(&[5.0], None, None), (4.0, 6.0));
     }
 }
+
+/// A tiny line of recent readings, labelled in words for screen readers.
+#[component]
+pub fn Sparkline(label: String, values: Vec<Option<f64>>) -> impl IntoView {
+    const W: f64 = 96.0;
+    const H: f64 = 24.0;
+    let known: Vec<f64> = values.iter().flatten().copied().collect();
+    if known.is_empty() {
+        return view! { <span class="sparkline-empty">"No readings"</span> }.into_any();
+    }
+    let (low, high) = scale(&known, None, None);
+    let steps = values.len().saturating_sub(1).max(1) as f64;
+    let points: Vec<String> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| format!("{:.1},{:.1}", 2.0 + (W - 4.0) * i as f64 / steps, 2.0 + (H - 4.0) * (1.0 - (v - low) / (high - low)))))
+        .collect();
+    let last = points.last().cloned().unwrap_or_default();
+    let (lx, ly) = last.split_once(',').unwrap_or(("0", "0"));
+    view! {
+        <svg class="sparkline" viewBox=format!("0 0 {W} {H}") width=W height=H role="img" aria-label=label>
+            <polyline points=points.join(" ") class="series" />
+            <circle cx=lx.to_string() cy=ly.to_string() r="2.5" class="point" />
+        </svg>
+    }
+    .into_any()
+}

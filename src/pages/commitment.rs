@@ -32,7 +32,9 @@ pub fn CommitmentPage() -> impl IntoView {
 fn CommitmentView(data: CommitmentEvidence) -> impl IntoView {
     let CommitmentEvidence {
         commitment, principle_title, entries, ics_codes, current_period, can_add_for, editable, csrf, status_by_ics,
+        sparklines,
     } = data;
+    let trends = (!sparklines.is_empty()).then(|| view! { <MetricSparklineTable sparklines /> });
     let status_row = view! {
         <CommitmentStatusRow commitment_id=commitment.id.clone() period=current_period.clone() cells=status_by_ics />
     };
@@ -56,6 +58,7 @@ fn CommitmentView(data: CommitmentEvidence) -> impl IntoView {
             <ol class="actions">{commitment.actions.iter().map(|a| view! { <li>{a.text.clone()}</li> }).collect_view()}</ol>
         })}
         {status_row}
+        {trends}
         <section aria-labelledby="evidence-heading">
             <h2 id="evidence-heading">"Evidence by ICS"</h2>
             {by_ics.into_iter().map(|(code, entries)| {
@@ -77,5 +80,41 @@ fn CommitmentView(data: CommitmentEvidence) -> impl IntoView {
             }).collect_view()}
         </section>
         {form}
+    }
+}
+
+#[component]
+fn MetricSparklineTable(sparklines: Vec<crate::api::evidence::MetricSparklines>) -> impl IntoView {
+    use crate::components::trend_chart::Sparkline;
+    use crate::domain::metric::format_value;
+    let codes: Vec<String> = sparklines.first().map(|s| s.per_ics.iter().map(|(c, _)| c.clone()).collect()).unwrap_or_default();
+    view! {
+        <section aria-labelledby="metrics-heading">
+            <h2 id="metrics-heading">"Metrics, last two years"</h2>
+            <table class="data">
+                <thead><tr><th scope="col">"Metric"</th>{codes.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}</tr></thead>
+                <tbody>
+                    {sparklines.into_iter().map(|s| {
+                        let first = s.periods.first().cloned().unwrap_or_default();
+                        let last = s.periods.last().cloned().unwrap_or_default();
+                        view! {
+                            <tr>
+                                <th scope="row"><a href=format!("/metrics/{}", s.metric_id)>{s.name.clone()}</a></th>
+                                {s.per_ics.into_iter().map(|(ics, values)| {
+                                    let shown: Vec<String> = s.periods.iter().zip(&values)
+                                        .filter_map(|(p, v)| v.map(|v| format!("{p} {}", format_value(v)))).collect();
+                                    let label = if shown.is_empty() {
+                                        format!("{ics}: no readings {first} to {last}")
+                                    } else {
+                                        format!("{ics}: {}", shown.join(", "))
+                                    };
+                                    view! { <td><Sparkline label values /></td> }
+                                }).collect_view()}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
     }
 }

@@ -61,7 +61,9 @@ pub async fn commitment_evidence(commitment_id: &str) -> Result<CommitmentEviden
         .iter()
         .map(|i| (i.ics.clone(), i.cell(commitment_id).map(|c| c.rag).unwrap_or(crate::domain::rag::Rag::NoData)))
         .collect();
+    let sparklines = sparklines(&pool, commitment_id, period).await?;
     Ok(CommitmentEvidence {
+        sparklines,
         csrf: session.map(|s| s.csrf_token),
         status_by_ics,
         principle_title: principle.title.clone(),
@@ -217,4 +219,48 @@ async fn ensure_commitment_exists(pool: &db::Pool, commitment_id: &str, action_i
         }
     }
     Ok(())
+}
+
+/// How many periods a sparkline shows: the last two years.
+const SPARKLINE_PERIODS: usize = 8;
+
+async fn sparklines(
+    pool: &db::Pool,
+    commitment_id: &str,
+    current: ReportingPeriod,
+) -> Result<Vec<crate::api::evidence::MetricSparklines>, AppError> {
+    let mut periods = vec![current];
+    while periods.len() < SPARKLINE_PERIODS {
+        let earlier = periods[0].previous();
+        periods.insert(0, earlier);
+    }
+    let period_names: Vec<String> = periods.iter().map(ToString::to_string).collect();
+    let ics_codes = db::london::ics_codes(pool).await?;
+    let metrics = db::metrics::list(pool).await?;
+    let readings = db::readings::ics_level_for_commitment(pool, commitment_id, &period_names[0]).await?;
+    let mut out = Vec::new();
+    for metric in metrics.iter().filter(|m| m.definition.commitment_id == commitment_id && m.retired_at.is_none()) {
+        let per_ics = ics_codes
+            .iter()
+            .map(|ics| {
+                let values = period_names
+                    .iter()
+                    .map(|p| {
+                        readings
+                            .iter()
+                            .find(|(m, i, period, _)| *m == metric.definition.id && i == ics && period == p)
+                            .map(|(_, _, _, v)| *v)
+                    })
+                    .collect();
+                (ics.clone(), values)
+            })
+            .collect();
+        out.push(crate::api::evidence::MetricSparklines {
+            metric_id: metric.definition.id.clone(),
+            name: metric.definition.name.clone(),
+            periods: period_names.clone(),
+            per_ics,
+        });
+    }
+    Ok(out)
 }

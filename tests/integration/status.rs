@@ -54,6 +54,9 @@ async fn readings_set_the_status_with_reasons(app: TestApp) {
         assert!(trend.body.contains(expected), "trend page lacks {expected}");
     }
     assert_eq!(app.get("/metrics/m_nope").await.status, StatusCode::NOT_FOUND);
+    let commitment = app.get("/commitments/P3.C2").await;
+    assert!(commitment.body.contains("class=\"sparkline\""), "the commitment page has sparklines");
+    assert!(commitment.body.contains("SEL: 2023-24-Q1 70"), "each sparkline is labelled with its values");
 }
 
 async fn overrides_show_beside_the_computed_status(app: TestApp) {
