@@ -58,6 +58,7 @@ async fn run() -> Result<(), String> {
 
 #[cfg(feature = "ssr")]
 mod cli {
+    use concordat_tracker::db::audit::Actor;
     use concordat_tracker::server::accounts::{create_user, NewAccount};
     use concordat_tracker::domain::permission::Role;
     use std::io::{BufRead, IsTerminal};
@@ -102,7 +103,7 @@ mod cli {
         let password = read_password()?;
         let (_, pool) = super::open_database().await?;
         let account = NewAccount { email, display_name: name, password, role: Role::Admin, organisation_id: organisation, lead_ics: None };
-        let created = create_user(&pool, None, &account).await.map_err(|e| e.to_string())?;
+        let created = create_user(&pool, Actor::System("command line"), &account).await.map_err(|e| e.to_string())?;
         println!("created admin {} ({})", account.email, created);
         Ok(())
     }

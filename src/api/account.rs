@@ -72,6 +72,6 @@ pub async fn create_user(
     let role = Role::parse(&role)?;
     let pool = crate::server::state::pool()?;
     let account = NewAccount { email, display_name, password, role, organisation_id, lead_ics: Some(lead_ics) };
-    accounts::create_user(&pool, Some(&session.principal), &account).await?;
+    accounts::create_user(&pool, crate::db::audit::Actor::User(&session.principal), &account).await?;
     Ok(account.email.trim().to_lowercase())
 }

@@ -145,5 +145,6 @@ pub async fn save_evidence(
         milestone_completed,
         links,
     };
-    crate::server::evidence::save(&session.principal, &id, version, &organisation_id, &ics, &draft).await
+    let pool = crate::server::state::pool()?;
+    crate::server::evidence::save(&pool, &session.principal, &id, version, &organisation_id, &ics, &draft).await
 }

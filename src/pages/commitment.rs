@@ -90,7 +90,7 @@ fn MetricSparklineTable(sparklines: Vec<crate::api::evidence::MetricSparklines>)
     let codes: Vec<String> = sparklines.first().map(|s| s.per_ics.iter().map(|(c, _)| c.clone()).collect()).unwrap_or_default();
     view! {
         <section aria-labelledby="metrics-heading">
-            <h2 id="metrics-heading">"Metrics, last two years"</h2>
+            <h2 id="metrics-heading">"Metrics, recent periods"</h2>
             <table class="data">
                 <thead><tr><th scope="col">"Metric"</th>{codes.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}</tr></thead>
                 <tbody>

@@ -5,7 +5,7 @@ use crate::db::audit::{self, Actor, Change};
 use crate::db::users::{self, NewUser};
 use crate::db::{self, Pool};
 use crate::domain::london::IcsCode;
-use crate::domain::permission::{Principal, Role};
+use crate::domain::permission::Role;
 use crate::domain::validation::{clean_text, FieldError};
 use crate::error::AppError;
 
@@ -30,9 +30,9 @@ fn check_email(email: &str) -> Result<String, FieldError> {
     }
 }
 
-/// Validates and creates a user; `by` is the admin doing it (`None`: the command line).
-/// Returns the new user's id.
-pub async fn create_user(pool: &Pool, by: Option<&Principal>, account: &NewAccount) -> Result<String, AppError> {
+/// Validates and creates a user, audited as done by `actor` (an admin, the
+/// command line, demo mode). Returns the new user's id.
+pub async fn create_user(pool: &Pool, actor: Actor<'_>, account: &NewAccount) -> Result<String, AppError> {
     let mut errors = Vec::new();
     let email = check_email(&account.email).map_err(|e| errors.push(e)).ok();
     let name = clean_text("display_name", &account.display_name, true, 200).map_err(|e| errors.push(e)).ok();
@@ -83,10 +83,6 @@ pub async fn create_user(pool: &Pool, by: Option<&Principal>, account: &NewAccou
         },
     )
     .await?;
-    let actor = match by {
-        Some(principal) => Actor::User(principal),
-        None => Actor::System("command line"),
-    };
     let after = serde_json::json!({ "email": email, "role": account.role.as_str(), "organisation_id": account.organisation_id, "lead_ics": lead_ics });
     audit::record(&mut tx, actor, Change { action: "create", entity: "user", entity_id: &id, before: None, after: Some(after) }).await?;
     tx.commit().await?;

@@ -3,7 +3,8 @@
 
 use super::secrets;
 use crate::db::audit::{self, Actor, Change};
-use crate::db::users::{self, NewUser};
+use super::accounts::{create_user, NewAccount};
+use crate::db::users;
 use crate::db::Pool;
 use crate::domain::permission::Role;
 
@@ -34,42 +35,24 @@ pub enum DemoError {
     #[error("{0}")]
     Db(#[from] sqlx::Error),
     #[error("{0}")]
-    Hash(#[from] secrets::HashError),
+    Account(#[from] crate::error::AppError),
 }
 
 /// Creates whichever demo accounts and tokens are missing.
 pub async fn seed(pool: &Pool) -> Result<(), DemoError> {
-    let mut password_hash: Option<String> = None;
     for account in &ACCOUNTS {
         if users::email_exists(pool, account.email).await? {
             continue;
         }
-        let hash = match &password_hash {
-            Some(hash) => hash.clone(),
-            None => {
-                let hash = secrets::hash_password(DEMO_PASSWORD)?;
-                password_hash = Some(hash.clone());
-                hash
-            }
+        let new = NewAccount {
+            email: account.email.to_string(),
+            display_name: account.name.to_string(),
+            password: DEMO_PASSWORD.to_string(),
+            role: account.role,
+            organisation_id: account.organisation_id.to_string(),
+            lead_ics: account.lead_ics.map(str::to_string),
         };
-        let id = secrets::new_id();
-        let mut tx = pool.begin().await?;
-        users::insert_user(
-            &mut tx,
-            &NewUser {
-                id: &id,
-                email: account.email,
-                display_name: account.name,
-                password_hash: &hash,
-                role: account.role,
-                organisation_id: account.organisation_id,
-                lead_ics: account.lead_ics,
-            },
-        )
-        .await?;
-        let after = serde_json::json!({ "email": account.email, "role": account.role.as_str(), "organisation_id": account.organisation_id });
-        audit::record(&mut tx, Actor::System("demo mode"), Change { action: "create", entity: "user", entity_id: &id, before: None, after: Some(after) }).await?;
-        tx.commit().await?;
+        create_user(pool, Actor::System("demo mode"), &new).await?;
     }
     for (token, email) in TOKENS {
         let hash = secrets::token_hash(token);

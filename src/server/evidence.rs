@@ -131,20 +131,9 @@ fn placement_ics(org: &Organisation, submitted: &str) -> Result<String, AppError
     }
 }
 
+/// Creates (empty `id`) or edits an entry, checking permission against the
+/// organisation that owns it, with its version and audit row in one transaction.
 pub async fn save(
-    principal: &Principal,
-    id: &str,
-    expected_version: i64,
-    organisation_id: &str,
-    ics: &str,
-    draft: &EvidenceDraft,
-) -> Result<EvidenceEntry, AppError> {
-    let pool = super::state::pool()?;
-    save_with_pool(&pool, principal, id, expected_version, organisation_id, ics, draft).await
-}
-
-/// `save` with an explicit pool, for tests and the seed.
-pub async fn save_with_pool(
     pool: &db::Pool,
     principal: &Principal,
     id: &str,
@@ -221,7 +210,7 @@ async fn ensure_commitment_exists(pool: &db::Pool, commitment_id: &str, action_i
     Ok(())
 }
 
-/// How many periods a sparkline shows: the last two years.
+/// How many periods a sparkline shows: two years.
 const SPARKLINE_PERIODS: usize = 8;
 
 async fn sparklines(
@@ -229,15 +218,19 @@ async fn sparklines(
     commitment_id: &str,
     current: ReportingPeriod,
 ) -> Result<Vec<crate::api::evidence::MetricSparklines>, AppError> {
-    let mut periods = vec![current];
-    while periods.len() < SPARKLINE_PERIODS {
+    let first = ReportingPeriod::parse(crate::api::status::FIRST_PERIOD).map_err(|_| AppError::Internal)?;
+    let readings = db::readings::ics_level_for_commitment(pool, commitment_id, &first.to_string()).await?;
+    // The window ends at the latest reading (or now, if there is none), so
+    // older data still shows, and never starts before the concordat did.
+    let end = readings.iter().filter_map(|(_, _, p, _)| ReportingPeriod::parse(p).ok()).max().unwrap_or(current);
+    let mut periods = vec![end];
+    while periods.len() < SPARKLINE_PERIODS && periods[0] > first {
         let earlier = periods[0].previous();
         periods.insert(0, earlier);
     }
     let period_names: Vec<String> = periods.iter().map(ToString::to_string).collect();
     let ics_codes = db::london::ics_codes(pool).await?;
     let metrics = db::metrics::list(pool).await?;
-    let readings = db::readings::ics_level_for_commitment(pool, commitment_id, &period_names[0]).await?;
     let mut out = Vec::new();
     for metric in metrics.iter().filter(|m| m.definition.commitment_id == commitment_id && m.retired_at.is_none()) {
         let per_ics = ics_codes
