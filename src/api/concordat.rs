@@ -35,6 +35,7 @@ pub struct IcsPageData {
     pub period: String,
     pub period_label: String,
     pub principle_numbers: Vec<(String, i64)>,
+    pub latest_evidence: Vec<crate::api::evidence::EvidenceEntry>,
 }
 
 #[server(endpoint = "ics/page")]
@@ -47,5 +48,6 @@ pub async fn get_ics_page(code: String) -> Result<IcsPageData, AppError> {
     let status = london.icss.into_iter().find(|i| i.ics == detail.ics.code).ok_or(AppError::Internal)?;
     let concordat = crate::db::concordat::load(&pool).await?;
     let principle_numbers = concordat.principles.iter().map(|p| (p.id.clone(), p.number)).collect();
-    Ok(IcsPageData { detail, status, period: period.to_string(), period_label: period.label(), principle_numbers })
+    let latest_evidence = crate::db::evidence::latest_for_ics(&pool, &detail.ics.code, 5).await?;
+    Ok(IcsPageData { detail, status, period: period.to_string(), period_label: period.label(), principle_numbers, latest_evidence })
 }

@@ -154,3 +154,46 @@ pub async fn get_metric_trend(id: String) -> Result<MetricTrend, AppError> {
         .collect();
     Ok(MetricTrend { metric, periods, series })
 }
+
+/// Adds a metric to the catalogue. Board reviewers only.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "metrics/create")]
+pub async fn create_metric(
+    csrf: String,
+    id: String,
+    name: String,
+    commitment_id: String,
+    kind: String,
+    unit: String,
+    direction: String,
+    target: String,
+    amber: String,
+) -> Result<String, AppError> {
+    let session = crate::server::auth::require_session_with_csrf(&csrf).await?;
+    let pool = crate::server::state::pool()?;
+    let form = crate::server::catalogue::NewMetricForm {
+        id: &id,
+        name: &name,
+        commitment_id: &commitment_id,
+        kind: &kind,
+        unit: &unit,
+        direction: &direction,
+        target: &target,
+        amber: &amber,
+    };
+    crate::server::catalogue::create(&pool, &session.principal, &form).await
+}
+
+/// Sets (or, with both fields empty, removes) one ICS's own target for a metric.
+#[server(endpoint = "metrics/ics-target")]
+pub async fn set_ics_target(
+    csrf: String,
+    metric_id: String,
+    ics: String,
+    target: String,
+    amber: String,
+) -> Result<(), AppError> {
+    let session = crate::server::auth::require_session_with_csrf(&csrf).await?;
+    let pool = crate::server::state::pool()?;
+    crate::server::catalogue::set_ics_target(&pool, &session.principal, &metric_id, &ics, &target, &amber).await
+}

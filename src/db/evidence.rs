@@ -109,6 +109,16 @@ pub async fn list_for_organisation(pool: &Pool, organisation_id: &str, period: &
     entries(rows)
 }
 
+/// The most recently saved evidence in an ICS.
+pub async fn latest_for_ics(pool: &Pool, ics_code: &str, limit: i64) -> Result<Vec<EvidenceEntry>, sqlx::Error> {
+    let rows = sqlx::query_as(&format!("{SELECT_ENTRY} WHERE e.ics_code = $1 ORDER BY e.updated_at DESC, e.id LIMIT $2"))
+        .bind(ics_code)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    entries(rows)
+}
+
 pub struct Placement<'a> {
     pub organisation_id: &'a str,
     pub ics_code: &'a str,

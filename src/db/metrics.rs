@@ -185,3 +185,44 @@ pub async fn seed(tx: &mut Transaction<'_, Any>, definitions: &[MetricDefinition
     }
     Ok(())
 }
+
+/// Sets or removes one ICS's own thresholds for a metric; returns the previous ones.
+pub async fn set_ics_target(
+    tx: &mut Transaction<'_, Any>,
+    metric_id: &str,
+    ics_code: &str,
+    thresholds: Option<(f64, f64)>,
+) -> Result<Option<(f64, f64)>, sqlx::Error> {
+    let before: Option<(f64, f64)> =
+        sqlx::query_as("SELECT target, amber FROM metric_ics_target WHERE metric_id = $1 AND ics_code = $2")
+            .bind(metric_id)
+            .bind(ics_code)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let now = super::now();
+    match thresholds {
+        Some((target, amber)) => {
+            sqlx::query(
+                "INSERT INTO metric_ics_target (metric_id, ics_code, target, amber, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $5)
+                 ON CONFLICT (metric_id, ics_code) DO UPDATE SET target = excluded.target, amber = excluded.amber,
+                                                                 updated_at = excluded.updated_at",
+            )
+            .bind(metric_id)
+            .bind(ics_code)
+            .bind(target)
+            .bind(amber)
+            .bind(&now)
+            .execute(&mut **tx)
+            .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM metric_ics_target WHERE metric_id = $1 AND ics_code = $2")
+                .bind(metric_id)
+                .bind(ics_code)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(before)
+}

@@ -2,6 +2,7 @@
 
 use crate::api::concordat::{get_ics_page, IcsPageData};
 use crate::components::error_panel::ErrorPanel;
+use crate::components::evidence_list::EvidenceCard;
 use crate::components::ics_status::IcsStatusSection;
 use crate::components::organisation_list::OrganisationList;
 use crate::domain::london::IcsDetail;
@@ -28,7 +29,7 @@ pub fn IcsPage() -> impl IntoView {
 
 #[component]
 fn IcsDetailView(page: IcsPageData) -> impl IntoView {
-    let IcsPageData { detail, status, period, period_label, principle_numbers } = page;
+    let IcsPageData { detail, status, period, period_label, principle_numbers, latest_evidence } = page;
     let IcsDetail { ics, partners } = detail;
     let (own, london_wide): (Vec<_>, Vec<_>) = partners.into_iter().partition(|p| !p.is_london_wide());
     let title = format!("{} ICS", ics.name);
@@ -37,6 +38,17 @@ fn IcsDetailView(page: IcsPageData) -> impl IntoView {
         <h1>{title}</h1>
         <p class="lede">{format!("Code {}", ics.code)}</p>
         <IcsStatusSection status period period_label principle_numbers />
+        <section aria-labelledby="latest-heading">
+            <h2 id="latest-heading">"Latest evidence"</h2>
+            {if latest_evidence.is_empty() {
+                view! { <p>"No evidence recorded yet."</p> }.into_any()
+            } else {
+                latest_evidence.into_iter().map(|entry| view! {
+                    <p class="evidence-for"><a href=format!("/commitments/{}", entry.commitment_id)>{format!("Commitment {}", entry.commitment_id)}</a></p>
+                    <EvidenceCard entry can_edit=false />
+                }).collect_view().into_any()
+            }}
+        </section>
         <section aria-labelledby="boroughs-heading">
             <h2 id="boroughs-heading">{format!("Boroughs ({})", ics.boroughs.len())}</h2>
             <ul class="boroughs">{ics.boroughs.into_iter().map(|b| view! { <li>{b}</li> }).collect_view()}</ul>

@@ -1,6 +1,6 @@
 //! `/metrics`: the metric catalogue; board reviewers change targets and retire metrics.
 
-use crate::api::readings::{list_metrics, CatalogueEntry, UpdateMetric};
+use crate::api::readings::{list_metrics, CatalogueEntry, CreateMetric, SetIcsTarget, UpdateMetric};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{last_error, ErrorSummary, QueryError};
 use crate::components::session::CsrfField;
@@ -11,7 +11,12 @@ use leptos_meta::Title;
 #[component]
 pub fn MetricsPage() -> impl IntoView {
     let update = ServerAction::<UpdateMetric>::new();
-    let metrics = Resource::new(move || update.version().get(), |_| list_metrics());
+    let create = ServerAction::<CreateMetric>::new();
+    let ics_target = ServerAction::<SetIcsTarget>::new();
+    let metrics = Resource::new(
+        move || (update.version().get(), create.version().get(), ics_target.version().get()),
+        |_| list_metrics(),
+    );
     let error = last_error(update.value());
     view! {
         <Title text="Metric catalogue" />
@@ -22,7 +27,9 @@ pub fn MetricsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match metrics.await {
-                    Ok(catalogue) => view! {
+                    Ok(catalogue) => {
+                    let names: Vec<(String, String)> = catalogue.entries.iter().map(|m| (m.id.clone(), m.name.clone())).collect();
+                    view! {
                         <table class="data catalogue">
                             <thead><tr>
                                 <th scope="col">"Metric"</th><th scope="col">"Commitment"</th><th scope="col">"Kind"</th>
@@ -32,7 +39,11 @@ pub fn MetricsPage() -> impl IntoView {
                                 {catalogue.entries.into_iter().map(|m| view! { <MetricRow metric=m csrf=catalogue.editor_csrf.clone() update /> }).collect_view()}
                             </tbody>
                         </table>
-                    }.into_any(),
+                        {catalogue.editor_csrf.clone().map(|csrf| view! {
+                            <CatalogueEditors csrf metrics=names.clone() create ics_target />
+                        })}
+                    }.into_any()
+                    }
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -77,4 +88,74 @@ fn MetricRow(metric: CatalogueEntry, csrf: Option<String>, update: ServerAction<
         }
     });
     view! { {row} {editor} }
+}
+
+/// The board's forms: add a metric, and give one ICS its own target.
+#[component]
+fn CatalogueEditors(
+    csrf: String,
+    metrics: Vec<(String, String)>,
+    create: ServerAction<CreateMetric>,
+    ics_target: ServerAction<SetIcsTarget>,
+) -> impl IntoView {
+    use crate::components::form::FieldError;
+    let create_error = last_error(create.value());
+    let target_error = last_error(ics_target.value());
+    let target_csrf = csrf.clone();
+    view! {
+        <section aria-labelledby="add-metric-heading">
+            <h2 id="add-metric-heading">"Add a metric"</h2>
+            <ErrorSummary error=create_error />
+            {move || create.value().get().and_then(|r| r.ok()).map(|id| view! { <p class="success" role="status">{format!("Added {id}.")}</p> })}
+            <ActionForm action=create>
+                <CsrfField token=csrf />
+                <div class="field"><label for="new-id">"Id (m_ and lower-case letters, digits or _)"</label><input id="new-id" name="id" required /><FieldError error=create_error field="id" /></div>
+                <div class="field"><label for="new-name">"Name"</label><input id="new-name" name="name" required /><FieldError error=create_error field="name" /></div>
+                <div class="field"><label for="new-commitment">"Commitment (e.g. P3.C2)"</label><input id="new-commitment" name="commitment_id" required /><FieldError error=create_error field="commitment_id" /></div>
+                <div class="field">
+                    <label for="new-kind">"Kind"</label>
+                    <select id="new-kind" name="kind">
+                        {crate::domain::metric::MetricKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field"><label for="new-unit">"Unit (optional)"</label><input id="new-unit" name="unit" /></div>
+                <div class="field">
+                    <label for="new-direction">"Which is better"</label>
+                    <select id="new-direction" name="direction">
+                        <option value="higher">"Higher"</option>
+                        <option value="lower">"Lower"</option>
+                        <option value="">"Not applicable (milestones)"</option>
+                    </select>
+                    <FieldError error=create_error field="direction" />
+                </div>
+                <div class="field"><label for="new-target">"Target (optional)"</label><input id="new-target" name="target" /><FieldError error=create_error field="target" /></div>
+                <div class="field"><label for="new-amber">"Amber edge (optional)"</label><input id="new-amber" name="amber" /><FieldError error=create_error field="amber" /></div>
+                <button type="submit">"Add metric"</button>
+            </ActionForm>
+        </section>
+        <section aria-labelledby="ics-target-heading">
+            <h2 id="ics-target-heading">"An ICS's own target"</h2>
+            <p class="hint">"Replaces the catalogue's target and amber edge for one ICS. Leave both empty to remove it."</p>
+            <ErrorSummary error=target_error />
+            {move || ics_target.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="success" role="status">"Saved."</p> })}
+            <ActionForm action=ics_target>
+                <CsrfField token=target_csrf />
+                <div class="field">
+                    <label for="target-metric">"Metric"</label>
+                    <select id="target-metric" name="metric_id">
+                        {metrics.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="target-ics">"ICS"</label>
+                    <select id="target-ics" name="ics">
+                        {["NCL", "NEL", "NWL", "SEL", "SWL"].into_iter().map(|c| view! { <option value=c>{c}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field"><label for="ics-target">"Target"</label><input id="ics-target" name="target" /><FieldError error=target_error field="target" /></div>
+                <div class="field"><label for="ics-amber">"Amber edge"</label><input id="ics-amber" name="amber" /><FieldError error=target_error field="amber" /></div>
+                <button type="submit">"Save ICS target"</button>
+            </ActionForm>
+        </section>
+    }
 }

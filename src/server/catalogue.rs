@@ -4,7 +4,8 @@
 use super::auth::authorise;
 use crate::db::audit::{self, Actor, Change};
 use crate::db::{self, Pool};
-use crate::domain::metric::{format_value, MetricDefinition};
+use crate::domain::metric::{format_value, MetricDefinition, MetricKind};
+use crate::domain::rag::Direction;
 use crate::domain::permission::{Action, Principal};
 use crate::domain::validation::FieldError;
 use crate::error::AppError;
@@ -57,6 +58,108 @@ pub async fn update_thresholds(
         &mut tx,
         Actor::User(principal),
         Change { action: "update", entity: "metric", entity_id: id, before: serde_json::to_value(&existing).ok(), after: serde_json::to_value(&updated).ok() },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub struct NewMetricForm<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub commitment_id: &'a str,
+    pub kind: &'a str,
+    pub unit: &'a str,
+    pub direction: &'a str,
+    pub target: &'a str,
+    pub amber: &'a str,
+}
+
+fn parse_direction(text: &str) -> Result<Option<Direction>, FieldError> {
+    match text.trim() {
+        "" => Ok(None),
+        "higher" => Ok(Some(Direction::HigherIsBetter)),
+        "lower" => Ok(Some(Direction::LowerIsBetter)),
+        other => Err(FieldError::new("direction", format!("{other:?} is not a direction; use higher or lower"))),
+    }
+}
+
+/// Adds a metric at version 1. Returns its id.
+pub async fn create(pool: &Pool, principal: &Principal, form: &NewMetricForm<'_>) -> Result<String, AppError> {
+    authorise(principal, &Action::EditMetricCatalogue)?;
+    let mut errors = Vec::new();
+    let kind = MetricKind::parse(form.kind).map_err(|e| errors.push(e)).ok();
+    let direction = parse_direction(form.direction).map_err(|e| errors.push(e)).ok().flatten();
+    let target = optional_number("target", form.target).map_err(|e| errors.push(e)).ok().flatten();
+    let amber = optional_number("amber", form.amber).map_err(|e| errors.push(e)).ok().flatten();
+    let Some(kind) = kind.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    let definition = MetricDefinition {
+        id: form.id.trim().to_string(),
+        name: form.name.to_string(),
+        commitment_id: form.commitment_id.trim().to_string(),
+        kind,
+        unit: Some(form.unit.to_string()),
+        direction,
+        target,
+        amber,
+        due: None,
+        note: None,
+        principle: None,
+    }
+    .validate()?;
+    let concordat = db::concordat::load(pool).await?;
+    if !concordat.commitments().any(|c| c.id == definition.commitment_id) {
+        return Err(AppError::invalid("commitment_id", format!("there is no commitment {}", definition.commitment_id)));
+    }
+    let mut tx = pool.begin().await?;
+    if !db::metrics::insert(&mut tx, &definition).await? {
+        return Err(AppError::invalid("id", format!("{} is already in the catalogue", definition.id)));
+    }
+    audit::record(&mut tx, Actor::User(principal), Change { action: "create", entity: "metric", entity_id: &definition.id, before: None, after: serde_json::to_value(&definition).ok() }).await?;
+    tx.commit().await?;
+    Ok(definition.id)
+}
+
+pub async fn set_ics_target(
+    pool: &Pool,
+    principal: &Principal,
+    metric_id: &str,
+    ics: &str,
+    target: &str,
+    amber: &str,
+) -> Result<(), AppError> {
+    authorise(principal, &Action::EditMetricCatalogue)?;
+    let metric = db::metrics::get(pool, metric_id).await?.ok_or_else(|| AppError::invalid("metric_id", format!("there is no metric {metric_id:?}")))?;
+    let ics = crate::domain::london::IcsCode::parse(ics).map_err(|m| AppError::invalid("ics", m))?;
+    let mut errors = Vec::new();
+    let target = optional_number("target", target).map_err(|e| errors.push(e)).ok().flatten();
+    let amber = optional_number("amber", amber).map_err(|e| errors.push(e)).ok().flatten();
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let thresholds = match (target, amber) {
+        (None, None) => None,
+        (Some(target), Some(amber)) => {
+            // The same rules as the catalogue's own target and amber edge.
+            MetricDefinition { target: Some(target), amber: Some(amber), ..metric.definition.clone() }.validate()?;
+            Some((target, amber))
+        }
+        _ => return Err(AppError::invalid("amber", "give both the target and the amber edge, or neither to remove this ICS's own target")),
+    };
+    let mut tx = pool.begin().await?;
+    let before = db::metrics::set_ics_target(&mut tx, metric_id, ics.as_str(), thresholds).await?;
+    audit::record(
+        &mut tx,
+        Actor::User(principal),
+        Change {
+            action: if thresholds.is_some() { "set" } else { "remove" },
+            entity: "metric_ics_target",
+            entity_id: &format!("{metric_id}/{ics}"),
+            before: before.map(|(t, a)| serde_json::json!({ "target": t, "amber": a })),
+            after: thresholds.map(|(t, a)| serde_json::json!({ "target": t, "amber": a })),
+        },
     )
     .await?;
     tx.commit().await?;

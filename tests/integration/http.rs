@@ -65,6 +65,7 @@ async fn pages_render_without_javascript(test_db: TestDb) {
         assert!(ics.contains(borough), "{borough} missing");
     }
     assert!(ics.contains("Oxleas NHS Foundation Trust"));
+    assert!(ics.contains("Latest evidence") && ics.contains("data-evidence="), "the ICS page shows recent evidence");
 
     let (status, list) = get(&app, "/ics").await;
     assert_eq!(status, StatusCode::OK);

@@ -6,6 +6,7 @@
 
 mod support;
 
+mod audit;
 mod concordat;
 mod evidence;
 mod http;

@@ -17,6 +17,8 @@ const MUTATING_SERVER_FNS: &[&str] = &[
     "/api/users/create",
     "/api/metrics/update",
     "/api/status/override",
+    "/api/metrics/create",
+    "/api/metrics/ics-target",
 ];
 
 /// Server functions open to everyone by design (signing in and out).
@@ -247,6 +249,35 @@ async fn the_permission_matrix_holds(app: TestApp) {
             )
             .await;
         expect(who, who == Who::Board, &reply, "edit the metric catalogue");
+
+        // metrics/create and metrics/ics-target: board reviewers only.
+        let new_id = format!("m_matrix_{}", format!("{who:?}").to_lowercase());
+        let reply = app
+            .post_form(
+                "/api/metrics/create",
+                Some(browser),
+                &[
+                    ("csrf", &browser.csrf),
+                    ("id", &new_id),
+                    ("name", "Matrix metric"),
+                    ("commitment_id", "P3.C2"),
+                    ("kind", "percent"),
+                    ("unit", ""),
+                    ("direction", "higher"),
+                    ("target", "90"),
+                    ("amber", "80"),
+                ],
+            )
+            .await;
+        expect(who, who == Who::Board, &reply, "add a metric");
+        let reply = app
+            .post_form(
+                "/api/metrics/ics-target",
+                Some(browser),
+                &[("csrf", &browser.csrf), ("metric_id", "m_liaison_1h"), ("ics", "SEL"), ("target", "80"), ("amber", "70")],
+            )
+            .await;
+        expect(who, who == Who::Board, &reply, "set an ICS's own target");
 
         // status/override: board reviewers only.
         let reply = app

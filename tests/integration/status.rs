@@ -57,6 +57,16 @@ async fn readings_set_the_status_with_reasons(app: TestApp) {
     let commitment = app.get("/commitments/P3.C2").await;
     assert!(commitment.body.contains("class=\"sparkline\""), "the commitment page has sparklines");
     assert!(commitment.body.contains("SEL: 2023-24-Q1 70"), "each sparkline is labelled with its values");
+
+    // An ICS's own target replaces the catalogue's for that ICS only.
+    let board = app.sign_in("board@demo.test").await;
+    let form = [("csrf", board.csrf.as_str()), ("metric_id", "m_liaison_1h"), ("ics", "SEL"), ("target", "65"), ("amber", "60")];
+    let reply = app.post_form("/api/metrics/ics-target", Some(&board), &form).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let json = app.get("/api/v1/status?period=2023-24-Q1").await.json();
+    assert_eq!(cell(&json, "SEL", "P3.C2")["rag"], "green", "70 meets SEL's own target of 65");
+    let bad = [("csrf", board.csrf.as_str()), ("metric_id", "m_liaison_1h"), ("ics", "SEL"), ("target", "65"), ("amber", "")];
+    assert_eq!(app.post_form("/api/metrics/ics-target", Some(&board), &bad).await.status, StatusCode::BAD_REQUEST);
 }
 
 async fn overrides_show_beside_the_computed_status(app: TestApp) {
