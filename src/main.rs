@@ -53,7 +53,8 @@ async fn run() -> Result<(), String> {
         tracing::warn!("demo mode: demo accounts and API tokens are enabled (password demo-password)");
         demo::seed(&pool).await.map_err(|e| format!("cannot create the demo accounts: {e}"))?;
     }
-    serve(AppState { leptos_options, pool }).await.map_err(|e| format!("server stopped: {e}"))
+    let submission_days = config.submission_days;
+    serve(AppState { leptos_options, pool, submission_days }).await.map_err(|e| format!("server stopped: {e}"))
 }
 
 #[cfg(feature = "ssr")]

@@ -8,6 +8,8 @@ pub struct Config {
     pub database_url: String,
     /// `CONCORDAT_DEMO=1`: create the demo accounts and tokens (see README). Never for deployments.
     pub demo: bool,
+    /// `CONCORDAT_SUBMISSION_DAYS`: days after a quarter ends that submissions are due (default 20).
+    pub submission_days: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +18,8 @@ pub enum ConfigError {
     DatabaseUrl(String),
     #[error("CONCORDAT_DEMO must be 1 or 0, not {0:?}")]
     Demo(String),
+    #[error("CONCORDAT_SUBMISSION_DAYS must be a whole number of days from 0 to 366, not {0:?}")]
+    SubmissionDays(String),
 }
 
 impl Config {
@@ -34,7 +38,15 @@ impl Config {
             Some("1") | Some("true") => true,
             Some(other) => return Err(ConfigError::Demo(other.to_string())),
         };
-        Ok(Config { database_url, demo })
+        let submission_days = match lookup("CONCORDAT_SUBMISSION_DAYS").as_deref().map(str::trim) {
+            None | Some("") => crate::domain::period::DEFAULT_SUBMISSION_DAYS,
+            Some(text) => text
+                .parse::<u32>()
+                .ok()
+                .filter(|days| *days <= 366)
+                .ok_or_else(|| ConfigError::SubmissionDays(text.to_string()))?,
+        };
+        Ok(Config { database_url, demo, submission_days })
     }
 
     /// The database URL with any password replaced, for logs.
@@ -81,6 +93,15 @@ mod tests {
     }
 
     #[test]
+    fn submission_days_are_configurable() {
+        assert_eq!(Config::from_lookup(|_| None).expect("valid").submission_days, 20);
+        let set = |v: &'static str| Config::from_lookup(move |k| (k == "CONCORDAT_SUBMISSION_DAYS").then(|| v.to_string()));
+        assert_eq!(set("30").expect("valid").submission_days, 30);
+        assert!(set("-1").is_err());
+        assert!(set("a month").is_err());
+    }
+
+    #[test]
     fn refuses_unknown_databases() {
         let err = Config::from_lookup(|_| Some("mysql://localhost/x".into())).unwrap_err();
         assert!(err.to_string().contains("sqlite: or postgres://"), "{err}");
@@ -88,9 +109,9 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_the_log() {
-        let config = Config { database_url: "postgres://app:s3cret@db:5432/concordat".into(), demo: false };
+        let config = Config { database_url: "postgres://app:s3cret@db:5432/concordat".into(), demo: false, submission_days: 20 };
         assert_eq!(config.redacted_database_url(), "postgres://app:***@db:5432/concordat");
-        let plain = Config { database_url: "postgres://postgres@127.0.0.1/test".into(), demo: false };
+        let plain = Config { database_url: "postgres://postgres@127.0.0.1/test".into(), demo: false, submission_days: 20 };
         assert_eq!(plain.redacted_database_url(), "postgres://postgres@127.0.0.1/test");
     }
 }

@@ -11,7 +11,7 @@ use crate::db::{self, evidence::Placement};
 use crate::domain::concordat::is_commitment_id;
 use crate::domain::evidence::{validate, EvidenceDraft};
 use crate::domain::london::{IcsCode, Organisation};
-use crate::domain::period::{ReportingPeriod, DEFAULT_SUBMISSION_DAYS};
+use crate::domain::period::ReportingPeriod;
 use crate::domain::permission::{Action, Principal};
 use crate::error::AppError;
 
@@ -115,7 +115,7 @@ pub async fn my_organisation() -> Result<MyOrganisation, AppError> {
         organisation_name: org.name,
         period: period.to_string(),
         period_label: period.label(),
-        due_date: period.submission_due_date(DEFAULT_SUBMISSION_DAYS),
+        due_date: period.submission_due_date(super::state::submission_days()),
         commitments,
     })
 }

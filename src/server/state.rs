@@ -9,6 +9,8 @@ use leptos::prelude::*;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: Pool,
+    /// Days after a quarter ends that its submissions are due.
+    pub submission_days: u32,
 }
 
 /// The pool for the current server function. leptos_axum provides the router's
@@ -18,4 +20,11 @@ pub fn pool() -> Result<Pool, AppError> {
         tracing::error!("AppState missing from the server function context");
         AppError::Internal
     })
+}
+
+/// Days after a quarter ends that its submissions are due, as configured.
+pub fn submission_days() -> u32 {
+    use_context::<AppState>()
+        .map(|state| state.submission_days)
+        .unwrap_or(crate::domain::period::DEFAULT_SUBMISSION_DAYS)
 }

@@ -97,7 +97,7 @@ pub fn leptos_options() -> LeptosOptions {
 }
 
 pub fn app_state(pool: Pool) -> AppState {
-    AppState { leptos_options: leptos_options(), pool }
+    AppState { leptos_options: leptos_options(), pool, submission_days: concordat_tracker::domain::period::DEFAULT_SUBMISSION_DAYS }
 }
 
 /// Row count of a table (the name comes from the test, never from input).
