@@ -117,4 +117,18 @@ test.describe("partners log evidence and readings", () => {
     await page.getByRole("button", { name: "Import 2 readings" }).click();
     await expect(page.getByText(/Imported: \d+ new, \d+ updated, \d+ unchanged/)).toBeVisible();
   });
+
+  test("a CSV file can be chosen instead of pasted", async ({ page }) => {
+    await signIn(page, "sel.lead@demo.test");
+    await page.goto("/readings");
+    await hydrated(page);
+    await page.getByLabel("Choose a CSV file").setInputFiles({
+      name: "readings.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("\ufeffmetric,ics,period,value\r\nm_liaison_1h,SEL,2023-24-Q3,86\r\n"),
+    });
+    await expect(page.getByLabel("CSV text")).toHaveValue(/m_liaison_1h,SEL,2023-24-Q3,86/);
+    await page.getByRole("button", { name: "Preview" }).click();
+    await expect(page.getByRole("heading", { name: "Ready to import 1 reading" })).toBeVisible();
+  });
 });

@@ -44,6 +44,12 @@ fn ImportForm(csrf: String) -> impl IntoView {
             <ActionForm action=preview>
                 <CsrfField token=csrf />
                 <div class="field">
+                    <label for="csv-file">"Choose a CSV file"</label>
+                    <p class="hint" id="csv-file-hint">"Its text appears below; or paste the text instead."</p>
+                    <input id="csv-file" type="file" accept=".csv,text/csv" aria-describedby="csv-file-hint"
+                        on:change=move |ev| read_file_into(ev, csv) />
+                </div>
+                <div class="field">
                     <label for="csv">"CSV text"</label>
                     <textarea id="csv" name="csv" rows="8" required aria-describedby="csv-hint"
                         on:input=move |ev| csv.set(event_target_value(&ev))
@@ -104,4 +110,25 @@ fn PreviewResult(result: ImportPreview, csrf: String, csv: String, import: Serve
             </ActionForm>
         </div>
     }.into_any()
+}
+
+/// Puts the chosen file's text into the CSV box (in the browser; the server
+/// never sees the file itself, only the text the form posts).
+fn read_file_into(ev: leptos::ev::Event, csv: RwSignal<String>) {
+    #[cfg(feature = "hydrate")]
+    {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            let text = file.text();
+            leptos::task::spawn_local(async move {
+                if let Ok(value) = wasm_bindgen_futures::JsFuture::from(text).await {
+                    if let Some(text) = value.as_string() {
+                        csv.set(text);
+                    }
+                }
+            });
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, csv);
 }
