@@ -71,6 +71,12 @@ impl From<FieldError> for AppError {
     }
 }
 
+impl From<crate::domain::validation::FieldErrors> for AppError {
+    fn from(errors: crate::domain::validation::FieldErrors) -> Self {
+        AppError::Validation(errors.0)
+    }
+}
+
 impl From<Vec<FieldError>> for AppError {
     fn from(errors: Vec<FieldError>) -> Self {
         AppError::Validation(errors)

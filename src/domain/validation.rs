@@ -25,6 +25,29 @@ impl fmt::Display for FieldError {
 
 impl std::error::Error for FieldError {}
 
+/// Collects every field's problem, so a form hears about all of them at once.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        FieldErrors::default()
+    }
+
+    /// The value when `result` is `Ok`; otherwise records the error and gives `None`.
+    pub fn take<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
+        result.map_err(|error| self.0.push(error)).ok()
+    }
+
+    pub fn push(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Trims `value` and checks it is present (when `required`) and at most `max_chars`
 /// characters long. Control characters other than newlines and tabs are refused:
 /// they are never typed by a person and can hide text.
@@ -46,6 +69,16 @@ pub fn clean_text(field: &str, value: &str, required: bool, max_chars: usize) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_are_collected_in_order() {
+        let mut errors = FieldErrors::new();
+        assert_eq!(errors.take(clean_text("a", "ok", true, 5)).as_deref(), Some("ok"));
+        assert_eq!(errors.take(clean_text("b", "", true, 5)), None);
+        errors.push(FieldError::new("c", "is wrong"));
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["b", "c"]);
+    }
 
     #[test]
     fn text_is_trimmed_limited_and_required() {

@@ -6,7 +6,7 @@ use crate::db::users::{self, NewUser};
 use crate::db::{self, Pool};
 use crate::domain::london::IcsCode;
 use crate::domain::permission::Role;
-use crate::domain::validation::{clean_text, FieldError};
+use crate::domain::validation::{clean_text, FieldError, FieldErrors};
 use crate::error::AppError;
 
 pub struct NewAccount {
@@ -33,9 +33,9 @@ fn check_email(email: &str) -> Result<String, FieldError> {
 /// Validates and creates a user, audited as done by `actor` (an admin, the
 /// command line, demo mode). Returns the new user's id.
 pub async fn create_user(pool: &Pool, actor: Actor<'_>, account: &NewAccount) -> Result<String, AppError> {
-    let mut errors = Vec::new();
-    let email = check_email(&account.email).map_err(|e| errors.push(e)).ok();
-    let name = clean_text("display_name", &account.display_name, true, 200).map_err(|e| errors.push(e)).ok();
+    let mut errors = FieldErrors::new();
+    let email = errors.take(check_email(&account.email));
+    let name = errors.take(clean_text("display_name", &account.display_name, true, 200));
     let length = account.password.chars().count();
     if length < secrets::MIN_PASSWORD_CHARS {
         errors.push(FieldError::new("password", format!("must be at least {} characters", secrets::MIN_PASSWORD_CHARS)));
@@ -43,7 +43,7 @@ pub async fn create_user(pool: &Pool, actor: Actor<'_>, account: &NewAccount) ->
         errors.push(FieldError::new("password", format!("must be at most {} characters", secrets::MAX_PASSWORD_CHARS)));
     }
     let lead_ics = match (account.role, account.lead_ics.as_deref().map(str::trim).filter(|s| !s.is_empty())) {
-        (Role::IcsLead, Some(code)) => IcsCode::parse(code).map(|c| Some(c.to_string())).map_err(|m| errors.push(FieldError::new("lead_ics", m))).ok().flatten(),
+        (Role::IcsLead, Some(code)) => errors.take(IcsCode::parse(code).map(|c| c.to_string()).map_err(|m| FieldError::new("lead_ics", m))),
         (Role::IcsLead, None) => {
             errors.push(FieldError::new("lead_ics", "an ICS lead needs the ICS they lead"));
             None
@@ -55,7 +55,7 @@ pub async fn create_user(pool: &Pool, actor: Actor<'_>, account: &NewAccount) ->
         errors.push(FieldError::new("organisation_id", format!("there is no organisation {:?}", account.organisation_id)));
     }
     let (Some(email), Some(name), true) = (email, name, errors.is_empty()) else {
-        return Err(AppError::Validation(errors));
+        return Err(errors.into());
     };
     if users::email_exists(pool, &email).await? {
         return Err(AppError::invalid("email", format!("{email} already has an account")));

@@ -7,7 +7,7 @@ use crate::db::{self, Pool};
 use crate::domain::metric::{format_value, MetricDefinition, MetricKind};
 use crate::domain::rag::Direction;
 use crate::domain::permission::{Action, Principal};
-use crate::domain::validation::FieldError;
+use crate::domain::validation::{FieldError, FieldErrors};
 use crate::error::AppError;
 
 fn optional_number(field: &str, text: &str) -> Result<Option<f64>, FieldError> {
@@ -33,11 +33,11 @@ pub async fn update_thresholds(
 ) -> Result<(), AppError> {
     authorise(principal, &Action::EditMetricCatalogue)?;
     let existing = db::metrics::get(pool, id).await?.ok_or_else(|| AppError::NotFound(format!("metric {id}")))?;
-    let mut errors = Vec::new();
-    let target = optional_number("target", target).map_err(|e| errors.push(e)).ok().flatten();
-    let amber = optional_number("amber", amber).map_err(|e| errors.push(e)).ok().flatten();
+    let mut errors = FieldErrors::new();
+    let target = errors.take(optional_number("target", target)).flatten();
+    let amber = errors.take(optional_number("amber", amber)).flatten();
     if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
+        return Err(errors.into());
     }
     let definition = MetricDefinition { target, amber, ..existing.definition.clone() }.validate()?;
     let mut tx = pool.begin().await?;
@@ -87,13 +87,13 @@ fn parse_direction(text: &str) -> Result<Option<Direction>, FieldError> {
 /// Adds a metric at version 1. Returns its id.
 pub async fn create(pool: &Pool, principal: &Principal, form: &NewMetricForm<'_>) -> Result<String, AppError> {
     authorise(principal, &Action::EditMetricCatalogue)?;
-    let mut errors = Vec::new();
-    let kind = MetricKind::parse(form.kind).map_err(|e| errors.push(e)).ok();
-    let direction = parse_direction(form.direction).map_err(|e| errors.push(e)).ok().flatten();
-    let target = optional_number("target", form.target).map_err(|e| errors.push(e)).ok().flatten();
-    let amber = optional_number("amber", form.amber).map_err(|e| errors.push(e)).ok().flatten();
+    let mut errors = FieldErrors::new();
+    let kind = errors.take(MetricKind::parse(form.kind));
+    let direction = errors.take(parse_direction(form.direction)).flatten();
+    let target = errors.take(optional_number("target", form.target)).flatten();
+    let amber = errors.take(optional_number("amber", form.amber)).flatten();
     let Some(kind) = kind.filter(|_| errors.is_empty()) else {
-        return Err(AppError::Validation(errors));
+        return Err(errors.into());
     };
     let definition = MetricDefinition {
         id: form.id.trim().to_string(),
@@ -133,11 +133,11 @@ pub async fn set_ics_target(
     authorise(principal, &Action::EditMetricCatalogue)?;
     let metric = db::metrics::get(pool, metric_id).await?.ok_or_else(|| AppError::invalid("metric_id", format!("there is no metric {metric_id:?}")))?;
     let ics = crate::domain::london::IcsCode::parse(ics).map_err(|m| AppError::invalid("ics", m))?;
-    let mut errors = Vec::new();
-    let target = optional_number("target", target).map_err(|e| errors.push(e)).ok().flatten();
-    let amber = optional_number("amber", amber).map_err(|e| errors.push(e)).ok().flatten();
+    let mut errors = FieldErrors::new();
+    let target = errors.take(optional_number("target", target)).flatten();
+    let amber = errors.take(optional_number("amber", amber)).flatten();
     if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
+        return Err(errors.into());
     }
     let thresholds = match (target, amber) {
         (None, None) => None,

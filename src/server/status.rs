@@ -8,7 +8,7 @@ use crate::domain::period::ReportingPeriod;
 use crate::domain::permission::{Action, Principal};
 use crate::domain::rag::{Override, Rag};
 use crate::domain::status::{london_status, LondonStatus};
-use crate::domain::validation::{clean_text, FieldError};
+use crate::domain::validation::{clean_text, FieldError, FieldErrors};
 use crate::error::AppError;
 
 pub fn today() -> chrono::NaiveDate {
@@ -50,20 +50,19 @@ pub struct OverrideForm<'a> {
 pub async fn set_override(pool: &Pool, principal: &Principal, form: &OverrideForm<'_>) -> Result<(), AppError> {
     let ics = crate::domain::london::IcsCode::parse(form.ics).map_err(|m| AppError::invalid("ics", m))?;
     authorise(principal, &Action::SetOverride { ics: ics.to_string() })?;
-    let mut errors = Vec::new();
-    let period = ReportingPeriod::parse(form.period).map_err(|e| errors.push(FieldError::new("period", e.to_string()))).ok();
-    let expires = ReportingPeriod::parse(form.expires_after)
-        .map_err(|e| errors.push(FieldError::new("expires_after", e.to_string())))
-        .ok();
-    let rag = parse_rag(form.rag).map_err(|e| errors.push(e)).ok();
-    let rationale = clean_text("rationale", form.rationale, true, 2000).map_err(|e| errors.push(e)).ok();
+    let mut errors = FieldErrors::new();
+    let period_of = |field: &str, text: &str| ReportingPeriod::parse(text).map_err(|e| FieldError::new(field, e.to_string()));
+    let period = errors.take(period_of("period", form.period));
+    let expires = errors.take(period_of("expires_after", form.expires_after));
+    let rag = errors.take(parse_rag(form.rag));
+    let rationale = errors.take(clean_text("rationale", form.rationale, true, 2000));
     if let (Some(period), Some(expires)) = (period, expires) {
         if expires < period {
             errors.push(FieldError::new("expires_after", format!("must be {period} or later")));
         }
     }
     let (Some(period), Some(expires), Some(rag), Some(rationale), true) = (period, expires, rag, rationale, errors.is_empty()) else {
-        return Err(AppError::Validation(errors));
+        return Err(errors.into());
     };
     let concordat = db::concordat::load(pool).await?;
     if !concordat.commitments().any(|c| c.id == form.commitment_id) {
