@@ -44,9 +44,8 @@ pub async fn get_ics_page(code: String) -> Result<IcsPageData, AppError> {
     let detail = get_ics(code).await?;
     let pool = crate::server::state::pool()?;
     let period = ReportingPeriod::containing(crate::server::status::today());
-    let london = crate::server::status::london(&pool, period).await?;
+    let (london, concordat) = crate::server::status::london(&pool, period).await?;
     let status = london.icss.into_iter().find(|i| i.ics == detail.ics.code).ok_or(AppError::Internal)?;
-    let concordat = crate::db::concordat::load(&pool).await?;
     let principle_numbers = concordat.principles.iter().map(|p| (p.id.clone(), p.number)).collect();
     let latest_evidence = crate::db::evidence::latest_for_ics(&pool, &detail.ics.code, 5).await?;
     Ok(IcsPageData { detail, status, period: period.to_string(), period_label: period.label(), principle_numbers, latest_evidence })

@@ -1,5 +1,6 @@
-//! Server functions: public endpoints that the pages call. Each checks its input
-//! (and, once accounts exist, permission), then calls `db`; none holds logic.
+//! Server functions: public endpoints that the pages call. Each signs the caller
+//! in (and checks the form's CSRF token) where it changes anything, then hands
+//! over to `server::*`, which checks permission and input and calls `db`.
 
 pub mod account;
 pub mod audit;

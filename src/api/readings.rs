@@ -15,18 +15,12 @@ pub struct PreviewRow {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PreviewError {
-    pub line: usize,
-    pub column: String,
-    pub message: String,
-}
 
 /// What an import would do, before anything is written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportPreview {
     pub rows: Vec<PreviewRow>,
-    pub errors: Vec<PreviewError>,
+    pub errors: Vec<crate::domain::validation::RowError>,
     /// Set when the user may not write some row: nothing can be imported.
     pub forbidden: Option<String>,
 }
@@ -92,10 +86,7 @@ pub async fn list_metrics() -> Result<Catalogue, AppError> {
                 commitment_id: d.commitment_id,
                 kind: d.kind.as_str().to_string(),
                 unit: d.unit,
-                direction: d.direction.map(|dir| match dir {
-                    crate::domain::rag::Direction::HigherIsBetter => "higher".to_string(),
-                    crate::domain::rag::Direction::LowerIsBetter => "lower".to_string(),
-                }),
+                direction: d.direction.map(|dir| dir.as_str().to_string()),
                 target: d.target,
                 amber: d.amber,
                 version: m.version,

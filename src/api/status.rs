@@ -32,11 +32,10 @@ pub async fn get_status(period: String) -> Result<StatusPage, AppError> {
     use crate::server::status::{london, period_or_current, today};
     let period = period_or_current(&period)?;
     let pool = crate::server::state::pool()?;
-    let status = london(&pool, period).await?;
+    let (status, concordat) = london(&pool, period).await?;
     let first = ReportingPeriod::parse(FIRST_PERIOD).map_err(|_| AppError::Internal)?;
     let current = ReportingPeriod::containing(today());
     let periods = ReportingPeriod::range(first, current.max(period)).into_iter().rev().map(|p| p.to_string()).collect();
-    let concordat = crate::db::concordat::load(&pool).await?;
     Ok(StatusPage { status, periods, concordat })
 }
 
@@ -46,10 +45,9 @@ pub async fn get_status_cell(ics: String, commitment_id: String, period: String)
     use crate::server::status::{london, period_or_current};
     let period = period_or_current(&period)?;
     let pool = crate::server::state::pool()?;
-    let status = london(&pool, period).await?;
+    let (status, concordat) = london(&pool, period).await?;
     let ics_status = status.icss.iter().find(|i| i.ics == ics.trim().to_uppercase()).ok_or_else(|| AppError::NotFound(format!("ICS {ics}")))?;
     let cell = ics_status.cell(&commitment_id).cloned().ok_or_else(|| AppError::NotFound(format!("commitment {commitment_id}")))?;
-    let concordat = crate::db::concordat::load(&pool).await?;
     let commitment = concordat.commitments().find(|c| c.id == commitment_id).cloned().ok_or(AppError::Internal)?;
     let session = crate::server::auth::current_session().await?;
     let can_override = session

@@ -5,14 +5,12 @@ use crate::api::evidence::{EvidenceEntry, OrganisationChoice, SaveEvidence};
 use crate::components::form::{last_error, ErrorSummary, FieldError};
 use crate::components::session::CsrfField;
 use crate::domain::concordat::Commitment;
-use crate::domain::evidence::{delivery_status_name, DELIVERY_STATUS_NAMES};
+use crate::domain::evidence::{delivery_status_name, parse_delivery_status, DELIVERY_STATUS_NAMES};
 use crate::domain::rag::DeliveryStatus;
 use leptos::prelude::*;
 
 fn status_label(name: &str) -> &'static str {
-    serde_json::from_value::<DeliveryStatus>(serde_json::Value::String(name.to_string()))
-        .map(|s| s.label())
-        .unwrap_or("Unknown")
+    parse_delivery_status(name).ok().flatten().map(DeliveryStatus::label).unwrap_or("Unknown")
 }
 
 #[component]

@@ -25,23 +25,17 @@ pub fn use_session() -> SessionContext {
     expect_context::<SessionContext>()
 }
 
-/// The signed-in user, as a page's own resource. Each page reads its own rather
-/// than the header's: Leptos 0.8 server rendering can stall when two Suspense
-/// boundaries await one resource (leptos-rs/leptos#4851). Create it at the top of
-/// a component, never inside a Suspense (#4866).
-pub fn page_user() -> Resource<Result<Option<CurrentUser>, AppError>> {
-    let session = use_session();
-    Resource::new(move || (session.sign_in.version().get(), session.sign_out.version().get()), |_| get_current_user())
-}
-
-/// Shows `children` with the signed-in user, or a sign-in prompt.
+/// Shows `children` with the signed-in user, or a sign-in prompt. It reads its
+/// own resource rather than the header's, for pages with no other data (see
+/// `pages` on one resource per page).
 #[component]
 pub fn RequireUser<F, V>(children: F) -> impl IntoView
 where
     F: Fn(CurrentUser) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let user = page_user();
+    let session = use_session();
+    let user = Resource::new(move || (session.sign_in.version().get(), session.sign_out.version().get()), |_| get_current_user());
     let children = std::sync::Arc::new(children);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>

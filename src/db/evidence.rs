@@ -2,7 +2,7 @@
 
 use super::Pool;
 use crate::api::evidence::{EvidenceEntry, EvidenceVersion};
-use crate::domain::evidence::EvidenceInput;
+use crate::domain::evidence::{delivery_status_name, parse_delivery_status, EvidenceInput};
 use crate::domain::rag::DeliveryStatus;
 use sqlx::{Any, FromRow, Transaction};
 
@@ -35,14 +35,11 @@ struct SqlEvidence {
 }
 
 fn decode_status(value: Option<&str>) -> Result<Option<DeliveryStatus>, sqlx::Error> {
-    value
-        .map(|v| serde_json::from_value(serde_json::Value::String(v.to_string())))
-        .transpose()
-        .map_err(|e| sqlx::Error::Decode(format!("stored delivery status: {e}").into()))
+    parse_delivery_status(value.unwrap_or_default()).map_err(|e| sqlx::Error::Decode(format!("stored {e}").into()))
 }
 
-pub fn encode_status(status: Option<DeliveryStatus>) -> Option<String> {
-    status.and_then(|s| serde_json::to_value(s).ok()).and_then(|v| v.as_str().map(str::to_string))
+fn encode_status(status: Option<DeliveryStatus>) -> Option<&'static str> {
+    status.map(delivery_status_name)
 }
 
 impl TryFrom<SqlEvidence> for EvidenceEntry {

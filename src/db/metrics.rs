@@ -33,13 +33,6 @@ struct SqlMetric {
 const SELECT_METRIC: &str = "SELECT id, commitment_id, name, kind, unit, direction, target, amber, due_date, note, \
                              retired_at, version FROM metric";
 
-fn direction_text(direction: Option<Direction>) -> Option<&'static str> {
-    direction.map(|d| match d {
-        Direction::HigherIsBetter => "higher",
-        Direction::LowerIsBetter => "lower",
-    })
-}
-
 impl TryFrom<SqlMetric> for Metric {
     type Error = sqlx::Error;
     fn try_from(row: SqlMetric) -> Result<Self, Self::Error> {
@@ -47,9 +40,7 @@ impl TryFrom<SqlMetric> for Metric {
         let kind = MetricKind::parse(&row.kind).map_err(|e| decode(e.to_string()))?;
         let direction = match row.direction.as_deref() {
             None => None,
-            Some("higher") => Some(Direction::HigherIsBetter),
-            Some("lower") => Some(Direction::LowerIsBetter),
-            Some(other) => return Err(decode(format!("stored direction {other:?}"))),
+            Some(text) => Some(Direction::parse(text).ok_or_else(|| decode(format!("stored direction {text:?}")))?),
         };
         let due = row.due_date.as_deref().map(super::concordat::parse_stored_date).transpose()?;
         Ok(Metric {
@@ -122,7 +113,7 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, definition: &MetricDefinition
     .bind(&d.name)
     .bind(d.kind.as_str())
     .bind(&d.unit)
-    .bind(direction_text(d.direction))
+    .bind(d.direction.map(Direction::as_str))
     .bind(d.target)
     .bind(d.amber)
     .bind(d.due.map(|x| x.to_string()))
@@ -158,7 +149,7 @@ pub async fn update(
     .bind(&d.name)
     .bind(d.kind.as_str())
     .bind(&d.unit)
-    .bind(direction_text(d.direction))
+    .bind(d.direction.map(Direction::as_str))
     .bind(d.target)
     .bind(d.amber)
     .bind(d.due.map(|x| x.to_string()))

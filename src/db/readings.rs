@@ -143,22 +143,6 @@ pub async fn upsert(tx: &mut Transaction<'_, Any>, reading: &NewReading, user_id
     }
 }
 
-/// Earlier values of one reading, newest first.
-pub async fn history(pool: &Pool, reading_id: &str) -> Result<Vec<(f64, String)>, sqlx::Error> {
-    #[derive(FromRow)]
-    struct Row {
-        value: f64,
-        replaced_at: String,
-    }
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT value, replaced_at FROM reading_history WHERE reading_id = $1 ORDER BY replaced_at DESC, id DESC",
-    )
-    .bind(reading_id)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.value, r.replaced_at)).collect())
-}
-
 /// (ICS, period, value) of a metric's ICS-level readings, oldest first.
 pub async fn ics_level_series(pool: &Pool, metric_id: &str) -> Result<Vec<(String, String, f64)>, sqlx::Error> {
     sqlx::query_as("SELECT ics_code, period, value FROM reading WHERE metric_id = $1 AND partner_id = '' ORDER BY period, ics_code")

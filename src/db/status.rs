@@ -3,7 +3,8 @@
 
 use super::Pool;
 use crate::domain::period::ReportingPeriod;
-use crate::domain::rag::{DeliveryStatus, Override, Rag, Thresholds};
+use crate::domain::evidence::parse_delivery_status;
+use crate::domain::rag::{Override, Rag, Thresholds};
 use crate::domain::status::{StatusData, StatusEvidence, StatusMetric};
 use sqlx::{Any, FromRow, Transaction};
 use std::collections::HashMap;
@@ -35,7 +36,7 @@ fn decode(message: String) -> sqlx::Error {
 }
 
 fn parse_rag(text: &str) -> Result<Rag, sqlx::Error> {
-    serde_json::from_value(serde_json::Value::String(text.to_string())).map_err(|e| decode(format!("stored rag {text:?}: {e}")))
+    Rag::from_name(text).ok_or_else(|| decode(format!("stored rag {text:?}")))
 }
 
 pub async fn load(pool: &Pool, period: ReportingPeriod, as_at: chrono::NaiveDate) -> Result<StatusData, sqlx::Error> {
@@ -80,11 +81,8 @@ pub async fn load(pool: &Pool, period: ReportingPeriod, as_at: chrono::NaiveDate
     .await?;
     let mut evidence = Vec::with_capacity(rows.len());
     for row in rows {
-        let delivery_status: Option<DeliveryStatus> = row
-            .delivery_status
-            .map(|s| serde_json::from_value(serde_json::Value::String(s)))
-            .transpose()
-            .map_err(|e| decode(format!("stored delivery status: {e}")))?;
+        let delivery_status = parse_delivery_status(row.delivery_status.as_deref().unwrap_or_default())
+            .map_err(|e| decode(format!("stored {e}")))?;
         let date = |d: Option<String>| d.as_deref().map(super::concordat::parse_stored_date).transpose();
         let milestone = match (row.milestone, date(row.milestone_due)?) {
             (Some(description), Some(due)) => Some((description, due, date(row.milestone_completed)?)),

@@ -7,7 +7,6 @@
 //! form. Text is stored as typed: markup and SQL are just text here, escaped
 //! when shown and bound as parameters when stored.
 
-use std::fmt;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -84,31 +83,6 @@ pub struct EvidenceInput {
     pub links: Vec<String>,
 }
 
-impl From<&EvidenceInput> for EvidenceDraft {
-    /// The form as it should be filled in to edit saved evidence.
-    fn from(input: &EvidenceInput) -> Self {
-        let (milestone, milestone_due, milestone_completed) = match &input.milestone {
-            Some(m) => (
-                m.description.clone(),
-                m.due.format("%Y-%m-%d").to_string(),
-                m.completed.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-            ),
-            None => Default::default(),
-        };
-        EvidenceDraft {
-            commitment_id: input.commitment_id.clone(),
-            action_id: input.action_id.clone(),
-            period: input.period.to_string(),
-            narrative: input.narrative.clone(),
-            delivery_status: input.delivery_status.map(delivery_status_name).unwrap_or_default().to_string(),
-            milestone,
-            milestone_due,
-            milestone_completed,
-            links: input.links.join("\n"),
-        }
-    }
-}
-
 /// Checks a posted evidence form. `today` decides which periods are in the
 /// future and which completion dates have not happened yet.
 ///
@@ -170,48 +144,6 @@ pub fn delivery_status_name(status: DeliveryStatus) -> &'static str {
         DeliveryStatus::AtRisk => "at_risk",
         DeliveryStatus::OffTrack => "off_track",
         DeliveryStatus::Complete => "complete",
-    }
-}
-
-/// Two people edited the same evidence: the save was refused so that neither
-/// silently overwrites the other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Conflict {
-    /// The version the editor started from.
-    pub expected: i64,
-    /// The version now saved.
-    pub current: i64,
-}
-
-impl fmt::Display for Conflict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Conflict { expected, current } = self;
-        if current > expected {
-            write!(
-                f,
-                "someone else saved a newer version (version {current}) while you were editing version {expected}; \
-                 copy your changes, reload the page to see theirs, then save again"
-            )
-        } else {
-            // Only a stale or tampered form gets here; reloading fixes both.
-            write!(
-                f,
-                "you were editing version {expected}, but the latest saved version is {current}; \
-                 copy your changes, reload the page, then save again"
-            )
-        }
-    }
-}
-
-impl std::error::Error for Conflict {}
-
-/// Optimistic concurrency: a save must name the version it was edited from,
-/// and that must still be the latest.
-pub fn check_version(expected: i64, current: i64) -> Result<(), Conflict> {
-    if expected == current {
-        Ok(())
-    } else {
-        Err(Conflict { expected, current })
     }
 }
 
@@ -756,30 +688,6 @@ mod tests {
         let both = EvidenceDraft { milestone: "m".repeat(501), milestone_due: "2023-02-30".into(), ..draft() };
         let fields: Vec<String> = errors(&both).into_iter().map(|(field, _)| field).collect();
         assert_eq!(fields, ["milestone", "milestone_due"]);
-    }
-
-    #[test]
-    fn saved_evidence_refills_the_form() {
-        let input = validate(&draft(), today()).unwrap();
-        let refilled = EvidenceDraft::from(&input);
-        assert_eq!(refilled.links, "https://example.org/report.pdf\nhttp://example.org/minutes");
-        assert_eq!(refilled.delivery_status, "on_track");
-        assert_eq!(validate(&refilled, today()), Ok(input));
-    }
-
-    #[test]
-    fn version_conflicts() {
-        assert_eq!(check_version(3, 3), Ok(()));
-        let conflict = check_version(3, 4).unwrap_err();
-        assert_eq!(conflict, Conflict { expected: 3, current: 4 });
-        assert!(
-            conflict
-                .to_string()
-                .starts_with("someone else saved a newer version (version 4) while you were editing version 3"),
-            "{conflict}"
-        );
-        let stale = check_version(5, 4).unwrap_err().to_string();
-        assert!(stale.starts_with("you were editing version 5, but the latest saved version is 4"), "{stale}");
     }
 
     #[test]

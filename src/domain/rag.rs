@@ -65,6 +65,23 @@ pub enum Rag {
 }
 
 impl Rag {
+    /// The name used in the API and the database: `red`, `amber`, `green`,
+    /// `no_data`, `not_rated` (the same as its serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rag::Red => "red",
+            Rag::Amber => "amber",
+            Rag::Green => "green",
+            Rag::NoData => "no_data",
+            Rag::NotRated => "not_rated",
+        }
+    }
+
+    /// Reads a name written by [`Rag::as_str`].
+    pub fn from_name(name: &str) -> Option<Rag> {
+        [Rag::Red, Rag::Amber, Rag::Green, Rag::NoData, Rag::NotRated].into_iter().find(|r| r.as_str() == name)
+    }
+
     /// Human label, e.g. `"No data"`.
     pub fn label(self) -> &'static str {
         match self {
@@ -125,6 +142,20 @@ pub enum Direction {
     /// Smaller readings are better (e.g. waiting time).
     #[serde(rename = "lower")]
     LowerIsBetter,
+}
+
+impl Direction {
+    /// `higher` or `lower`, as in the catalogue, the database and forms.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::HigherIsBetter => "higher",
+            Direction::LowerIsBetter => "lower",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Direction> {
+        [Direction::HigherIsBetter, Direction::LowerIsBetter].into_iter().find(|d| d.as_str() == text.trim())
+    }
 }
 
 /// Target and amber edge for a metric.
@@ -690,6 +721,20 @@ fn format_number(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_round_trip_and_match_serde() {
+        for rag in [Rag::Red, Rag::Amber, Rag::Green, Rag::NoData, Rag::NotRated] {
+            assert_eq!(Rag::from_name(rag.as_str()), Some(rag));
+            assert_eq!(serde_json::to_value(rag).ok(), Some(serde_json::Value::from(rag.as_str())));
+        }
+        assert_eq!(Rag::from_name("purple"), None);
+        for direction in [Direction::HigherIsBetter, Direction::LowerIsBetter] {
+            assert_eq!(Direction::parse(direction.as_str()), Some(direction));
+            assert_eq!(serde_json::to_value(direction).ok(), Some(serde_json::Value::from(direction.as_str())));
+        }
+        assert_eq!(Direction::parse("sideways"), None);
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -7,7 +7,7 @@
 use super::metric::{parse_value, MetricKind};
 use super::period::ReportingPeriod;
 use super::validation::clean_text;
-use serde::{Deserialize, Serialize};
+
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
@@ -39,12 +39,7 @@ pub struct ValidReading {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowError {
-    pub line: usize,
-    pub column: String,
-    pub message: String,
-}
+pub use super::validation::RowError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvErrors(pub Vec<RowError>);

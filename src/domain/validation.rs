@@ -25,6 +25,15 @@ impl fmt::Display for FieldError {
 
 impl std::error::Error for FieldError {}
 
+/// A problem with one row of an uploaded file: its line, the column at fault,
+/// and what is wrong. Sent to the browser for the import preview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    pub line: usize,
+    pub column: String,
+    pub message: String,
+}
+
 /// Collects every field's problem, so a form hears about all of them at once.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct FieldErrors(pub Vec<FieldError>);

@@ -78,9 +78,9 @@ pub struct NewMetricForm<'a> {
 fn parse_direction(text: &str) -> Result<Option<Direction>, FieldError> {
     match text.trim() {
         "" => Ok(None),
-        "higher" => Ok(Some(Direction::HigherIsBetter)),
-        "lower" => Ok(Some(Direction::LowerIsBetter)),
-        other => Err(FieldError::new("direction", format!("{other:?} is not a direction; use higher or lower"))),
+        other => Direction::parse(other)
+            .map(Some)
+            .ok_or_else(|| FieldError::new("direction", format!("{other:?} is not a direction; use higher or lower"))),
     }
 }
 

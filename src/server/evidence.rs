@@ -28,7 +28,8 @@ pub async fn commitment_evidence(commitment_id: &str) -> Result<CommitmentEviden
         return Err(AppError::NotFound(format!("commitment {commitment_id}")));
     }
     let pool = super::state::pool()?;
-    let concordat = db::concordat::load(&pool).await?;
+    let period = ReportingPeriod::containing(today());
+    let (status, concordat) = super::status::london(&pool, period).await?;
     let (principle, commitment) = concordat
         .principles
         .iter()
@@ -54,8 +55,6 @@ pub async fn commitment_evidence(commitment_id: &str) -> Result<CommitmentEviden
         }
         None => (Vec::new(), Vec::new()),
     };
-    let period = ReportingPeriod::containing(today());
-    let status = super::status::london(&pool, period).await?;
     let status_by_ics = status
         .icss
         .iter()

@@ -139,13 +139,6 @@ pub async fn submit(pool: &Pool, principal: &Principal, rows: Vec<CsvReading>) -
     Ok(write(pool, principal, &reference, &valid).await?)
 }
 
-fn preview_errors(errors: Vec<RowError>) -> Vec<crate::api::readings::PreviewError> {
-    errors
-        .into_iter()
-        .map(|e| crate::api::readings::PreviewError { line: e.line, column: e.column, message: e.message })
-        .collect()
-}
-
 /// What importing this file would write, with every problem listed. Writes nothing.
 pub async fn preview(pool: &Pool, principal: &Principal, csv: &[u8]) -> Result<crate::api::readings::ImportPreview, AppError> {
     use crate::api::readings::{ImportPreview, PreviewRow};
@@ -153,7 +146,7 @@ pub async fn preview(pool: &Pool, principal: &Principal, csv: &[u8]) -> Result<c
     let empty = |errors, forbidden| ImportPreview { rows: Vec::new(), errors, forbidden };
     let rows = match parse_readings_csv(csv, super::rest::MAX_READINGS_ROWS) {
         Ok(rows) => rows,
-        Err(errors) => return Ok(empty(preview_errors(errors.0), None)),
+        Err(errors) => return Ok(empty(errors.0, None)),
     };
     let reference = Reference::load(pool).await?;
     match check(principal, &reference, rows) {
@@ -173,7 +166,7 @@ pub async fn preview(pool: &Pool, principal: &Principal, csv: &[u8]) -> Result<c
             errors: Vec::new(),
             forbidden: None,
         }),
-        Err(BatchError::Rows(errors)) => Ok(empty(preview_errors(errors), None)),
+        Err(BatchError::Rows(errors)) => Ok(empty(errors, None)),
         Err(BatchError::Forbidden(message)) => Ok(empty(Vec::new(), Some(message))),
         Err(BatchError::Other(error)) => Err(error),
     }

@@ -143,12 +143,13 @@ pub async fn post_readings(State(state): State<AppState>, headers: HeaderMap, bo
     }
 }
 
+/// An optional `?ics=` filter, checked.
+fn ics_filter(ics: Option<&str>) -> Result<Option<String>, AppError> {
+    ics.map(|c| IcsCode::parse(c).map(|c| c.to_string()).map_err(|m| AppError::invalid("ics", m))).transpose()
+}
+
 fn query_filters(query: &ReadingsQuery) -> Result<(Option<String>, Option<String>), AppError> {
-    let ics = query
-        .ics
-        .as_deref()
-        .map(|c| IcsCode::parse(c).map(|c| c.to_string()).map_err(|m| AppError::invalid("ics", m)))
-        .transpose()?;
+    let ics = ics_filter(query.ics.as_deref())?;
     let period = query
         .period
         .as_deref()
@@ -249,12 +250,8 @@ fn ics_json(ics: &crate::domain::status::IcsStatus) -> serde_json::Value {
 /// `GET /api/v1/status?period=2023-24-Q1[&ics=SEL]`
 pub async fn get_status(State(state): State<AppState>, Query(query): Query<StatusQuery>) -> Result<Json<serde_json::Value>, AppError> {
     let period = super::status::period_or_current(query.period.as_deref().unwrap_or_default())?;
-    let ics = query
-        .ics
-        .as_deref()
-        .map(|c| IcsCode::parse(c).map(|c| c.to_string()).map_err(|m| AppError::invalid("ics", m)))
-        .transpose()?;
-    let status = super::status::london(&state.pool, period).await?;
+    let ics = ics_filter(query.ics.as_deref())?;
+    let (status, _) = super::status::london(&state.pool, period).await?;
     let icss: Vec<serde_json::Value> =
         status.icss.iter().filter(|i| ics.as_deref().is_none_or(|code| i.ics == code)).map(ics_json).collect();
     if let (Some(code), true) = (&ics, icss.is_empty()) {

@@ -4,6 +4,7 @@ use super::auth::authorise;
 use super::secrets;
 use crate::db::audit::{self, Actor, Change};
 use crate::db::{self, Pool};
+use crate::domain::concordat::Concordat;
 use crate::domain::period::ReportingPeriod;
 use crate::domain::permission::{Action, Principal};
 use crate::domain::rag::{Override, Rag};
@@ -23,19 +24,18 @@ pub fn period_or_current(text: &str) -> Result<ReportingPeriod, AppError> {
     ReportingPeriod::parse(text).map_err(|e| AppError::invalid("period", e.to_string()))
 }
 
-/// Every ICS × commitment for one period, judged as at the period's end (or today).
-pub async fn london(pool: &Pool, period: ReportingPeriod) -> Result<LondonStatus, AppError> {
+/// Every ICS × commitment for one period, judged as at the period's end (or
+/// today), and the concordat it was judged against, so callers need not load it again.
+pub async fn london(pool: &Pool, period: ReportingPeriod) -> Result<(LondonStatus, Concordat), AppError> {
     let data = db::status::load(pool, period, period.judgement_date(today())).await?;
-    Ok(london_status(&data))
+    Ok((london_status(&data), data.concordat))
 }
 
+/// An override sets a rating: Red, Amber or Green, never No data or Not rated.
 fn parse_rag(text: &str) -> Result<Rag, FieldError> {
-    match text.trim() {
-        "red" => Ok(Rag::Red),
-        "amber" => Ok(Rag::Amber),
-        "green" => Ok(Rag::Green),
-        other => Err(FieldError::new("rag", format!("{other:?} is not a status; choose red, amber or green"))),
-    }
+    Rag::from_name(text.trim())
+        .filter(|rag| rag.is_rated())
+        .ok_or_else(|| FieldError::new("rag", format!("{:?} is not a status; choose red, amber or green", text.trim())))
 }
 
 pub struct OverrideForm<'a> {
@@ -64,13 +64,12 @@ pub async fn set_override(pool: &Pool, principal: &Principal, form: &OverrideFor
     let (Some(period), Some(expires), Some(rag), Some(rationale), true) = (period, expires, rag, rationale, errors.is_empty()) else {
         return Err(errors.into());
     };
-    let concordat = db::concordat::load(pool).await?;
-    if !concordat.commitments().any(|c| c.id == form.commitment_id) {
+    if !db::concordat::load(pool).await?.commitments().any(|c| c.id == form.commitment_id) {
         return Err(AppError::invalid("commitment_id", format!("there is no commitment {}", form.commitment_id)));
     }
     // Validated exactly as the status engine will read it back.
     Override::new(rag, rationale.clone(), principal.email.clone(), expires).map_err(|e| AppError::invalid("rationale", e.to_string()))?;
-    let rag_text = rag.label().to_lowercase();
+    let rag_text = rag.as_str();
     let id = secrets::new_id();
     let mut tx = pool.begin().await?;
     db::status::insert_override(
@@ -81,7 +80,7 @@ pub async fn set_override(pool: &Pool, principal: &Principal, form: &OverrideFor
             ics_code: ics.as_str(),
             period: &period.to_string(),
             expires_after: &expires.to_string(),
-            rag: &rag_text,
+            rag: rag_text,
             rationale: &rationale,
             set_by: &principal.email,
         },
