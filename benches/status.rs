@@ -33,7 +33,8 @@ fn data(metrics_per_commitment: usize, evidence_per_cell: usize) -> StatusData {
                 .collect(),
         })
         .collect();
-    let commitment_ids: Vec<String> = principles.iter().flat_map(|p| p.commitments.iter().map(|c| c.id.clone())).collect();
+    let commitment_ids: Vec<String> =
+        principles.iter().flat_map(|p| p.commitments.iter().map(|c| c.id.clone())).collect();
     let mut metrics = Vec::new();
     let mut readings = HashMap::new();
     let mut evidence = Vec::new();

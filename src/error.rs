@@ -4,9 +4,9 @@
 //! for the person using the app. Database and I/O failures are logged on the
 //! server and reach the browser only as the opaque `Internal`.
 
+use crate::domain::validation::FieldError;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
-use crate::domain::validation::FieldError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

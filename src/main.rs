@@ -60,8 +60,8 @@ async fn run() -> Result<(), String> {
 #[cfg(feature = "ssr")]
 mod cli {
     use concordat_tracker::db::audit::Actor;
-    use concordat_tracker::server::accounts::{create_user, NewAccount};
     use concordat_tracker::domain::permission::Role;
+    use concordat_tracker::server::accounts::{create_user, NewAccount};
     use std::io::{BufRead, IsTerminal};
 
     pub const USAGE: &str = "usage:
@@ -99,11 +99,19 @@ mod cli {
             return Err(USAGE.to_string());
         }
         let email = flag(args, "--email").ok_or_else(|| format!("--email is required\n\n{USAGE}"))?;
-        let organisation = flag(args, "--organisation").unwrap_or_else(|| "london-uec-mental-health-recovery-board".into());
+        let organisation =
+            flag(args, "--organisation").unwrap_or_else(|| "london-uec-mental-health-recovery-board".into());
         let name = flag(args, "--name").unwrap_or_else(|| "Administrator".into());
         let password = read_password()?;
         let (_, pool) = super::open_database().await?;
-        let account = NewAccount { email, display_name: name, password, role: Role::Admin, organisation_id: organisation, lead_ics: None };
+        let account = NewAccount {
+            email,
+            display_name: name,
+            password,
+            role: Role::Admin,
+            organisation_id: organisation,
+            lead_ics: None,
+        };
         let created = create_user(&pool, Actor::System("command line"), &account).await.map_err(|e| e.to_string())?;
         println!("created admin {} ({})", account.email, created);
         Ok(())

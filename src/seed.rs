@@ -6,8 +6,8 @@
 //! than a start-up.
 
 use crate::domain::concordat::{action_id, commitment_id, Commitment, CommitmentAction, Concordat, Principle};
-use crate::domain::london::{slug, Ics, IcsCode, OrgKind, Organisation};
 use crate::domain::evidence::{EvidenceInput, Milestone};
+use crate::domain::london::{slug, Ics, IcsCode, OrgKind, Organisation};
 use crate::domain::metric::MetricDefinition;
 use crate::domain::period::ReportingPeriod;
 use chrono::NaiveDate;
@@ -141,7 +141,10 @@ fn parse_metrics(text: &str, concordat: &Concordat) -> Result<Vec<MetricDefiniti
                 message: format!("{id}: {}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
             })?;
             if !concordat.commitments().any(|c| c.id == metric.commitment_id) {
-                return Err(SeedError::Invalid { file: FILE, message: format!("{id}: unknown commitment {}", metric.commitment_id) });
+                return Err(SeedError::Invalid {
+                    file: FILE,
+                    message: format!("{id}: unknown commitment {}", metric.commitment_id),
+                });
             }
             if !ids.insert(id.clone()) {
                 return Err(SeedError::Invalid { file: FILE, message: format!("{id} is listed twice") });
@@ -190,7 +193,8 @@ fn parse_progress(text: &str, seed: &SeedData) -> Result<Vec<SeedEvidence>, Seed
             if !seed.concordat.commitments().any(|c| c.id == item.commitment) {
                 return Err(invalid(format!("item {}: unknown commitment {}", index + 1, item.commitment)));
             }
-            let milestone = item.due.map(|due| Milestone { description: milestone_description(&item.text), due, completed: None });
+            let milestone =
+                item.due.map(|due| Milestone { description: milestone_description(&item.text), due, completed: None });
             Ok(SeedEvidence {
                 id: format!("seed-{}-{}-{:02}", file.ics.to_lowercase(), period, index + 1),
                 organisation_id: SEL_PROGRESS_ORGANISATION.to_string(),
@@ -358,11 +362,8 @@ mod tests {
         assert_eq!(codes, ["NCL", "NEL", "NWL", "SEL", "SWL"]);
         let sel = seed.icss.iter().find(|i| i.code == "SEL").expect("SEL");
         assert_eq!(sel.boroughs.len(), 6);
-        let slam = seed
-            .organisations
-            .iter()
-            .find(|o| o.short_name.as_deref() == Some("SLaM"))
-            .expect("SLaM is a partner");
+        let slam =
+            seed.organisations.iter().find(|o| o.short_name.as_deref() == Some("SLaM")).expect("SLaM is a partner");
         assert_eq!(slam.id, "south-london-and-maudsley-nhs-foundation-trust");
         assert_eq!(slam.kind, OrgKind::MhTrust);
         let police = seed.organisations.iter().find(|o| o.kind == OrgKind::Police).expect("police");

@@ -37,7 +37,10 @@ pub async fn list_tokens() -> Result<TokensPage, AppError> {
         email: session.principal.email,
         role_label: session.principal.role.label().to_string(),
         csrf: session.csrf_token,
-        tokens: rows.into_iter().map(|r| ApiToken { id: r.id, name: r.name, created_at: r.created_at, revoked_at: r.revoked_at }).collect(),
+        tokens: rows
+            .into_iter()
+            .map(|r| ApiToken { id: r.id, name: r.name, created_at: r.created_at, revoked_at: r.revoked_at })
+            .collect(),
     })
 }
 

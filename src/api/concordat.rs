@@ -22,9 +22,7 @@ pub async fn get_ics(code: String) -> Result<IcsDetail, AppError> {
     use crate::domain::london::IcsCode;
     let code = IcsCode::parse(&code).map_err(|message| AppError::invalid("code", message))?;
     let pool = crate::server::state::pool()?;
-    crate::db::london::ics_detail(&pool, code.as_str())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("ICS {code}")))
+    crate::db::london::ics_detail(&pool, code.as_str()).await?.ok_or_else(|| AppError::NotFound(format!("ICS {code}")))
 }
 
 /// The ICS page: the ICS and this period's status for it.
@@ -48,5 +46,12 @@ pub async fn get_ics_page(code: String) -> Result<IcsPageData, AppError> {
     let status = london.icss.into_iter().find(|i| i.ics == detail.ics.code).ok_or(AppError::Internal)?;
     let principle_numbers = concordat.principles.iter().map(|p| (p.id.clone(), p.number)).collect();
     let latest_evidence = crate::db::evidence::latest_for_ics(&pool, &detail.ics.code, 5).await?;
-    Ok(IcsPageData { detail, status, period: period.to_string(), period_label: period.label(), principle_numbers, latest_evidence })
+    Ok(IcsPageData {
+        detail,
+        status,
+        period: period.to_string(),
+        period_label: period.label(),
+        principle_numbers,
+        latest_evidence,
+    })
 }

@@ -15,7 +15,6 @@ pub struct PreviewRow {
     pub note: Option<String>,
 }
 
-
 /// What an import would do, before anything is written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportPreview {
@@ -109,7 +108,16 @@ pub async fn update_metric(
 ) -> Result<(), AppError> {
     let session = crate::server::auth::require_session_with_csrf(&csrf).await?;
     let pool = crate::server::state::pool()?;
-    crate::server::catalogue::update_thresholds(&pool, &session.principal, &id, version, &target, &amber, retired.is_some()).await
+    crate::server::catalogue::update_thresholds(
+        &pool,
+        &session.principal,
+        &id,
+        version,
+        &target,
+        &amber,
+        retired.is_some(),
+    )
+    .await
 }
 
 /// A metric's ICS-level readings over every period since the concordat began.
@@ -125,12 +133,14 @@ pub struct MetricTrend {
 pub async fn get_metric_trend(id: String) -> Result<MetricTrend, AppError> {
     use crate::domain::period::ReportingPeriod;
     let catalogue = list_metrics().await?;
-    let metric = catalogue.entries.into_iter().find(|m| m.id == id).ok_or_else(|| AppError::NotFound(format!("metric {id}")))?;
+    let metric =
+        catalogue.entries.into_iter().find(|m| m.id == id).ok_or_else(|| AppError::NotFound(format!("metric {id}")))?;
     let pool = crate::server::state::pool()?;
     let readings = crate::db::readings::ics_level_series(&pool, &metric.id).await?;
     let first = ReportingPeriod::parse(crate::api::status::FIRST_PERIOD).map_err(|_| AppError::Internal)?;
     let current = ReportingPeriod::containing(crate::server::status::today());
-    let last = readings.iter().filter_map(|(_, p, _)| ReportingPeriod::parse(p).ok()).max().unwrap_or(current).max(current);
+    let last =
+        readings.iter().filter_map(|(_, p, _)| ReportingPeriod::parse(p).ok()).max().unwrap_or(current).max(current);
     let periods: Vec<String> = ReportingPeriod::range(first, last).into_iter().map(|p| p.to_string()).collect();
     let ics_codes = crate::db::london::ics_codes(&pool).await?;
     let series = ics_codes

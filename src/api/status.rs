@@ -46,13 +46,20 @@ pub async fn get_status_cell(ics: String, commitment_id: String, period: String)
     let period = period_or_current(&period)?;
     let pool = crate::server::state::pool()?;
     let (status, concordat) = london(&pool, period).await?;
-    let ics_status = status.icss.iter().find(|i| i.ics == ics.trim().to_uppercase()).ok_or_else(|| AppError::NotFound(format!("ICS {ics}")))?;
-    let cell = ics_status.cell(&commitment_id).cloned().ok_or_else(|| AppError::NotFound(format!("commitment {commitment_id}")))?;
+    let ics_status = status
+        .icss
+        .iter()
+        .find(|i| i.ics == ics.trim().to_uppercase())
+        .ok_or_else(|| AppError::NotFound(format!("ICS {ics}")))?;
+    let cell = ics_status
+        .cell(&commitment_id)
+        .cloned()
+        .ok_or_else(|| AppError::NotFound(format!("commitment {commitment_id}")))?;
     let commitment = concordat.commitments().find(|c| c.id == commitment_id).cloned().ok_or(AppError::Internal)?;
     let session = crate::server::auth::current_session().await?;
-    let can_override = session
-        .as_ref()
-        .is_some_and(|s| crate::server::auth::authorise(&s.principal, &Action::SetOverride { ics: ics_status.ics.clone() }).is_ok());
+    let can_override = session.as_ref().is_some_and(|s| {
+        crate::server::auth::authorise(&s.principal, &Action::SetOverride { ics: ics_status.ics.clone() }).is_ok()
+    });
     let csrf = session.map(|s| s.csrf_token);
     Ok(CellDetail { ics: ics_status.ics.clone(), period: period.to_string(), commitment, cell, can_override, csrf })
 }
@@ -70,6 +77,13 @@ pub async fn set_override(
     use crate::server::status::OverrideForm;
     let session = crate::server::auth::require_session_with_csrf(&csrf).await?;
     let pool = crate::server::state::pool()?;
-    let form = OverrideForm { ics: &ics, commitment_id: &commitment_id, period: &period, rag: &rag, rationale: &rationale, expires_after: &expires_after };
+    let form = OverrideForm {
+        ics: &ics,
+        commitment_id: &commitment_id,
+        period: &period,
+        rag: &rag,
+        rationale: &rationale,
+        expires_after: &expires_after,
+    };
     crate::server::status::set_override(&pool, &session.principal, &form).await
 }

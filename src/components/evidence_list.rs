@@ -9,7 +9,10 @@ pub fn EvidenceCard(entry: EvidenceEntry, can_edit: bool) -> impl IntoView {
     let status = entry.delivery_status.map(|s| s.label()).unwrap_or("No self-assessment");
     let milestone = entry.milestone.clone().map(|m| {
         let due = entry.milestone_due.map(|d| format!(", due {d}")).unwrap_or_default();
-        let done = entry.milestone_completed.map(|d| format!(", completed {d}")).unwrap_or_else(|| ", not yet complete".into());
+        let done = entry
+            .milestone_completed
+            .map(|d| format!(", completed {d}"))
+            .unwrap_or_else(|| ", not yet complete".into());
         format!("Milestone: {m}{due}{done}")
     });
     view! {

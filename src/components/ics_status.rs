@@ -1,9 +1,9 @@
 //! Status widgets for the ICS and commitment pages (current period). They take
 //! loaded data, not resources (see `pages` on one resource per page).
 
-use crate::domain::status::IcsStatus;
 use crate::components::rag_badge::{MismatchFlag, RagBadge};
 use crate::domain::rag::Rag;
+use crate::domain::status::IcsStatus;
 use leptos::prelude::*;
 
 /// An ICS's commitments this period: status, the main reason, and what is missing.

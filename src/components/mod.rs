@@ -8,5 +8,5 @@ pub mod ics_status;
 pub mod organisation_list;
 pub mod principle_section;
 pub mod rag_badge;
-pub mod trend_chart;
 pub mod session;
+pub mod trend_chart;

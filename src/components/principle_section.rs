@@ -13,7 +13,11 @@ pub fn PrincipleSection(principle: Principle) -> impl IntoView {
     let count = principle.commitments.len();
     let toggle_label = move || {
         let noun = if count == 1 { "commitment" } else { "commitments" };
-        if expanded.get() { format!("Hide {count} {noun}") } else { format!("Show {count} {noun}") }
+        if expanded.get() {
+            format!("Hide {count} {noun}")
+        } else {
+            format!("Show {count} {noun}")
+        }
     };
     view! {
         <section class="principle" aria-labelledby=labelled_by>

@@ -35,7 +35,10 @@ where
     V: IntoView + 'static,
 {
     let session = use_session();
-    let user = Resource::new(move || (session.sign_in.version().get(), session.sign_out.version().get()), |_| get_current_user());
+    let user = Resource::new(
+        move || (session.sign_in.version().get(), session.sign_out.version().get()),
+        |_| get_current_user(),
+    );
     let children = std::sync::Arc::new(children);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>

@@ -120,7 +120,15 @@ pub fn Sparkline(label: String, values: Vec<Option<f64>>) -> impl IntoView {
     let points: Vec<String> = values
         .iter()
         .enumerate()
-        .filter_map(|(i, v)| v.map(|v| format!("{:.1},{:.1}", 2.0 + (W - 4.0) * i as f64 / steps, 2.0 + (H - 4.0) * (1.0 - (v - low) / (high - low)))))
+        .filter_map(|(i, v)| {
+            v.map(|v| {
+                format!(
+                    "{:.1},{:.1}",
+                    2.0 + (W - 4.0) * i as f64 / steps,
+                    2.0 + (H - 4.0) * (1.0 - (v - low) / (high - low))
+                )
+            })
+        })
         .collect();
     let last = points.last().cloned().unwrap_or_default();
     let (lx, ly) = last.split_once(',').unwrap_or(("0", "0"));

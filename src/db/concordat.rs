@@ -45,12 +45,11 @@ pub async fn seed(pool: &Pool, seed: &SeedData) -> Result<(), sqlx::Error> {
     let c = &seed.concordat;
     let singles = [("title", &c.title), ("status", &c.status), ("owner", &c.owner), ("review", &c.review)];
     let lists = [("vision", &c.vision), ("emphasis", &c.emphases), ("aim", &c.aims)];
-    let texts = singles
-        .into_iter()
-        .map(|(kind, text)| (kind, 1, text))
-        .chain(lists.into_iter().flat_map(|(kind, items)| {
-            items.iter().enumerate().map(move |(i, text)| (kind, i as i64 + 1, text))
-        }));
+    let texts = singles.into_iter().map(|(kind, text)| (kind, 1, text)).chain(
+        lists
+            .into_iter()
+            .flat_map(|(kind, items)| items.iter().enumerate().map(move |(i, text)| (kind, i as i64 + 1, text))),
+    );
     for (kind, position, text) in texts {
         sqlx::query(
             "INSERT INTO concordat_text (kind, position, text, created_at, updated_at)
@@ -127,9 +126,8 @@ pub async fn load(pool: &Pool) -> Result<Concordat, sqlx::Error> {
     .fetch_all(pool)
     .await?;
 
-    let text_of = |kind: &str| -> Vec<String> {
-        texts.iter().filter(|t| t.kind == kind).map(|t| t.text.clone()).collect()
-    };
+    let text_of =
+        |kind: &str| -> Vec<String> { texts.iter().filter(|t| t.kind == kind).map(|t| t.text.clone()).collect() };
     let single = |kind: &str| text_of(kind).into_iter().next().unwrap_or_default();
 
     let mut commitments_by_principle: Vec<(String, Commitment)> = Vec::with_capacity(commitments.len());

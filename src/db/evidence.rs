@@ -95,7 +95,11 @@ pub async fn list_for_commitment(pool: &Pool, commitment_id: &str) -> Result<Vec
 }
 
 /// One organisation's evidence for one period.
-pub async fn list_for_organisation(pool: &Pool, organisation_id: &str, period: &str) -> Result<Vec<EvidenceEntry>, sqlx::Error> {
+pub async fn list_for_organisation(
+    pool: &Pool,
+    organisation_id: &str,
+    period: &str,
+) -> Result<Vec<EvidenceEntry>, sqlx::Error> {
     let rows = sqlx::query_as(&format!(
         "{SELECT_ENTRY} WHERE e.organisation_id = $1 AND e.period = $2 ORDER BY e.commitment_id, e.created_at"
     ))
@@ -108,11 +112,12 @@ pub async fn list_for_organisation(pool: &Pool, organisation_id: &str, period: &
 
 /// The most recently saved evidence in an ICS.
 pub async fn latest_for_ics(pool: &Pool, ics_code: &str, limit: i64) -> Result<Vec<EvidenceEntry>, sqlx::Error> {
-    let rows = sqlx::query_as(&format!("{SELECT_ENTRY} WHERE e.ics_code = $1 ORDER BY e.updated_at DESC, e.id LIMIT $2"))
-        .bind(ics_code)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
+    let rows =
+        sqlx::query_as(&format!("{SELECT_ENTRY} WHERE e.ics_code = $1 ORDER BY e.updated_at DESC, e.id LIMIT $2"))
+            .bind(ics_code)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?;
     entries(rows)
 }
 
@@ -199,7 +204,11 @@ pub async fn update(
 }
 
 /// Keeps a copy of the entry as saved, so every version stays retrievable.
-pub async fn save_version(tx: &mut Transaction<'_, Any>, entry: &EvidenceEntry, user_id: Option<&str>) -> Result<(), sqlx::Error> {
+pub async fn save_version(
+    tx: &mut Transaction<'_, Any>,
+    entry: &EvidenceEntry,
+    user_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
     let now = super::now();
     let snapshot = serde_json::to_string(entry).map_err(|e| sqlx::Error::Encode(e.into()))?;
     sqlx::query(

@@ -97,9 +97,8 @@ async fn save_version(tx: &mut Transaction<'_, Any>, metric: &Metric) -> Result<
 /// Adds a metric at version 1; `false` if the id is taken.
 pub async fn insert(tx: &mut Transaction<'_, Any>, definition: &MetricDefinition) -> Result<bool, sqlx::Error> {
     let now = super::now();
-    let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM metric")
-        .fetch_one(&mut **tx)
-        .await?;
+    let position: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM metric").fetch_one(&mut **tx).await?;
     let d = definition;
     let result = sqlx::query(
         "INSERT INTO metric (id, commitment_id, name, kind, unit, direction, target, amber, due_date, note,
@@ -163,7 +162,8 @@ pub async fn update(
     if result.rows_affected() != 1 {
         return Ok(None);
     }
-    let row: SqlMetric = sqlx::query_as(&format!("{SELECT_METRIC} WHERE id = $1")).bind(&d.id).fetch_one(&mut **tx).await?;
+    let row: SqlMetric =
+        sqlx::query_as(&format!("{SELECT_METRIC} WHERE id = $1")).bind(&d.id).fetch_one(&mut **tx).await?;
     let metric = Metric::try_from(row)?;
     save_version(tx, &metric).await?;
     Ok(Some(metric))

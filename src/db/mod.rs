@@ -142,7 +142,12 @@ pub async fn seed_all(pool: &Pool, seed: &crate::seed::SeedData) -> Result<(), s
             if let Some(entry) = evidence::get_in(&mut tx, &item.id).await? {
                 evidence::save_version(&mut tx, &entry, None).await?;
                 let after = serde_json::to_value(&entry).ok();
-                audit::record(&mut tx, Actor::System("seed"), Change { action: "create", entity: "evidence", entity_id: &item.id, before: None, after }).await?;
+                audit::record(
+                    &mut tx,
+                    Actor::System("seed"),
+                    Change { action: "create", entity: "evidence", entity_id: &item.id, before: None, after },
+                )
+                .await?;
             }
         }
     }

@@ -63,7 +63,11 @@ pub enum Written {
 
 /// Inserts or replaces one reading inside the caller's transaction. Writing the
 /// same value and note again changes nothing, so re-importing a file is harmless.
-pub async fn upsert(tx: &mut Transaction<'_, Any>, reading: &NewReading, user_id: Option<&str>) -> Result<Written, sqlx::Error> {
+pub async fn upsert(
+    tx: &mut Transaction<'_, Any>,
+    reading: &NewReading,
+    user_id: Option<&str>,
+) -> Result<Written, sqlx::Error> {
     let partner = reading.partner_id.clone().unwrap_or_default();
     let existing: Option<StoredReading> = sqlx::query_as(&format!(
         "{SELECT_READING} WHERE metric_id = $1 AND ics_code = $2 AND period = $3 AND partner_id = $4"

@@ -2,8 +2,8 @@
 //! (however many ICSs, commitments and metrics there are), for `domain::status`.
 
 use super::Pool;
-use crate::domain::period::ReportingPeriod;
 use crate::domain::evidence::parse_delivery_status;
+use crate::domain::period::ReportingPeriod;
 use crate::domain::rag::{Override, Rag, Thresholds};
 use crate::domain::status::{StatusData, StatusEvidence, StatusMetric};
 use sqlx::{Any, FromRow, Transaction};
@@ -60,7 +60,8 @@ pub async fn load(pool: &Pool, period: ReportingPeriod, as_at: chrono::NaiveDate
 
     let targets: Vec<(String, String, f64, f64)> =
         sqlx::query_as("SELECT metric_id, ics_code, target, amber FROM metric_ics_target").fetch_all(pool).await?;
-    let ics_thresholds = targets.into_iter().map(|(m, i, target, amber)| ((m, i), Thresholds { target, amber })).collect();
+    let ics_thresholds =
+        targets.into_iter().map(|(m, i, target, amber)| ((m, i), Thresholds { target, amber })).collect();
 
     let period_text = period.to_string();
     let readings: Vec<(String, String, f64)> =
@@ -109,7 +110,8 @@ pub async fn load(pool: &Pool, period: ReportingPeriod, as_at: chrono::NaiveDate
     let mut overrides = HashMap::new();
     for row in rows {
         let expires = ReportingPeriod::parse(&row.expires_after).map_err(|e| decode(e.to_string()))?;
-        let ov = Override::new(parse_rag(&row.rag)?, row.rationale, row.set_by, expires).map_err(|e| decode(e.to_string()))?;
+        let ov = Override::new(parse_rag(&row.rag)?, row.rationale, row.set_by, expires)
+            .map_err(|e| decode(e.to_string()))?;
         // Later rows replace earlier ones: the newest override is in force.
         overrides.insert((row.commitment_id, row.ics_code), ov);
     }

@@ -210,7 +210,11 @@ pub async fn list_api_tokens(pool: &Pool, user_id: &str) -> Result<Vec<TokenRow>
 }
 
 /// Revokes one of the user's own tokens; `false` if they have no such live token.
-pub async fn revoke_api_token(tx: &mut Transaction<'_, Any>, user_id: &str, token_id: &str) -> Result<bool, sqlx::Error> {
+pub async fn revoke_api_token(
+    tx: &mut Transaction<'_, Any>,
+    user_id: &str,
+    token_id: &str,
+) -> Result<bool, sqlx::Error> {
     let now = super::now();
     let result = sqlx::query(
         "UPDATE api_token SET revoked_at = $1, updated_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",

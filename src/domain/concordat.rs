@@ -72,8 +72,7 @@ pub fn is_commitment_id(value: &str) -> bool {
         return false;
     };
     let numbered = |s: &str, prefix: char| {
-        s.strip_prefix(prefix)
-            .is_some_and(|n| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
+        s.strip_prefix(prefix).is_some_and(|n| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
     };
     numbered(principle, 'P') && numbered(commitment, 'C')
 }

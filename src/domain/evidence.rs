@@ -7,7 +7,6 @@
 //! form. Text is stored as typed: markup and SQL are just text here, escaped
 //! when shown and bound as parameters when stored.
 
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

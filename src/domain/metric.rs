@@ -36,10 +36,9 @@ impl MetricKind {
     }
 
     pub fn parse(value: &str) -> Result<Self, FieldError> {
-        MetricKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == value.trim())
-            .ok_or_else(|| FieldError::new("kind", format!("{value:?} is not a kind; use rate, percent, count, ratio or milestone")))
+        MetricKind::ALL.into_iter().find(|k| k.as_str() == value.trim()).ok_or_else(|| {
+            FieldError::new("kind", format!("{value:?} is not a kind; use rate, percent, count, ratio or milestone"))
+        })
     }
 
     pub fn label(self) -> &'static str {
@@ -129,7 +128,8 @@ pub struct MetricDefinition {
 
 fn valid_metric_id(id: &str) -> bool {
     id.strip_prefix("m_").is_some_and(|rest| {
-        (1..=60).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        (1..=60).contains(&rest.len())
+            && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
     })
 }
 
@@ -145,7 +145,10 @@ impl MetricDefinition {
             Err(e) => errors.push(e),
         }
         if !is_commitment_id(&self.commitment_id) {
-            errors.push(FieldError::new("commitment_id", format!("{:?} is not a commitment id such as P3.C2", self.commitment_id)));
+            errors.push(FieldError::new(
+                "commitment_id",
+                format!("{:?} is not a commitment id such as P3.C2", self.commitment_id),
+            ));
         }
         self.unit = match self.unit.as_deref().map(|u| clean_text("unit", u, false, 40)) {
             Some(Ok(u)) if !u.is_empty() => Some(u),
@@ -176,12 +179,14 @@ impl MetricDefinition {
                     errors.push(FieldError::new("amber", m));
                 }
                 match self.direction {
-                    Some(Direction::HigherIsBetter) if amber > target => {
-                        errors.push(FieldError::new("amber", "when higher is better, the amber edge must be at or below the target"))
-                    }
-                    Some(Direction::LowerIsBetter) if amber < target => {
-                        errors.push(FieldError::new("amber", "when lower is better, the amber edge must be at or above the target"))
-                    }
+                    Some(Direction::HigherIsBetter) if amber > target => errors.push(FieldError::new(
+                        "amber",
+                        "when higher is better, the amber edge must be at or below the target",
+                    )),
+                    Some(Direction::LowerIsBetter) if amber < target => errors.push(FieldError::new(
+                        "amber",
+                        "when lower is better, the amber edge must be at or above the target",
+                    )),
                     _ => {}
                 }
             }

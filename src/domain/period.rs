@@ -91,21 +91,12 @@ impl ReportingPeriod {
     pub fn new(start_year: i32, quarter: u8) -> Result<Self, PeriodError> {
         let input = format!("{start_year} Q{quarter}");
         if !(1..=4).contains(&quarter) {
-            return Err(PeriodError::QuarterOutOfRange {
-                input,
-                quarter: u32::from(quarter),
-            });
+            return Err(PeriodError::QuarterOutOfRange { input, quarter: u32::from(quarter) });
         }
         if !(MIN_START_YEAR..=MAX_START_YEAR).contains(&start_year) {
-            return Err(PeriodError::YearOutOfRange {
-                input,
-                year: start_year,
-            });
+            return Err(PeriodError::YearOutOfRange { input, year: start_year });
         }
-        Ok(Self {
-            start_year,
-            quarter,
-        })
+        Ok(Self { start_year, quarter })
     }
 
     /// Reads a period from text.
@@ -114,9 +105,7 @@ impl ReportingPeriod {
     /// (either `-` or `/` between the years, either `-` or spaces before the
     /// quarter), with `Q` in either case and surrounding whitespace ignored.
     pub fn parse(input: &str) -> Result<Self, PeriodError> {
-        let malformed = || PeriodError::Malformed {
-            input: input.to_string(),
-        };
+        let malformed = || PeriodError::Malformed { input: input.to_string() };
         let text = input.trim();
         if !text.is_ascii() {
             return Err(malformed());
@@ -129,8 +118,7 @@ impl ReportingPeriod {
         }
         let start_digits = &text[0..4];
         let end_digits = &text[5..7];
-        if !all_digits(start_digits) || !matches!(bytes[4], b'-' | b'/') || !all_digits(end_digits)
-        {
+        if !all_digits(start_digits) || !matches!(bytes[4], b'-' | b'/') || !all_digits(end_digits) {
             return Err(malformed());
         }
 
@@ -157,31 +145,17 @@ impl ReportingPeriod {
         let quarter: u32 = quarter_digits.parse().map_err(|_| malformed())?;
 
         if !(MIN_START_YEAR..=MAX_START_YEAR).contains(&start) {
-            return Err(PeriodError::YearOutOfRange {
-                input: input.to_string(),
-                year: start,
-            });
+            return Err(PeriodError::YearOutOfRange { input: input.to_string(), year: start });
         }
         let expected = (start + 1).rem_euclid(100).unsigned_abs();
         if end != expected {
-            return Err(PeriodError::NonConsecutiveYears {
-                input: input.to_string(),
-                start,
-                end,
-                expected,
-            });
+            return Err(PeriodError::NonConsecutiveYears { input: input.to_string(), start, end, expected });
         }
         let quarter = u8::try_from(quarter)
             .ok()
             .filter(|q| (1..=4).contains(q))
-            .ok_or_else(|| PeriodError::QuarterOutOfRange {
-                input: input.to_string(),
-                quarter,
-            })?;
-        Ok(Self {
-            start_year: start,
-            quarter,
-        })
+            .ok_or_else(|| PeriodError::QuarterOutOfRange { input: input.to_string(), quarter })?;
+        Ok(Self { start_year: start, quarter })
     }
 
     /// The calendar year in which the financial year starts (April).
@@ -212,10 +186,7 @@ impl ReportingPeriod {
                 quarter: ((month - 4) / 3 + 1) as u8,
             }
         } else {
-            Self {
-                start_year: date.year() - 1,
-                quarter: 4,
-            }
+            Self { start_year: date.year() - 1, quarter: 4 }
         }
     }
 
@@ -243,30 +214,18 @@ impl ReportingPeriod {
     /// The following quarter; Q4 rolls over into Q1 of the next financial year.
     pub fn next(self) -> Self {
         if self.quarter == 4 {
-            Self {
-                start_year: self.start_year + 1,
-                quarter: 1,
-            }
+            Self { start_year: self.start_year + 1, quarter: 1 }
         } else {
-            Self {
-                start_year: self.start_year,
-                quarter: self.quarter + 1,
-            }
+            Self { start_year: self.start_year, quarter: self.quarter + 1 }
         }
     }
 
     /// The preceding quarter; Q1 rolls back into Q4 of the previous financial year.
     pub fn previous(self) -> Self {
         if self.quarter == 1 {
-            Self {
-                start_year: self.start_year - 1,
-                quarter: 4,
-            }
+            Self { start_year: self.start_year - 1, quarter: 4 }
         } else {
-            Self {
-                start_year: self.start_year,
-                quarter: self.quarter - 1,
-            }
+            Self { start_year: self.start_year, quarter: self.quarter - 1 }
         }
     }
 
@@ -307,9 +266,7 @@ impl ReportingPeriod {
     /// Saturates at the latest representable date rather than panicking on an
     /// absurd configuration value.
     pub fn submission_due_date(self, days_after_end: u32) -> NaiveDate {
-        self.end_date()
-            .checked_add_days(Days::new(u64::from(days_after_end)))
-            .unwrap_or(NaiveDate::MAX)
+        self.end_date().checked_add_days(Days::new(u64::from(days_after_end))).unwrap_or(NaiveDate::MAX)
     }
 
     /// The date a status for this quarter is judged "as at": the quarter's
@@ -334,8 +291,7 @@ impl ReportingPeriod {
 /// Builds a date that is valid by construction (quarter boundaries in a year
 /// chrono can represent).
 fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, month, day)
-        .expect("quarter boundary dates exist for every year chrono can represent")
+    NaiveDate::from_ymd_opt(year, month, day).expect("quarter boundary dates exist for every year chrono can represent")
 }
 
 fn all_digits(text: &str) -> bool {
@@ -344,13 +300,7 @@ fn all_digits(text: &str) -> bool {
 
 impl fmt::Display for ReportingPeriod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}-{:02}-Q{}",
-            self.start_year,
-            self.end_year().rem_euclid(100),
-            self.quarter
-        )
+        write!(f, "{}-{:02}-Q{}", self.start_year, self.end_year().rem_euclid(100), self.quarter)
     }
 }
 
@@ -399,15 +349,9 @@ mod tests {
     #[test]
     fn parses_seed_file_form_and_variants() {
         let expected = ReportingPeriod::new(2023, 3).unwrap();
-        for text in [
-            "2023/24 Q3",
-            "2023/24 q3",
-            "2023-24-q3",
-            "2023/24-Q3",
-            "2023-24 Q3",
-            "2023/24   Q3",
-            "  2023-24-Q3\n",
-        ] {
+        for text in
+            ["2023/24 Q3", "2023/24 q3", "2023-24-q3", "2023/24-Q3", "2023-24 Q3", "2023/24   Q3", "  2023-24-Q3\n"]
+        {
             assert_eq!(ReportingPeriod::parse(text), Ok(expected), "{text:?}");
         }
     }
@@ -424,36 +368,19 @@ mod tests {
     #[test]
     fn rejects_non_consecutive_years() {
         let err = ReportingPeriod::parse("2023-25-Q1").unwrap_err();
-        assert!(matches!(
-            err,
-            PeriodError::NonConsecutiveYears {
-                start: 2023,
-                end: 25,
-                expected: 24,
-                ..
-            }
-        ));
+        assert!(matches!(err, PeriodError::NonConsecutiveYears { start: 2023, end: 25, expected: 24, .. }));
         let message = err.to_string();
         assert!(message.contains("not consecutive"), "{message}");
         assert!(message.contains("2023-24"), "{message}");
         assert!(message.contains(EXPECTED_FORM), "{message}");
-        assert!(matches!(
-            ReportingPeriod::parse("2023-23-Q1"),
-            Err(PeriodError::NonConsecutiveYears { .. })
-        ));
+        assert!(matches!(ReportingPeriod::parse("2023-23-Q1"), Err(PeriodError::NonConsecutiveYears { .. })));
     }
 
     #[test]
     fn rejects_quarters_outside_one_to_four() {
         for (text, quarter) in [("2023-24-Q0", 0), ("2023-24-Q5", 5), ("2023/24 Q12", 12)] {
             let err = ReportingPeriod::parse(text).unwrap_err();
-            assert_eq!(
-                err,
-                PeriodError::QuarterOutOfRange {
-                    input: text.to_string(),
-                    quarter
-                }
-            );
+            assert_eq!(err, PeriodError::QuarterOutOfRange { input: text.to_string(), quarter });
             let message = err.to_string();
             assert!(message.contains("Q1 to Q4"), "{message}");
             assert!(message.contains(EXPECTED_FORM), "{message}");
@@ -463,15 +390,9 @@ mod tests {
     #[test]
     fn rejects_years_outside_supported_range() {
         let err = ReportingPeriod::parse("1999-00-Q1").unwrap_err();
-        assert!(matches!(
-            err,
-            PeriodError::YearOutOfRange { year: 1999, .. }
-        ));
+        assert!(matches!(err, PeriodError::YearOutOfRange { year: 1999, .. }));
         assert!(err.to_string().contains("between 2000 and 2099"));
-        assert!(matches!(
-            ReportingPeriod::parse("2100-01-Q1"),
-            Err(PeriodError::YearOutOfRange { year: 2100, .. })
-        ));
+        assert!(matches!(ReportingPeriod::parse("2100-01-Q1"), Err(PeriodError::YearOutOfRange { year: 2100, .. })));
     }
 
     #[test]
@@ -497,13 +418,7 @@ mod tests {
             "2023–24–Q1",
         ] {
             let err = ReportingPeriod::parse(text).unwrap_err();
-            assert_eq!(
-                err,
-                PeriodError::Malformed {
-                    input: text.to_string()
-                },
-                "{text:?}"
-            );
+            assert_eq!(err, PeriodError::Malformed { input: text.to_string() }, "{text:?}");
             let message = err.to_string();
             assert!(message.contains(EXPECTED_FORM), "{message}");
         }
@@ -512,18 +427,9 @@ mod tests {
     #[test]
     fn new_validates() {
         assert!(ReportingPeriod::new(2023, 4).is_ok());
-        assert!(matches!(
-            ReportingPeriod::new(2023, 0),
-            Err(PeriodError::QuarterOutOfRange { quarter: 0, .. })
-        ));
-        assert!(matches!(
-            ReportingPeriod::new(2023, 5),
-            Err(PeriodError::QuarterOutOfRange { quarter: 5, .. })
-        ));
-        assert!(matches!(
-            ReportingPeriod::new(1999, 1),
-            Err(PeriodError::YearOutOfRange { year: 1999, .. })
-        ));
+        assert!(matches!(ReportingPeriod::new(2023, 0), Err(PeriodError::QuarterOutOfRange { quarter: 0, .. })));
+        assert!(matches!(ReportingPeriod::new(2023, 5), Err(PeriodError::QuarterOutOfRange { quarter: 5, .. })));
+        assert!(matches!(ReportingPeriod::new(1999, 1), Err(PeriodError::YearOutOfRange { year: 1999, .. })));
     }
 
     #[test]
@@ -552,10 +458,7 @@ mod tests {
         assert_eq!(ReportingPeriod::containing(d(2024, 3, 31)), p("2023-24-Q4"));
         assert_eq!(ReportingPeriod::containing(d(2024, 4, 1)), p("2024-25-Q1"));
         assert_eq!(ReportingPeriod::containing(d(2024, 1, 1)), p("2023-24-Q4"));
-        assert_eq!(
-            ReportingPeriod::containing(d(2023, 12, 31)),
-            p("2023-24-Q3")
-        );
+        assert_eq!(ReportingPeriod::containing(d(2023, 12, 31)), p("2023-24-Q3"));
         assert_eq!(ReportingPeriod::containing(d(2023, 6, 30)), p("2023-24-Q1"));
         assert_eq!(ReportingPeriod::containing(d(2023, 7, 1)), p("2023-24-Q2"));
         assert_eq!(ReportingPeriod::containing(d(2023, 9, 30)), p("2023-24-Q2"));
@@ -590,14 +493,8 @@ mod tests {
     fn range_is_inclusive_and_ordered() {
         let periods = ReportingPeriod::range(p("2023-24-Q3"), p("2024-25-Q2"));
         let texts: Vec<String> = periods.iter().map(ToString::to_string).collect();
-        assert_eq!(
-            texts,
-            ["2023-24-Q3", "2023-24-Q4", "2024-25-Q1", "2024-25-Q2"]
-        );
-        assert_eq!(
-            ReportingPeriod::range(p("2023-24-Q1"), p("2023-24-Q1")),
-            vec![p("2023-24-Q1")]
-        );
+        assert_eq!(texts, ["2023-24-Q3", "2023-24-Q4", "2024-25-Q1", "2024-25-Q2"]);
+        assert_eq!(ReportingPeriod::range(p("2023-24-Q1"), p("2023-24-Q1")), vec![p("2023-24-Q1")]);
         assert!(ReportingPeriod::range(p("2024-25-Q1"), p("2023-24-Q1")).is_empty());
     }
 
@@ -612,20 +509,11 @@ mod tests {
 
     #[test]
     fn submission_due_dates() {
-        assert_eq!(
-            p("2023-24-Q1").submission_due_date(DEFAULT_SUBMISSION_DAYS),
-            d(2023, 7, 20)
-        );
-        assert_eq!(
-            p("2023-24-Q4").submission_due_date(DEFAULT_SUBMISSION_DAYS),
-            d(2024, 4, 20)
-        );
+        assert_eq!(p("2023-24-Q1").submission_due_date(DEFAULT_SUBMISSION_DAYS), d(2023, 7, 20));
+        assert_eq!(p("2023-24-Q4").submission_due_date(DEFAULT_SUBMISSION_DAYS), d(2024, 4, 20));
         assert_eq!(p("2023-24-Q3").submission_due_date(0), d(2023, 12, 31));
         assert_eq!(p("2023-24-Q3").submission_due_date(1), d(2024, 1, 1));
-        assert_eq!(
-            p("2023-24-Q3").submission_due_date(u32::MAX),
-            NaiveDate::MAX
-        );
+        assert_eq!(p("2023-24-Q3").submission_due_date(u32::MAX), NaiveDate::MAX);
     }
 
     #[test]

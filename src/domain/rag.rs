@@ -226,9 +226,7 @@ impl DeliveryStatus {
     pub fn rag(self) -> Rag {
         match self {
             DeliveryStatus::Complete | DeliveryStatus::OnTrack => Rag::Green,
-            DeliveryStatus::AtRisk | DeliveryStatus::OffTrack | DeliveryStatus::NotStarted => {
-                Rag::Amber
-            }
+            DeliveryStatus::AtRisk | DeliveryStatus::OffTrack | DeliveryStatus::NotStarted => Rag::Amber,
         }
     }
 }
@@ -290,10 +288,7 @@ pub struct Judgement {
 
 impl Judgement {
     fn new(rag: Rag, detail: String) -> Self {
-        Self {
-            reason: format!("{}: {detail}", rag.label()),
-            rag,
-        }
+        Self { reason: format!("{}: {detail}", rag.label()), rag }
     }
 }
 
@@ -326,39 +321,19 @@ pub fn assess_metric(metric: &MetricInput, period: ReportingPeriod) -> Option<Ju
         return None;
     }
     let Some(value) = metric.reading else {
-        return Some(Judgement::new(
-            Rag::NoData,
-            format!("no reading for {}, {period}", metric.name),
-        ));
+        return Some(Judgement::new(Rag::NoData, format!("no reading for {}, {period}", metric.name)));
     };
     if !value.is_finite() {
-        return Some(Judgement::new(
-            Rag::NoData,
-            format!("reading for {} is not a number, {period}", metric.name),
-        ));
+        return Some(Judgement::new(Rag::NoData, format!("reading for {} is not a number, {period}", metric.name)));
     }
     let reading = with_unit(value, metric.unit.as_deref());
-    let Some(thresholds) = metric
-        .thresholds
-        .filter(|t| t.target.is_finite() && t.amber.is_finite())
-    else {
-        return Some(Judgement::new(
-            Rag::NotRated,
-            format!("{} {reading} (no thresholds set), {period}", metric.name),
-        ));
+    let Some(thresholds) = metric.thresholds.filter(|t| t.target.is_finite() && t.amber.is_finite()) else {
+        return Some(Judgement::new(Rag::NotRated, format!("{} {reading} (no thresholds set), {period}", metric.name)));
     };
 
     let (meets_target, within_amber, amber_word) = match metric.direction {
-        Direction::HigherIsBetter => (
-            value >= thresholds.target,
-            value >= thresholds.amber,
-            "from",
-        ),
-        Direction::LowerIsBetter => (
-            value <= thresholds.target,
-            value <= thresholds.amber,
-            "up to",
-        ),
+        Direction::HigherIsBetter => (value >= thresholds.target, value >= thresholds.amber, "from"),
+        Direction::LowerIsBetter => (value <= thresholds.target, value <= thresholds.amber, "up to"),
     };
     let rag = if meets_target {
         Rag::Green
@@ -395,10 +370,7 @@ pub fn assess_milestone(milestone: &MilestoneInput, as_at: NaiveDate) -> Judgeme
             if done <= due {
                 Judgement::new(Rag::Green, format!("{name} due {due}, completed {done}"))
             } else {
-                Judgement::new(
-                    Rag::Amber,
-                    format!("{name} due {due}, completed late on {done}"),
-                )
+                Judgement::new(Rag::Amber, format!("{name} due {due}, completed late on {done}"))
             }
         }
         completed => {
@@ -413,25 +385,13 @@ pub fn assess_milestone(milestone: &MilestoneInput, as_at: NaiveDate) -> Judgeme
                 );
             }
             let days_left = (due - as_at).num_days();
-            let timing = if days_left <= DUE_SOON_DAYS {
-                Rag::Amber
-            } else {
-                Rag::Green
-            };
-            let claimed = milestone
-                .self_assessed
-                .map_or(Rag::Green, DeliveryStatus::rag);
+            let timing = if days_left <= DUE_SOON_DAYS { Rag::Amber } else { Rag::Green };
+            let claimed = milestone.self_assessed.map_or(Rag::Green, DeliveryStatus::rag);
             let rag = timing.worse(claimed);
-            let in_days = if days_left == 1 {
-                "1 day".to_string()
-            } else {
-                format!("{days_left} days")
-            };
+            let in_days = if days_left == 1 { "1 day".to_string() } else { format!("{days_left} days") };
             Judgement::new(
                 rag,
-                format!(
-                    "{name} due {due} (in {in_days}), not complete as at {as_at}{later_note}{self_note}"
-                ),
+                format!("{name} due {due} (in {in_days}), not complete as at {as_at}{later_note}{self_note}"),
             )
         }
     }
@@ -441,10 +401,7 @@ pub fn assess_milestone(milestone: &MilestoneInput, as_at: NaiveDate) -> Judgeme
 pub fn assess_evidence(evidence: &EvidenceInput) -> Judgement {
     let (rag, note) = match evidence.self_assessed {
         Some(status) => (status.rag(), format!("self-assessed {status}")),
-        None => (
-            Rag::Green,
-            "no self-assessment, treated as on track".to_string(),
-        ),
+        None => (Rag::Green, "no self-assessment, treated as on track".to_string()),
     };
     Judgement::new(rag, format!("evidence {} ({note})", evidence.summary))
 }
@@ -462,10 +419,8 @@ pub fn assess_commitment(inputs: &CommitmentInputs) -> CommitmentStatus {
                 outcome = outcome.worse(judgement.rag);
                 judgements.push(judgement);
             }
-            None => judgements.push(Judgement::new(
-                Rag::NotRated,
-                format!("{} retired, not used in rating, {period}", metric.name),
-            )),
+            None => judgements
+                .push(Judgement::new(Rag::NotRated, format!("{} retired, not used in rating, {period}", metric.name))),
         }
     }
 
@@ -549,14 +504,8 @@ impl RollUp {
 /// the worst rated part; Not rated if none is rated but some part is Not
 /// rated; otherwise No data.
 pub fn roll_up(parts: &[Rag]) -> RollUp {
-    let mut result = RollUp {
-        rag: Rag::worst_of(parts.iter().copied()),
-        red: 0,
-        amber: 0,
-        green: 0,
-        no_data: 0,
-        not_rated: 0,
-    };
+    let mut result =
+        RollUp { rag: Rag::worst_of(parts.iter().copied()), red: 0, amber: 0, green: 0, no_data: 0, not_rated: 0 };
     for part in parts {
         match part {
             Rag::Red => result.red += 1,
@@ -607,12 +556,7 @@ impl TryFrom<OverrideFields> for Override {
     type Error = RagError;
 
     fn try_from(fields: OverrideFields) -> Result<Self, Self::Error> {
-        Override::new(
-            fields.rag,
-            fields.rationale,
-            fields.set_by,
-            fields.expires_after,
-        )
+        Override::new(fields.rag, fields.rationale, fields.set_by, fields.expires_after)
     }
 }
 
@@ -636,12 +580,7 @@ impl Override {
         if set_by.is_empty() {
             return Err(RagError::EmptySetBy);
         }
-        Ok(Self {
-            rag,
-            rationale,
-            set_by,
-            expires_after,
-        })
+        Ok(Self { rag, rationale, set_by, expires_after })
     }
 
     /// The status set.
@@ -707,11 +646,7 @@ fn format_number(value: f64) -> String {
     // Fixed decimals then trimming avoids float noise such as
     // 0.30000000000000004 while keeping 12.5 as 12.5 and 80.0 as 80.
     let fixed = format!("{value:.3}");
-    let trimmed = if fixed.contains('.') {
-        fixed.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        fixed.as_str()
-    };
+    let trimmed = if fixed.contains('.') { fixed.trim_end_matches('0').trim_end_matches('.') } else { fixed.as_str() };
     if trimmed == "-0" {
         "0".to_string()
     } else {
@@ -773,19 +708,11 @@ mod tests {
     }
 
     fn milestone(due: NaiveDate, completed: Option<NaiveDate>) -> MilestoneInput {
-        MilestoneInput {
-            description: "Crisis line live".into(),
-            due,
-            completed,
-            self_assessed: None,
-        }
+        MilestoneInput { description: "Crisis line live".into(), due, completed, self_assessed: None }
     }
 
     fn evidence(summary: &str, self_assessed: Option<DeliveryStatus>) -> EvidenceInput {
-        EvidenceInput {
-            summary: summary.into(),
-            self_assessed,
-        }
+        EvidenceInput { summary: summary.into(), self_assessed }
     }
 
     fn inputs() -> CommitmentInputs {
@@ -828,18 +755,9 @@ mod tests {
 
     #[test]
     fn direction_and_delivery_status_serde() {
-        assert_eq!(
-            serde_json::to_string(&Direction::HigherIsBetter).unwrap(),
-            "\"higher\""
-        );
-        assert_eq!(
-            serde_json::from_str::<Direction>("\"lower\"").unwrap(),
-            Direction::LowerIsBetter
-        );
-        assert_eq!(
-            serde_json::to_string(&DeliveryStatus::NotStarted).unwrap(),
-            "\"not_started\""
-        );
+        assert_eq!(serde_json::to_string(&Direction::HigherIsBetter).unwrap(), "\"higher\"");
+        assert_eq!(serde_json::from_str::<Direction>("\"lower\"").unwrap(), Direction::LowerIsBetter);
+        assert_eq!(serde_json::to_string(&DeliveryStatus::NotStarted).unwrap(), "\"not_started\"");
         assert_eq!(DeliveryStatus::OffTrack.label(), "off track");
     }
 
@@ -868,10 +786,7 @@ mod tests {
         m.unit = None;
         m.reading = Some(0.1 + 0.2);
         let judgement = assess_metric(&m, q("2023-24-Q1")).unwrap();
-        assert_eq!(
-            judgement.reason,
-            "Green: Section 136 detentions 0.3 (target 10, amber up to 15), 2023-24-Q1"
-        );
+        assert_eq!(judgement.reason, "Green: Section 136 detentions 0.3 (target 10, amber up to 15), 2023-24-Q1");
     }
 
     #[test]
@@ -899,10 +814,7 @@ mod tests {
         m.thresholds = None;
         let judgement = assess_metric(&m, q("2023-24-Q1")).unwrap();
         assert_eq!(judgement.rag, Rag::NotRated);
-        assert_eq!(
-            judgement.reason,
-            format!("Not rated: {LIAISON} 80% (no thresholds set), 2023-24-Q1")
-        );
+        assert_eq!(judgement.reason, format!("Not rated: {LIAISON} 80% (no thresholds set), 2023-24-Q1"));
     }
 
     #[test]
@@ -910,10 +822,7 @@ mod tests {
         let m = metric(Direction::HigherIsBetter, 85.0, 75.0, None);
         let judgement = assess_metric(&m, q("2023-24-Q1")).unwrap();
         assert_eq!(judgement.rag, Rag::NoData);
-        assert_eq!(
-            judgement.reason,
-            format!("No data: no reading for {LIAISON}, 2023-24-Q1")
-        );
+        assert_eq!(judgement.reason, format!("No data: no reading for {LIAISON}, 2023-24-Q1"));
     }
 
     #[test]
@@ -936,69 +845,45 @@ mod tests {
         });
         assert_eq!(status.outcome, Rag::NoData);
         assert_eq!(status.rag, Rag::Green);
-        assert!(
-            status
-                .reasons
-                .iter()
-                .any(|r| r
-                    == &format!("Not rated: {LIAISON} retired, not used in rating, 2023-24-Q2"))
-        );
+        assert!(status
+            .reasons
+            .iter()
+            .any(|r| r == &format!("Not rated: {LIAISON} retired, not used in rating, 2023-24-Q2")));
     }
 
     // ---- Milestones ----
 
     #[test]
     fn milestone_completed_on_time_is_green() {
-        let j = assess_milestone(
-            &milestone(d(2023, 6, 30), Some(d(2023, 6, 30))),
-            d(2023, 9, 30),
-        );
+        let j = assess_milestone(&milestone(d(2023, 6, 30), Some(d(2023, 6, 30))), d(2023, 9, 30));
         assert_eq!(j.rag, Rag::Green);
-        assert_eq!(
-            j.reason,
-            "Green: Crisis line live due 2023-06-30, completed 2023-06-30"
-        );
+        assert_eq!(j.reason, "Green: Crisis line live due 2023-06-30, completed 2023-06-30");
     }
 
     #[test]
     fn milestone_completed_late_is_amber() {
-        let j = assess_milestone(
-            &milestone(d(2023, 6, 30), Some(d(2023, 7, 1))),
-            d(2023, 9, 30),
-        );
+        let j = assess_milestone(&milestone(d(2023, 6, 30), Some(d(2023, 7, 1))), d(2023, 9, 30));
         assert_eq!(j.rag, Rag::Amber);
-        assert_eq!(
-            j.reason,
-            "Amber: Crisis line live due 2023-06-30, completed late on 2023-07-01"
-        );
+        assert_eq!(j.reason, "Amber: Crisis line live due 2023-06-30, completed late on 2023-07-01");
     }
 
     #[test]
     fn milestone_past_due_is_red() {
         let j = assess_milestone(&milestone(d(2023, 6, 30), None), d(2023, 9, 30));
         assert_eq!(j.rag, Rag::Red);
-        assert_eq!(
-            j.reason,
-            "Red: Crisis line live due 2023-06-30, not complete as at 2023-09-30"
-        );
+        assert_eq!(j.reason, "Red: Crisis line live due 2023-06-30, not complete as at 2023-09-30");
     }
 
     #[test]
     fn completion_after_as_at_counts_as_not_complete() {
-        let j = assess_milestone(
-            &milestone(d(2023, 6, 30), Some(d(2023, 10, 5))),
-            d(2023, 9, 30),
-        );
+        let j = assess_milestone(&milestone(d(2023, 6, 30), Some(d(2023, 10, 5))), d(2023, 9, 30));
         assert_eq!(j.rag, Rag::Red);
         assert_eq!(
             j.reason,
             "Red: Crisis line live due 2023-06-30, not complete as at 2023-09-30 (completed 2023-10-05, after this period)"
         );
         // Not yet due as at the period end, but finished later: due soon rule applies.
-        let j = assess_milestone(
-            &milestone(d(2023, 10, 31), Some(d(2023, 10, 5))),
-            d(2023, 9, 30),
-        );
+        let j = assess_milestone(&milestone(d(2023, 10, 31), Some(d(2023, 10, 5))), d(2023, 9, 30));
         assert_eq!(j.rag, Rag::Amber);
     }
 
@@ -1017,74 +902,37 @@ mod tests {
         assert_eq!(j90.rag, Rag::Amber);
         assert_eq!(
             j90.reason,
-            format!(
-                "Amber: Crisis line live due {in_90} (in 90 days), not complete as at 2023-09-30"
-            )
+            format!("Amber: Crisis line live due {in_90} (in 90 days), not complete as at 2023-09-30")
         );
-        assert_eq!(
-            assess_milestone(&milestone(in_91, None), as_at).rag,
-            Rag::Green
-        );
+        assert_eq!(assess_milestone(&milestone(in_91, None), as_at).rag, Rag::Green);
     }
 
     #[test]
     fn milestone_self_assessment_when_not_due_soon() {
         let as_at = d(2023, 9, 30);
         let far = d(2024, 6, 30);
-        let with = |status| MilestoneInput {
-            self_assessed: Some(status),
-            ..milestone(far, None)
-        };
-        assert_eq!(
-            assess_milestone(&with(DeliveryStatus::OnTrack), as_at).rag,
-            Rag::Green
-        );
-        assert_eq!(
-            assess_milestone(&with(DeliveryStatus::AtRisk), as_at).rag,
-            Rag::Amber
-        );
-        assert_eq!(
-            assess_milestone(&with(DeliveryStatus::OffTrack), as_at).rag,
-            Rag::Amber
-        );
-        assert_eq!(
-            assess_milestone(&with(DeliveryStatus::NotStarted), as_at).rag,
-            Rag::Amber
-        );
-        assert_eq!(
-            assess_milestone(&with(DeliveryStatus::Complete), as_at).rag,
-            Rag::Green
-        );
+        let with = |status| MilestoneInput { self_assessed: Some(status), ..milestone(far, None) };
+        assert_eq!(assess_milestone(&with(DeliveryStatus::OnTrack), as_at).rag, Rag::Green);
+        assert_eq!(assess_milestone(&with(DeliveryStatus::AtRisk), as_at).rag, Rag::Amber);
+        assert_eq!(assess_milestone(&with(DeliveryStatus::OffTrack), as_at).rag, Rag::Amber);
+        assert_eq!(assess_milestone(&with(DeliveryStatus::NotStarted), as_at).rag, Rag::Amber);
+        assert_eq!(assess_milestone(&with(DeliveryStatus::Complete), as_at).rag, Rag::Green);
         let j = assess_milestone(&with(DeliveryStatus::AtRisk), as_at);
-        assert!(
-            j.reason.ends_with("(self-assessed at risk)"),
-            "{}",
-            j.reason
-        );
+        assert!(j.reason.ends_with("(self-assessed at risk)"), "{}", j.reason);
     }
 
     #[test]
     fn self_assessment_cannot_soften_a_missed_date() {
         let j = assess_milestone(
-            &MilestoneInput {
-                self_assessed: Some(DeliveryStatus::OnTrack),
-                ..milestone(d(2023, 6, 30), None)
-            },
+            &MilestoneInput { self_assessed: Some(DeliveryStatus::OnTrack), ..milestone(d(2023, 6, 30), None) },
             d(2023, 9, 30),
         );
         assert_eq!(j.rag, Rag::Red);
         let j = assess_milestone(
-            &MilestoneInput {
-                self_assessed: Some(DeliveryStatus::OnTrack),
-                ..milestone(d(2023, 10, 30), None)
-            },
+            &MilestoneInput { self_assessed: Some(DeliveryStatus::OnTrack), ..milestone(d(2023, 10, 30), None) },
             d(2023, 9, 30),
         );
-        assert_eq!(
-            j.rag,
-            Rag::Amber,
-            "due soon stays Amber whatever is claimed"
-        );
+        assert_eq!(j.rag, Rag::Amber, "due soon stays Amber whatever is claimed");
     }
 
     // ---- Evidence ----
@@ -1100,18 +948,10 @@ mod tests {
             (Some(DeliveryStatus::NotStarted), Rag::Amber),
         ];
         for (status, expected) in cases {
-            assert_eq!(
-                assess_evidence(&evidence("x", status)).rag,
-                expected,
-                "{status:?}"
-            );
+            assert_eq!(assess_evidence(&evidence("x", status)).rag, expected, "{status:?}");
         }
         assert_eq!(
-            assess_evidence(&evidence(
-                "Street triage audit",
-                Some(DeliveryStatus::OnTrack)
-            ))
-            .reason,
+            assess_evidence(&evidence("Street triage audit", Some(DeliveryStatus::OnTrack))).reason,
             "Green: evidence Street triage audit (self-assessed on track)"
         );
         assert_eq!(
@@ -1159,10 +999,8 @@ mod tests {
     fn outcome_is_worst_rated_metric() {
         let mut unrated = higher(10.0);
         unrated.thresholds = None;
-        let status = assess_commitment(&CommitmentInputs {
-            metrics: vec![higher(90.0), unrated, higher(80.0)],
-            ..inputs()
-        });
+        let status =
+            assess_commitment(&CommitmentInputs { metrics: vec![higher(90.0), unrated, higher(80.0)], ..inputs() });
         assert_eq!(status.outcome, Rag::Amber);
         assert_eq!(status.delivery, Rag::NoData);
         assert_eq!(status.rag, Rag::Amber);
@@ -1203,23 +1041,15 @@ mod tests {
 
     #[test]
     fn partial_data_does_not_change_status() {
-        let base = CommitmentInputs {
-            metrics: vec![higher(80.0)],
-            evidence: vec![evidence("Board paper", None)],
-            ..inputs()
-        };
+        let base =
+            CommitmentInputs { metrics: vec![higher(80.0)], evidence: vec![evidence("Board paper", None)], ..inputs() };
         let before = assess_commitment(&base);
         let mut unthresholded = higher(1.0);
         unthresholded.thresholds = None;
         let mut retired = higher(1.0);
         retired.retired = true;
         let after = assess_commitment(&CommitmentInputs {
-            metrics: vec![
-                higher(80.0),
-                metric(Direction::HigherIsBetter, 85.0, 75.0, None),
-                unthresholded,
-                retired,
-            ],
+            metrics: vec![higher(80.0), metric(Direction::HigherIsBetter, 85.0, 75.0, None), unthresholded, retired],
             ..base
         });
         assert_eq!(after.rag, before.rag);
@@ -1231,31 +1061,14 @@ mod tests {
     #[test]
     fn reasons_are_worst_first_and_stable() {
         let status = assess_commitment(&CommitmentInputs {
-            metrics: vec![
-                metric(Direction::HigherIsBetter, 85.0, 75.0, None),
-                higher(90.0),
-                higher(80.0),
-            ],
+            metrics: vec![metric(Direction::HigherIsBetter, 85.0, 75.0, None), higher(90.0), higher(80.0)],
             milestones: vec![milestone(d(2023, 6, 30), None)],
-            evidence: vec![
-                evidence("First", Some(DeliveryStatus::AtRisk)),
-                evidence("Second", None),
-            ],
+            evidence: vec![evidence("First", Some(DeliveryStatus::AtRisk)), evidence("Second", None)],
             ..inputs()
         });
-        let labels: Vec<&str> = status
-            .reasons
-            .iter()
-            .map(|r| r.split(':').next().unwrap_or_default())
-            .collect();
-        assert_eq!(
-            labels,
-            ["Red", "Amber", "Amber", "Green", "Green", "No data"]
-        );
-        assert!(
-            status.reasons[1].contains("80%"),
-            "metrics come before evidence among equals"
-        );
+        let labels: Vec<&str> = status.reasons.iter().map(|r| r.split(':').next().unwrap_or_default()).collect();
+        assert_eq!(labels, ["Red", "Amber", "Amber", "Green", "Green", "No data"]);
+        assert!(status.reasons[1].contains("80%"), "metrics come before evidence among equals");
         assert!(status.reasons[2].contains("First"));
         assert!(status.reasons[3].contains("90%"));
         assert!(status.reasons[4].contains("Second"));
@@ -1263,10 +1076,7 @@ mod tests {
 
     #[test]
     fn commitment_status_serde_round_trip() {
-        let status = assess_commitment(&CommitmentInputs {
-            metrics: vec![higher(80.0)],
-            ..inputs()
-        });
+        let status = assess_commitment(&CommitmentInputs { metrics: vec![higher(80.0)], ..inputs() });
         let json = serde_json::to_string(&status).unwrap();
         assert!(json.contains(r#""period":"2023-24-Q2""#), "{json}");
         assert!(json.contains(r#""rag":"amber""#), "{json}");
@@ -1295,10 +1105,7 @@ mod tests {
         assert_eq!(roll_up(&[Rag::NoData, Rag::NoData]).rag, Rag::NoData);
         assert_eq!(roll_up(&[Rag::NoData, Rag::NotRated]).rag, Rag::NotRated);
         assert_eq!(roll_up(&[Rag::NotRated, Rag::Green]).rag, Rag::Green);
-        assert_eq!(
-            roll_up(&[Rag::Green, Rag::NoData, Rag::Amber]).rag,
-            Rag::Amber
-        );
+        assert_eq!(roll_up(&[Rag::Green, Rag::NoData, Rag::Amber]).rag, Rag::Amber);
         assert_eq!(roll_up(&[Rag::NotRated]).summary(), "1 Not rated");
     }
 
@@ -1307,18 +1114,9 @@ mod tests {
     #[test]
     fn override_validation() {
         let until = q("2023-24-Q4");
-        assert_eq!(
-            Override::new(Rag::Amber, "  ", "A. Lead", until),
-            Err(RagError::EmptyRationale)
-        );
-        assert_eq!(
-            Override::new(Rag::Amber, "Data lag", " ", until),
-            Err(RagError::EmptySetBy)
-        );
-        assert_eq!(
-            Override::new(Rag::NoData, "Data lag", "A. Lead", until),
-            Err(RagError::NotARating(Rag::NoData))
-        );
+        assert_eq!(Override::new(Rag::Amber, "  ", "A. Lead", until), Err(RagError::EmptyRationale));
+        assert_eq!(Override::new(Rag::Amber, "Data lag", " ", until), Err(RagError::EmptySetBy));
+        assert_eq!(Override::new(Rag::NoData, "Data lag", "A. Lead", until), Err(RagError::NotARating(Rag::NoData)));
         assert_eq!(
             Override::new(Rag::NotRated, "Data lag", "A. Lead", until),
             Err(RagError::NotARating(Rag::NotRated))
@@ -1336,8 +1134,7 @@ mod tests {
 
     #[test]
     fn override_deserialisation_is_validated() {
-        let ok =
-            r#"{"rag":"green","rationale":"Data lag","set_by":"A","expires_after":"2023-24-Q4"}"#;
+        let ok = r#"{"rag":"green","rationale":"Data lag","set_by":"A","expires_after":"2023-24-Q4"}"#;
         let ov: Override = serde_json::from_str(ok).unwrap();
         assert_eq!(serde_json::to_string(&ov).unwrap(), ok);
         let blank = r#"{"rag":"green","rationale":"","set_by":"A","expires_after":"2023-24-Q4"}"#;
@@ -1347,10 +1144,7 @@ mod tests {
 
     #[test]
     fn override_applies_until_expiry_inclusive() {
-        let status = assess_commitment(&CommitmentInputs {
-            metrics: vec![higher(50.0)],
-            ..inputs()
-        });
+        let status = assess_commitment(&CommitmentInputs { metrics: vec![higher(50.0)], ..inputs() });
         assert_eq!(status.rag, Rag::Red);
 
         let current = Override::new(Rag::Amber, "Data lag", "A. Lead", q("2023-24-Q2")).unwrap();
@@ -1385,13 +1179,7 @@ mod tests {
     // ---- Properties ----
 
     fn any_rag() -> impl Strategy<Value = Rag> {
-        prop_oneof![
-            Just(Rag::Red),
-            Just(Rag::Amber),
-            Just(Rag::Green),
-            Just(Rag::NoData),
-            Just(Rag::NotRated),
-        ]
+        prop_oneof![Just(Rag::Red), Just(Rag::Amber), Just(Rag::Green), Just(Rag::NoData), Just(Rag::NotRated),]
     }
 
     proptest! {

@@ -46,7 +46,8 @@ pub struct CsvErrors(pub Vec<RowError>);
 
 impl fmt::Display for CsvErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<String> = self.0.iter().map(|e| format!("line {}, {}: {}", e.line, e.column, e.message)).collect();
+        let lines: Vec<String> =
+            self.0.iter().map(|e| format!("line {}, {}: {}", e.line, e.column, e.message)).collect();
         f.write_str(&lines.join("; "))
     }
 }
@@ -75,14 +76,22 @@ pub fn parse_readings_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<CsvReadin
     for (index, name) in headers.iter().enumerate() {
         let name = name.to_ascii_lowercase();
         if !REQUIRED_COLUMNS.contains(&name.as_str()) && !OPTIONAL_COLUMNS.contains(&name.as_str()) {
-            errors.push(RowError { line: 1, column: name.clone(), message: "is not a column this file can have (metric, ics, period, value, partner, note)".into() });
+            errors.push(RowError {
+                line: 1,
+                column: name.clone(),
+                message: "is not a column this file can have (metric, ics, period, value, partner, note)".into(),
+            });
         } else if columns.insert(name.clone(), index).is_some() {
             errors.push(RowError { line: 1, column: name, message: "appears twice in the header".into() });
         }
     }
     for required in REQUIRED_COLUMNS {
         if !columns.contains_key(required) {
-            errors.push(RowError { line: 1, column: required.into(), message: "column is missing from the header".into() });
+            errors.push(RowError {
+                line: 1,
+                column: required.into(),
+                message: "column is missing from the header".into(),
+            });
         }
     }
     if !errors.is_empty() {
@@ -105,7 +114,11 @@ pub fn parse_readings_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<CsvReadin
             Ok(record) => record,
             Err(error) => {
                 let line = error.position().map(|p| line_at(p.byte())).unwrap_or(0);
-                errors.push(RowError { line, column: "file".into(), message: format!("cannot read this row: {error}") });
+                errors.push(RowError {
+                    line,
+                    column: "file".into(),
+                    message: format!("cannot read this row: {error}"),
+                });
                 continue;
             }
         };
@@ -114,11 +127,19 @@ pub fn parse_readings_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<CsvReadin
             continue;
         }
         if record.len() != width {
-            errors.push(RowError { line, column: "file".into(), message: format!("has {} fields; the header has {width}", record.len()) });
+            errors.push(RowError {
+                line,
+                column: "file".into(),
+                message: format!("has {} fields; the header has {width}", record.len()),
+            });
             continue;
         }
         if rows.len() + errors.len() >= max_rows {
-            errors.push(RowError { line, column: "file".into(), message: format!("the file has more than {max_rows} readings; split it") });
+            errors.push(RowError {
+                line,
+                column: "file".into(),
+                message: format!("the file has more than {max_rows} readings; split it"),
+            });
             break;
         }
         let field = |name: &str| columns.get(name).and_then(|&i| record.get(i)).unwrap_or("").to_string();
@@ -201,7 +222,15 @@ pub fn check_against_catalogue(
             seen.insert(key, line);
         }
         if let Some(Ok(value)) = value {
-            valid.push(ValidReading { line, metric: row.metric, ics: row.ics, period: row.period, value, partner: row.partner, note });
+            valid.push(ValidReading {
+                line,
+                metric: row.metric,
+                ics: row.ics,
+                period: row.period,
+                value,
+                partner: row.partner,
+                note,
+            });
         }
     }
     if errors.is_empty() {
@@ -300,7 +329,8 @@ mod tests {
 
     #[test]
     fn accepts_bom_crlf_any_column_order_and_case() {
-        let text = "\u{feff}Value,ICS,Period,Metric,Note\r\n80,sel,2023-24-Q1,m_liaison_1h,\"a, quoted \"\"note\"\"\"\r\n";
+        let text =
+            "\u{feff}Value,ICS,Period,Metric,Note\r\n80,sel,2023-24-Q1,m_liaison_1h,\"a, quoted \"\"note\"\"\"\r\n";
         let rows = check(text).expect("valid");
         assert_eq!(rows[0].ics, "SEL");
         assert_eq!(rows[0].note.as_deref(), Some("a, quoted \"note\""));
@@ -360,12 +390,20 @@ mod tests {
 
     #[test]
     fn hostile_text_is_kept_as_text() {
-        let rows = check("metric,ics,period,value,note\nm_liaison_1h,SEL,2023-24-Q1,80,<script>alert(1)</script>\n").expect("valid");
+        let rows = check("metric,ics,period,value,note\nm_liaison_1h,SEL,2023-24-Q1,80,<script>alert(1)</script>\n")
+            .expect("valid");
         assert_eq!(rows[0].note.as_deref(), Some("<script>alert(1)</script>"));
     }
 
     fn export_row() -> ExportRow {
-        ExportRow { metric: "m_liaison_1h".into(), ics: "SEL".into(), period: "2023-24-Q1".into(), value: 80.0, partner: None, note: None }
+        ExportRow {
+            metric: "m_liaison_1h".into(),
+            ics: "SEL".into(),
+            period: "2023-24-Q1".into(),
+            value: 80.0,
+            partner: None,
+            note: None,
+        }
     }
 
     #[test]
@@ -378,7 +416,10 @@ mod tests {
             partner: None,
             note: Some("=HYPERLINK(\"x\")".into()),
         }]);
-        assert_eq!(csv, "metric,ics,period,value,partner,note\nm_liaison_1h,SEL,2023-24-Q1,80,,\"'=HYPERLINK(\"\"x\"\")\"\n");
+        assert_eq!(
+            csv,
+            "metric,ics,period,value,partner,note\nm_liaison_1h,SEL,2023-24-Q1,80,,\"'=HYPERLINK(\"\"x\"\")\"\n"
+        );
         let back = check(&csv).expect("imports");
         assert_eq!(back[0].note.as_deref(), Some("=HYPERLINK(\"x\")"), "the guard is undone on import");
         let precise = write_readings_csv(&[ExportRow { value: 12.3456789, note: None, ..export_row() }]);

@@ -163,7 +163,12 @@ pub fn commitment_cell(data: &StatusData, ics: &str, commitment_id: &str) -> Com
     let computed = assess_commitment(&inputs_for(data, ics, commitment_id));
     let override_in_force = data.overrides.get(&(commitment_id.to_string(), ics.to_string()));
     let effective = apply_override(&computed, override_in_force);
-    CommitmentCell { commitment_id: commitment_id.to_string(), rag: effective.effective_rag, overridden: effective.overridden, computed }
+    CommitmentCell {
+        commitment_id: commitment_id.to_string(),
+        rag: effective.effective_rag,
+        overridden: effective.overridden,
+        computed,
+    }
 }
 
 pub fn ics_status(data: &StatusData, ics: &str) -> IcsStatus {
@@ -303,6 +308,10 @@ mod tests {
         let cell = commitment_cell(&data, "SEL", "P3.C2");
         assert_eq!(cell.computed.delivery, Rag::Red, "past due and not complete");
         assert_eq!(cell.rag, Rag::Red);
-        assert!(cell.computed.reasons.iter().any(|r| r.starts_with("Red: Core 24 at all sites")), "{:?}", cell.computed.reasons);
+        assert!(
+            cell.computed.reasons.iter().any(|r| r.starts_with("Red: Core 24 at all sites")),
+            "{:?}",
+            cell.computed.reasons
+        );
     }
 }

@@ -2,10 +2,10 @@
 
 use crate::api::evidence::{get_commitment_evidence, CommitmentEvidence};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::ics_status::CommitmentStatusRow;
 use crate::components::evidence_form::EvidenceForm;
 use crate::components::evidence_list::EvidenceCard;
 use crate::components::form::QueryError;
+use crate::components::ics_status::CommitmentStatusRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -31,7 +31,15 @@ pub fn CommitmentPage() -> impl IntoView {
 #[component]
 fn CommitmentView(data: CommitmentEvidence) -> impl IntoView {
     let CommitmentEvidence {
-        commitment, principle_title, entries, ics_codes, current_period, can_add_for, editable, csrf, status_by_ics,
+        commitment,
+        principle_title,
+        entries,
+        ics_codes,
+        current_period,
+        can_add_for,
+        editable,
+        csrf,
+        status_by_ics,
         sparklines,
     } = data;
     let trends = (!sparklines.is_empty()).then(|| view! { <MetricSparklineTable sparklines /> });
@@ -87,7 +95,8 @@ fn CommitmentView(data: CommitmentEvidence) -> impl IntoView {
 fn MetricSparklineTable(sparklines: Vec<crate::api::evidence::MetricSparklines>) -> impl IntoView {
     use crate::components::trend_chart::Sparkline;
     use crate::domain::metric::format_value;
-    let codes: Vec<String> = sparklines.first().map(|s| s.per_ics.iter().map(|(c, _)| c.clone()).collect()).unwrap_or_default();
+    let codes: Vec<String> =
+        sparklines.first().map(|s| s.per_ics.iter().map(|(c, _)| c.clone()).collect()).unwrap_or_default();
     view! {
         <section aria-labelledby="metrics-heading">
             <h2 id="metrics-heading">"Metrics, recent periods"</h2>

@@ -69,7 +69,12 @@ fn ImportForm(csrf: String) -> impl IntoView {
 }
 
 #[component]
-fn PreviewResult(result: ImportPreview, csrf: String, csv: String, import: ServerAction<ImportReadings>) -> impl IntoView {
+fn PreviewResult(
+    result: ImportPreview,
+    csrf: String,
+    csv: String,
+    import: ServerAction<ImportReadings>,
+) -> impl IntoView {
     if let Some(message) = result.forbidden {
         return view! { <div class="error-summary" role="alert"><h3>"You cannot import this file"</h3><p>{message}</p></div> }.into_any();
     }

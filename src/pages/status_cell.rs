@@ -75,9 +75,21 @@ fn CellView(detail: CellDetail, set_override: ServerAction<SetOverride>) -> impl
 }
 
 #[component]
-fn OverrideForm(csrf: String, ics: String, commitment_id: String, period: String, action: ServerAction<SetOverride>) -> impl IntoView {
+fn OverrideForm(
+    csrf: String,
+    ics: String,
+    commitment_id: String,
+    period: String,
+    action: ServerAction<SetOverride>,
+) -> impl IntoView {
     let error = last_error(action.value());
-    let done = move || action.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="success" role="status">"Override saved."</p> });
+    let done = move || {
+        action
+            .value()
+            .get()
+            .and_then(|r| r.ok())
+            .map(|_| view! { <p class="success" role="status">"Override saved."</p> })
+    };
     view! {
         <section aria-labelledby="override-heading">
             <h2 id="override-heading">"Override the status"</h2>

@@ -28,7 +28,11 @@ pub fn MetricTrendPage() -> impl IntoView {
 #[component]
 fn TrendView(trend: MetricTrend) -> impl IntoView {
     let MetricTrend { metric, periods, series } = trend;
-    let unit = if metric.kind == "percent" { "%".to_string() } else { metric.unit.clone().map(|u| format!(" {u}")).unwrap_or_default() };
+    let unit = if metric.kind == "percent" {
+        "%".to_string()
+    } else {
+        metric.unit.clone().map(|u| format!(" {u}")).unwrap_or_default()
+    };
     let with_data: Vec<usize> = (0..periods.len()).filter(|i| series.iter().any(|(_, v)| v[*i].is_some())).collect();
     view! {
         <Title text=metric.name.clone() />

@@ -38,12 +38,15 @@ pub async fn create_user(pool: &Pool, actor: Actor<'_>, account: &NewAccount) ->
     let name = errors.take(clean_text("display_name", &account.display_name, true, 200));
     let length = account.password.chars().count();
     if length < secrets::MIN_PASSWORD_CHARS {
-        errors.push(FieldError::new("password", format!("must be at least {} characters", secrets::MIN_PASSWORD_CHARS)));
+        errors
+            .push(FieldError::new("password", format!("must be at least {} characters", secrets::MIN_PASSWORD_CHARS)));
     } else if length > secrets::MAX_PASSWORD_CHARS {
         errors.push(FieldError::new("password", format!("must be at most {} characters", secrets::MAX_PASSWORD_CHARS)));
     }
     let lead_ics = match (account.role, account.lead_ics.as_deref().map(str::trim).filter(|s| !s.is_empty())) {
-        (Role::IcsLead, Some(code)) => errors.take(IcsCode::parse(code).map(|c| c.to_string()).map_err(|m| FieldError::new("lead_ics", m))),
+        (Role::IcsLead, Some(code)) => {
+            errors.take(IcsCode::parse(code).map(|c| c.to_string()).map_err(|m| FieldError::new("lead_ics", m)))
+        }
         (Role::IcsLead, None) => {
             errors.push(FieldError::new("lead_ics", "an ICS lead needs the ICS they lead"));
             None
@@ -52,7 +55,10 @@ pub async fn create_user(pool: &Pool, actor: Actor<'_>, account: &NewAccount) ->
     };
     let organisation = db::london::get_organisation(pool, &account.organisation_id).await?;
     if organisation.is_none() {
-        errors.push(FieldError::new("organisation_id", format!("there is no organisation {:?}", account.organisation_id)));
+        errors.push(FieldError::new(
+            "organisation_id",
+            format!("there is no organisation {:?}", account.organisation_id),
+        ));
     }
     let (Some(email), Some(name), true) = (email, name, errors.is_empty()) else {
         return Err(errors.into());
@@ -84,7 +90,12 @@ pub async fn create_user(pool: &Pool, actor: Actor<'_>, account: &NewAccount) ->
     )
     .await?;
     let after = serde_json::json!({ "email": email, "role": account.role.as_str(), "organisation_id": account.organisation_id, "lead_ics": lead_ics });
-    audit::record(&mut tx, actor, Change { action: "create", entity: "user", entity_id: &id, before: None, after: Some(after) }).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Change { action: "create", entity: "user", entity_id: &id, before: None, after: Some(after) },
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

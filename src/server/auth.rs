@@ -65,7 +65,9 @@ pub async fn require_session_with_csrf(submitted: &str) -> Result<Session, AppEr
     if secrets::constant_time_eq(submitted, &session.csrf_token) {
         Ok(session)
     } else {
-        Err(AppError::Forbidden("submit this form: it has expired or came from another site; reload the page and try again".into()))
+        Err(AppError::Forbidden(
+            "submit this form: it has expired or came from another site; reload the page and try again".into(),
+        ))
     }
 }
 
@@ -87,9 +89,8 @@ pub async fn sign_in(pool: &Pool, email: &str, password: &str) -> Result<String,
         None => (secrets::dummy_hash().to_string(), None),
     };
     let password = password.to_string();
-    let verified = tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash))
-        .await
-        .map_err(|error| {
+    let verified =
+        tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash)).await.map_err(|error| {
             tracing::error!(%error, "password check panicked");
             AppError::Internal
         })?;
@@ -107,8 +108,10 @@ pub async fn sign_in(pool: &Pool, email: &str, password: &str) -> Result<String,
 pub fn session_cookie(token: &str, secure: bool) -> Result<HeaderValue, AppError> {
     let max_age = SESSION_HOURS * 3600;
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"))
-        .map_err(|_| AppError::Internal)
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .map_err(|_| AppError::Internal)
 }
 
 pub fn clear_session_cookie(secure: bool) -> HeaderValue {
@@ -119,8 +122,7 @@ pub fn clear_session_cookie(secure: bool) -> HeaderValue {
 
 /// Whether the browser reached us over https (directly or through a proxy that says so).
 pub fn is_https(headers: &HeaderMap, uri: &http::Uri) -> bool {
-    uri.scheme_str() == Some("https")
-        || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+    uri.scheme_str() == Some("https") || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
 }
 
 /// Signs out the current request's session, if any.

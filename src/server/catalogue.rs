@@ -5,8 +5,8 @@ use super::auth::authorise;
 use crate::db::audit::{self, Actor, Change};
 use crate::db::{self, Pool};
 use crate::domain::metric::{format_value, MetricDefinition, MetricKind};
-use crate::domain::rag::Direction;
 use crate::domain::permission::{Action, Principal};
+use crate::domain::rag::Direction;
 use crate::domain::validation::{FieldError, FieldErrors};
 use crate::error::AppError;
 
@@ -15,11 +15,9 @@ fn optional_number(field: &str, text: &str) -> Result<Option<f64>, FieldError> {
     if text.is_empty() {
         return Ok(None);
     }
-    text.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-        .map(Some)
-        .ok_or_else(|| FieldError::new(field, format!("{:?} is not a number", text.chars().take(40).collect::<String>())))
+    text.parse::<f64>().ok().filter(|v| v.is_finite()).map(Some).ok_or_else(|| {
+        FieldError::new(field, format!("{:?} is not a number", text.chars().take(40).collect::<String>()))
+    })
 }
 
 pub async fn update_thresholds(
@@ -57,7 +55,13 @@ pub async fn update_thresholds(
     audit::record(
         &mut tx,
         Actor::User(principal),
-        Change { action: "update", entity: "metric", entity_id: id, before: serde_json::to_value(&existing).ok(), after: serde_json::to_value(&updated).ok() },
+        Change {
+            action: "update",
+            entity: "metric",
+            entity_id: id,
+            before: serde_json::to_value(&existing).ok(),
+            after: serde_json::to_value(&updated).ok(),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -117,7 +121,18 @@ pub async fn create(pool: &Pool, principal: &Principal, form: &NewMetricForm<'_>
     if !db::metrics::insert(&mut tx, &definition).await? {
         return Err(AppError::invalid("id", format!("{} is already in the catalogue", definition.id)));
     }
-    audit::record(&mut tx, Actor::User(principal), Change { action: "create", entity: "metric", entity_id: &definition.id, before: None, after: serde_json::to_value(&definition).ok() }).await?;
+    audit::record(
+        &mut tx,
+        Actor::User(principal),
+        Change {
+            action: "create",
+            entity: "metric",
+            entity_id: &definition.id,
+            before: None,
+            after: serde_json::to_value(&definition).ok(),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(definition.id)
 }
@@ -131,7 +146,9 @@ pub async fn set_ics_target(
     amber: &str,
 ) -> Result<(), AppError> {
     authorise(principal, &Action::EditMetricCatalogue)?;
-    let metric = db::metrics::get(pool, metric_id).await?.ok_or_else(|| AppError::invalid("metric_id", format!("there is no metric {metric_id:?}")))?;
+    let metric = db::metrics::get(pool, metric_id)
+        .await?
+        .ok_or_else(|| AppError::invalid("metric_id", format!("there is no metric {metric_id:?}")))?;
     let ics = crate::domain::london::IcsCode::parse(ics).map_err(|m| AppError::invalid("ics", m))?;
     let mut errors = FieldErrors::new();
     let target = errors.take(optional_number("target", target)).flatten();
@@ -146,7 +163,12 @@ pub async fn set_ics_target(
             MetricDefinition { target: Some(target), amber: Some(amber), ..metric.definition.clone() }.validate()?;
             Some((target, amber))
         }
-        _ => return Err(AppError::invalid("amber", "give both the target and the amber edge, or neither to remove this ICS's own target")),
+        _ => {
+            return Err(AppError::invalid(
+                "amber",
+                "give both the target and the amber edge, or neither to remove this ICS's own target",
+            ))
+        }
     };
     let mut tx = pool.begin().await?;
     let before = db::metrics::set_ics_target(&mut tx, metric_id, ics.as_str(), thresholds).await?;

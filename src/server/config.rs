@@ -29,9 +29,8 @@ impl Config {
 
     /// Reads from any key lookup, so tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let database_url = lookup("DATABASE_URL")
-            .filter(|v| !v.trim().is_empty())
-            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        let database_url =
+            lookup("DATABASE_URL").filter(|v| !v.trim().is_empty()).unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
         Backend::from_url(&database_url).map_err(|e| ConfigError::DatabaseUrl(e.to_string()))?;
         let demo = match lookup("CONCORDAT_DEMO").as_deref().map(str::trim) {
             None | Some("") | Some("0") | Some("false") => false,
@@ -95,7 +94,8 @@ mod tests {
     #[test]
     fn submission_days_are_configurable() {
         assert_eq!(Config::from_lookup(|_| None).expect("valid").submission_days, 20);
-        let set = |v: &'static str| Config::from_lookup(move |k| (k == "CONCORDAT_SUBMISSION_DAYS").then(|| v.to_string()));
+        let set =
+            |v: &'static str| Config::from_lookup(move |k| (k == "CONCORDAT_SUBMISSION_DAYS").then(|| v.to_string()));
         assert_eq!(set("30").expect("valid").submission_days, 30);
         assert!(set("-1").is_err());
         assert!(set("a month").is_err());
@@ -109,9 +109,11 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_the_log() {
-        let config = Config { database_url: "postgres://app:s3cret@db:5432/concordat".into(), demo: false, submission_days: 20 };
+        let config =
+            Config { database_url: "postgres://app:s3cret@db:5432/concordat".into(), demo: false, submission_days: 20 };
         assert_eq!(config.redacted_database_url(), "postgres://app:***@db:5432/concordat");
-        let plain = Config { database_url: "postgres://postgres@127.0.0.1/test".into(), demo: false, submission_days: 20 };
+        let plain =
+            Config { database_url: "postgres://postgres@127.0.0.1/test".into(), demo: false, submission_days: 20 };
         assert_eq!(plain.redacted_database_url(), "postgres://postgres@127.0.0.1/test");
     }
 }

@@ -1,9 +1,9 @@
 //! Demo mode (`CONCORDAT_DEMO=1`): known accounts and API tokens for trying the
 //! app and for the browser tests. Never the default; a deployment must not set it.
 
+use super::accounts::{create_user, NewAccount};
 use super::secrets;
 use crate::db::audit::{self, Actor, Change};
-use super::accounts::{create_user, NewAccount};
 use crate::db::users;
 use crate::db::Pool;
 use crate::domain::permission::Role;
@@ -19,12 +19,48 @@ pub struct DemoAccount {
 }
 
 pub const ACCOUNTS: [DemoAccount; 6] = [
-    DemoAccount { email: "admin@demo.test", name: "Demo Admin", role: Role::Admin, organisation_id: "london-uec-mental-health-recovery-board", lead_ics: None },
-    DemoAccount { email: "board@demo.test", name: "Demo Board Reviewer", role: Role::BoardReviewer, organisation_id: "london-uec-mental-health-recovery-board", lead_ics: None },
-    DemoAccount { email: "sel.lead@demo.test", name: "Demo SEL Lead", role: Role::IcsLead, organisation_id: "nhs-south-east-london-icb", lead_ics: Some("SEL") },
-    DemoAccount { email: "slam@demo.test", name: "Demo SLaM Editor", role: Role::PartnerEditor, organisation_id: "south-london-and-maudsley-nhs-foundation-trust", lead_ics: None },
-    DemoAccount { email: "oxleas@demo.test", name: "Demo Oxleas Editor", role: Role::PartnerEditor, organisation_id: "oxleas-nhs-foundation-trust", lead_ics: None },
-    DemoAccount { email: "viewer@demo.test", name: "Demo ICP Viewer", role: Role::Viewer, organisation_id: "nhs-south-east-london-icb", lead_ics: None },
+    DemoAccount {
+        email: "admin@demo.test",
+        name: "Demo Admin",
+        role: Role::Admin,
+        organisation_id: "london-uec-mental-health-recovery-board",
+        lead_ics: None,
+    },
+    DemoAccount {
+        email: "board@demo.test",
+        name: "Demo Board Reviewer",
+        role: Role::BoardReviewer,
+        organisation_id: "london-uec-mental-health-recovery-board",
+        lead_ics: None,
+    },
+    DemoAccount {
+        email: "sel.lead@demo.test",
+        name: "Demo SEL Lead",
+        role: Role::IcsLead,
+        organisation_id: "nhs-south-east-london-icb",
+        lead_ics: Some("SEL"),
+    },
+    DemoAccount {
+        email: "slam@demo.test",
+        name: "Demo SLaM Editor",
+        role: Role::PartnerEditor,
+        organisation_id: "south-london-and-maudsley-nhs-foundation-trust",
+        lead_ics: None,
+    },
+    DemoAccount {
+        email: "oxleas@demo.test",
+        name: "Demo Oxleas Editor",
+        role: Role::PartnerEditor,
+        organisation_id: "oxleas-nhs-foundation-trust",
+        lead_ics: None,
+    },
+    DemoAccount {
+        email: "viewer@demo.test",
+        name: "Demo ICP Viewer",
+        role: Role::Viewer,
+        organisation_id: "nhs-south-east-london-icb",
+        lead_ics: None,
+    },
 ];
 
 /// (token, owner's email)
@@ -63,7 +99,18 @@ pub async fn seed(pool: &Pool) -> Result<(), DemoError> {
         let id = secrets::new_id();
         let mut tx = pool.begin().await?;
         users::insert_api_token(&mut tx, &id, &owner.user_id, "demo token", &hash).await?;
-        audit::record(&mut tx, Actor::System("demo mode"), Change { action: "create", entity: "api_token", entity_id: &id, before: None, after: Some(serde_json::json!({ "user": email, "name": "demo token" })) }).await?;
+        audit::record(
+            &mut tx,
+            Actor::System("demo mode"),
+            Change {
+                action: "create",
+                entity: "api_token",
+                entity_id: &id,
+                before: None,
+                after: Some(serde_json::json!({ "user": email, "name": "demo token" })),
+            },
+        )
+        .await?;
         tx.commit().await?;
     }
     Ok(())

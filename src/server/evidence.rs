@@ -144,7 +144,8 @@ pub async fn save(
     let id = id.trim();
     if id.is_empty() {
         // New entry: permission follows the organisation it is recorded for.
-        let organisation_id = if organisation_id.trim().is_empty() { &principal.organisation_id } else { organisation_id.trim() };
+        let organisation_id =
+            if organisation_id.trim().is_empty() { &principal.organisation_id } else { organisation_id.trim() };
         let org = db::london::get_organisation(pool, organisation_id)
             .await?
             .ok_or_else(|| AppError::invalid("organisation_id", "no such organisation"))?;
@@ -154,15 +155,34 @@ pub async fn save(
         ensure_commitment_exists(pool, &input.commitment_id, input.action_id.as_deref()).await?;
         let new_id = secrets::new_id();
         let mut tx = pool.begin().await?;
-        db::evidence::insert(&mut tx, &new_id, Placement { organisation_id: &org.id, ics_code: &ics }, &input, Some(&principal.user_id)).await?;
+        db::evidence::insert(
+            &mut tx,
+            &new_id,
+            Placement { organisation_id: &org.id, ics_code: &ics },
+            &input,
+            Some(&principal.user_id),
+        )
+        .await?;
         let entry = db::evidence::get_in(&mut tx, &new_id).await?.ok_or(AppError::Internal)?;
         db::evidence::save_version(&mut tx, &entry, Some(&principal.user_id)).await?;
-        audit::record(&mut tx, Actor::User(principal), Change { action: "create", entity: "evidence", entity_id: &new_id, before: None, after: serde_json::to_value(&entry).ok() }).await?;
+        audit::record(
+            &mut tx,
+            Actor::User(principal),
+            Change {
+                action: "create",
+                entity: "evidence",
+                entity_id: &new_id,
+                before: None,
+                after: serde_json::to_value(&entry).ok(),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(entry)
     } else {
         // Edit: permission follows the organisation that owns the entry, whatever the form says.
-        let existing = db::evidence::get(pool, id).await?.ok_or_else(|| AppError::NotFound("that evidence entry".into()))?;
+        let existing =
+            db::evidence::get(pool, id).await?.ok_or_else(|| AppError::NotFound("that evidence entry".into()))?;
         let org = db::london::get_organisation(pool, &existing.organisation_id).await?.ok_or(AppError::Internal)?;
         authorise(principal, &edit_action(&org))?;
         let input = validate(draft, today())?;
@@ -175,7 +195,18 @@ pub async fn save(
         }
         let entry = db::evidence::get_in(&mut tx, id).await?.ok_or(AppError::Internal)?;
         db::evidence::save_version(&mut tx, &entry, Some(&principal.user_id)).await?;
-        audit::record(&mut tx, Actor::User(principal), Change { action: "update", entity: "evidence", entity_id: id, before: serde_json::to_value(&existing).ok(), after: serde_json::to_value(&entry).ok() }).await?;
+        audit::record(
+            &mut tx,
+            Actor::User(principal),
+            Change {
+                action: "update",
+                entity: "evidence",
+                entity_id: id,
+                before: serde_json::to_value(&existing).ok(),
+                after: serde_json::to_value(&entry).ok(),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(entry)
     }
@@ -195,7 +226,11 @@ fn conflict_message(current: &EvidenceEntry, expected_version: i64) -> String {
     )
 }
 
-async fn ensure_commitment_exists(pool: &db::Pool, commitment_id: &str, action_id: Option<&str>) -> Result<(), AppError> {
+async fn ensure_commitment_exists(
+    pool: &db::Pool,
+    commitment_id: &str,
+    action_id: Option<&str>,
+) -> Result<(), AppError> {
     let concordat = db::concordat::load(pool).await?;
     let commitment = concordat
         .commitments()
@@ -203,7 +238,10 @@ async fn ensure_commitment_exists(pool: &db::Pool, commitment_id: &str, action_i
         .ok_or_else(|| AppError::invalid("commitment_id", format!("there is no commitment {commitment_id}")))?;
     if let Some(action_id) = action_id {
         if !commitment.actions.iter().any(|a| a.id == action_id) {
-            return Err(AppError::invalid("action_id", format!("commitment {commitment_id} has no action {action_id}")));
+            return Err(AppError::invalid(
+                "action_id",
+                format!("commitment {commitment_id} has no action {action_id}"),
+            ));
         }
     }
     Ok(())

@@ -63,7 +63,11 @@ impl Reference {
 
 /// Checks rows against the catalogue, fills in and checks partners, and checks
 /// permission for each row. Nothing is written.
-pub fn check(principal: &Principal, reference: &Reference, rows: Vec<CsvReading>) -> Result<Vec<ValidReading>, BatchError> {
+pub fn check(
+    principal: &Principal,
+    reference: &Reference,
+    rows: Vec<CsvReading>,
+) -> Result<Vec<ValidReading>, BatchError> {
     let lookup = |id: &str| reference.metrics.get(id).filter(|(_, _, retired)| !retired).map(|(kind, _, _)| *kind);
     let mut valid = check_against_catalogue(rows, lookup, &reference.ics_codes)?;
     let mut errors = Vec::new();
@@ -74,12 +78,19 @@ pub fn check(principal: &Principal, reference: &Reference, rows: Vec<CsvReading>
                 None => errors.push(RowError {
                     line: reading.line,
                     column: "partner".into(),
-                    message: format!("there is no organisation {partner:?}; use its id, e.g. oxleas-nhs-foundation-trust"),
+                    message: format!(
+                        "there is no organisation {partner:?}; use its id, e.g. oxleas-nhs-foundation-trust"
+                    ),
                 }),
                 Some(org) if org.ics.as_deref().is_some_and(|ics| ics != reading.ics) => errors.push(RowError {
                     line: reading.line,
                     column: "partner".into(),
-                    message: format!("{} is in {}, not {}", org.name, org.ics.as_deref().unwrap_or_default(), reading.ics),
+                    message: format!(
+                        "{} is in {}, not {}",
+                        org.name,
+                        org.ics.as_deref().unwrap_or_default(),
+                        reading.ics
+                    ),
                 }),
                 Some(_) => {}
             }
@@ -89,10 +100,11 @@ pub fn check(principal: &Principal, reference: &Reference, rows: Vec<CsvReading>
         return Err(BatchError::Rows(errors));
     }
     for reading in &valid {
-        let partner = reading.partner.as_ref().and_then(|id| reference.organisations.get(id)).map(|org| PartnerRef {
-            org_id: org.id.clone(),
-            org_ics: org.ics.clone(),
-        });
+        let partner = reading
+            .partner
+            .as_ref()
+            .and_then(|id| reference.organisations.get(id))
+            .map(|org| PartnerRef { org_id: org.id.clone(), org_ics: org.ics.clone() });
         let action = Action::WriteReading { ics: reading.ics.clone(), partner };
         if let Err(AppError::Forbidden(what)) = authorise(principal, &action) {
             return Err(BatchError::Forbidden(format!("line {}: you do not have permission to {what}", reading.line)));
@@ -102,7 +114,12 @@ pub fn check(principal: &Principal, reference: &Reference, rows: Vec<CsvReading>
 }
 
 /// Writes checked rows in one transaction, with an audit row per change.
-pub async fn write(pool: &Pool, principal: &Principal, reference: &Reference, rows: &[ValidReading]) -> Result<WriteCounts, AppError> {
+pub async fn write(
+    pool: &Pool,
+    principal: &Principal,
+    reference: &Reference,
+    rows: &[ValidReading],
+) -> Result<WriteCounts, AppError> {
     let mut counts = WriteCounts::default();
     let mut tx = pool.begin().await?;
     for row in rows {
@@ -120,11 +137,33 @@ pub async fn write(pool: &Pool, principal: &Principal, reference: &Reference, ro
             Written::Unchanged => counts.unchanged += 1,
             Written::Inserted(after) => {
                 counts.inserted += 1;
-                audit::record(&mut tx, Actor::User(principal), Change { action: "create", entity: "reading", entity_id: &after.id, before: None, after: serde_json::to_value(&after).ok() }).await?;
+                audit::record(
+                    &mut tx,
+                    Actor::User(principal),
+                    Change {
+                        action: "create",
+                        entity: "reading",
+                        entity_id: &after.id,
+                        before: None,
+                        after: serde_json::to_value(&after).ok(),
+                    },
+                )
+                .await?;
             }
             Written::Updated { before, after } => {
                 counts.updated += 1;
-                audit::record(&mut tx, Actor::User(principal), Change { action: "update", entity: "reading", entity_id: &after.id, before: serde_json::to_value(&before).ok(), after: serde_json::to_value(&after).ok() }).await?;
+                audit::record(
+                    &mut tx,
+                    Actor::User(principal),
+                    Change {
+                        action: "update",
+                        entity: "reading",
+                        entity_id: &after.id,
+                        before: serde_json::to_value(&before).ok(),
+                        after: serde_json::to_value(&after).ok(),
+                    },
+                )
+                .await?;
             }
         }
     }
@@ -140,7 +179,11 @@ pub async fn submit(pool: &Pool, principal: &Principal, rows: Vec<CsvReading>) -
 }
 
 /// What importing this file would write, with every problem listed. Writes nothing.
-pub async fn preview(pool: &Pool, principal: &Principal, csv: &[u8]) -> Result<crate::api::readings::ImportPreview, AppError> {
+pub async fn preview(
+    pool: &Pool,
+    principal: &Principal,
+    csv: &[u8],
+) -> Result<crate::api::readings::ImportPreview, AppError> {
     use crate::api::readings::{ImportPreview, PreviewRow};
     use crate::domain::readings_csv::parse_readings_csv;
     let empty = |errors, forbidden| ImportPreview { rows: Vec::new(), errors, forbidden };
@@ -173,7 +216,11 @@ pub async fn preview(pool: &Pool, principal: &Principal, csv: &[u8]) -> Result<c
 }
 
 /// Imports a whole file or nothing.
-pub async fn import(pool: &Pool, principal: &Principal, csv: &[u8]) -> Result<crate::api::readings::ImportSummary, AppError> {
+pub async fn import(
+    pool: &Pool,
+    principal: &Principal,
+    csv: &[u8],
+) -> Result<crate::api::readings::ImportSummary, AppError> {
     use crate::domain::readings_csv::parse_readings_csv;
     use crate::domain::validation::FieldError;
     let as_field_errors = |errors: Vec<RowError>| {
@@ -189,7 +236,9 @@ pub async fn import(pool: &Pool, principal: &Principal, csv: &[u8]) -> Result<cr
             unchanged: counts.unchanged,
         }),
         Err(BatchError::Rows(errors)) => Err(as_field_errors(errors)),
-        Err(BatchError::Forbidden(message)) => Err(AppError::Forbidden(message.replacen("you do not have permission to ", "", 1))),
+        Err(BatchError::Forbidden(message)) => {
+            Err(AppError::Forbidden(message.replacen("you do not have permission to ", "", 1)))
+        }
         Err(BatchError::Other(error)) => Err(error),
     }
 }

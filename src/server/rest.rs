@@ -1,14 +1,14 @@
 //! Plain HTTP endpoints for machines: health checks and the versioned JSON API.
 
+use super::readings::BatchError;
 use super::AppState;
 use crate::db;
-use crate::domain::concordat::Concordat;
-use crate::error::AppError;
-use super::readings::BatchError;
 use crate::db::readings::StoredReading;
+use crate::domain::concordat::Concordat;
 use crate::domain::london::IcsCode;
 use crate::domain::period::ReportingPeriod;
 use crate::domain::readings_csv::{parse_readings_csv, write_readings_csv, CsvReading, ExportRow, RowError};
+use crate::error::AppError;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -49,11 +49,8 @@ pub struct ReadingsQuery {
 }
 
 fn row_errors_response(errors: Vec<RowError>, unit: &str) -> Response {
-    let message = errors
-        .iter()
-        .map(|e| format!("{unit} {}, {}: {}", e.line, e.column, e.message))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let message =
+        errors.iter().map(|e| format!("{unit} {}, {}: {}", e.line, e.column, e.message)).collect::<Vec<_>>().join("; ");
     let body = serde_json::json!({
         "error": message,
         "errors": errors.iter().map(|e| serde_json::json!({ unit: e.line, "column": e.column, "message": e.message })).collect::<Vec<_>>(),
@@ -123,14 +120,18 @@ pub async fn post_readings(State(state): State<AppState>, headers: HeaderMap, bo
             return AppError::invalid("body", "the list has no readings").into_response();
         }
         if parsed.len() > MAX_READINGS_ROWS {
-            return AppError::invalid("body", format!("at most {MAX_READINGS_ROWS} readings per request")).into_response();
+            return AppError::invalid("body", format!("at most {MAX_READINGS_ROWS} readings per request"))
+                .into_response();
         }
         match json_rows(parsed) {
             Ok(rows) => (rows, "row"),
             Err(errors) => return row_errors_response(errors, "row"),
         }
     } else {
-        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, Json(serde_json::json!({ "error": "send Content-Type: application/json or text/csv" })))
+        return (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Json(serde_json::json!({ "error": "send Content-Type: application/json or text/csv" })),
+        )
             .into_response();
     };
     match super::readings::submit(&state.pool, &principal, rows).await {
@@ -153,19 +154,27 @@ fn query_filters(query: &ReadingsQuery) -> Result<(Option<String>, Option<String
     let period = query
         .period
         .as_deref()
-        .map(|p| ReportingPeriod::parse(p).map(|p| p.to_string()).map_err(|e| AppError::invalid("period", e.to_string())))
+        .map(|p| {
+            ReportingPeriod::parse(p).map(|p| p.to_string()).map_err(|e| AppError::invalid("period", e.to_string()))
+        })
         .transpose()?;
     Ok((ics, period))
 }
 
 /// `GET /api/v1/readings?ics=SEL&period=2023-24-Q1`
-pub async fn get_readings(State(state): State<AppState>, Query(query): Query<ReadingsQuery>) -> Result<Json<Vec<StoredReading>>, AppError> {
+pub async fn get_readings(
+    State(state): State<AppState>,
+    Query(query): Query<ReadingsQuery>,
+) -> Result<Json<Vec<StoredReading>>, AppError> {
     let (ics, period) = query_filters(&query)?;
     Ok(Json(db::readings::list(&state.pool, ics.as_deref(), period.as_deref()).await?))
 }
 
 /// `GET /readings.csv?ics=SEL&period=2023-24-Q1`: the same, as a CSV file that imports back unchanged.
-pub async fn export_readings_csv(State(state): State<AppState>, Query(query): Query<ReadingsQuery>) -> Result<Response, AppError> {
+pub async fn export_readings_csv(
+    State(state): State<AppState>,
+    Query(query): Query<ReadingsQuery>,
+) -> Result<Response, AppError> {
     let (ics, period) = query_filters(&query)?;
     let rows = db::readings::list(&state.pool, ics.as_deref(), period.as_deref()).await?;
     let export: Vec<ExportRow> = rows
@@ -248,7 +257,10 @@ fn ics_json(ics: &crate::domain::status::IcsStatus) -> serde_json::Value {
 }
 
 /// `GET /api/v1/status?period=2023-24-Q1[&ics=SEL]`
-pub async fn get_status(State(state): State<AppState>, Query(query): Query<StatusQuery>) -> Result<Json<serde_json::Value>, AppError> {
+pub async fn get_status(
+    State(state): State<AppState>,
+    Query(query): Query<StatusQuery>,
+) -> Result<Json<serde_json::Value>, AppError> {
     let period = super::status::period_or_current(query.period.as_deref().unwrap_or_default())?;
     let ics = ics_filter(query.ics.as_deref())?;
     let (status, _) = super::status::london(&state.pool, period).await?;

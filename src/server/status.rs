@@ -51,7 +51,8 @@ pub async fn set_override(pool: &Pool, principal: &Principal, form: &OverrideFor
     let ics = crate::domain::london::IcsCode::parse(form.ics).map_err(|m| AppError::invalid("ics", m))?;
     authorise(principal, &Action::SetOverride { ics: ics.to_string() })?;
     let mut errors = FieldErrors::new();
-    let period_of = |field: &str, text: &str| ReportingPeriod::parse(text).map_err(|e| FieldError::new(field, e.to_string()));
+    let period_of =
+        |field: &str, text: &str| ReportingPeriod::parse(text).map_err(|e| FieldError::new(field, e.to_string()));
     let period = errors.take(period_of("period", form.period));
     let expires = errors.take(period_of("expires_after", form.expires_after));
     let rag = errors.take(parse_rag(form.rag));
@@ -61,14 +62,17 @@ pub async fn set_override(pool: &Pool, principal: &Principal, form: &OverrideFor
             errors.push(FieldError::new("expires_after", format!("must be {period} or later")));
         }
     }
-    let (Some(period), Some(expires), Some(rag), Some(rationale), true) = (period, expires, rag, rationale, errors.is_empty()) else {
+    let (Some(period), Some(expires), Some(rag), Some(rationale), true) =
+        (period, expires, rag, rationale, errors.is_empty())
+    else {
         return Err(errors.into());
     };
     if !db::concordat::load(pool).await?.commitments().any(|c| c.id == form.commitment_id) {
         return Err(AppError::invalid("commitment_id", format!("there is no commitment {}", form.commitment_id)));
     }
     // Validated exactly as the status engine will read it back.
-    Override::new(rag, rationale.clone(), principal.email.clone(), expires).map_err(|e| AppError::invalid("rationale", e.to_string()))?;
+    Override::new(rag, rationale.clone(), principal.email.clone(), expires)
+        .map_err(|e| AppError::invalid("rationale", e.to_string()))?;
     let rag_text = rag.as_str();
     let id = secrets::new_id();
     let mut tx = pool.begin().await?;
@@ -90,7 +94,12 @@ pub async fn set_override(pool: &Pool, principal: &Principal, form: &OverrideFor
         "commitment_id": form.commitment_id, "ics": ics.as_str(), "period": period.to_string(),
         "expires_after": expires.to_string(), "rag": rag_text, "rationale": rationale,
     });
-    audit::record(&mut tx, Actor::User(principal), Change { action: "create", entity: "rag_override", entity_id: &id, before: None, after: Some(after) }).await?;
+    audit::record(
+        &mut tx,
+        Actor::User(principal),
+        Change { action: "create", entity: "rag_override", entity_id: &id, before: None, after: Some(after) },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -16,7 +16,18 @@ pub async fn create(pool: &Pool, principal: &Principal, name: &str) -> Result<Ne
     let id = secrets::new_id();
     let mut tx = pool.begin().await?;
     db::users::insert_api_token(&mut tx, &id, &principal.user_id, &name, &secrets::token_hash(&secret)).await?;
-    audit::record(&mut tx, Actor::User(principal), Change { action: "create", entity: "api_token", entity_id: &id, before: None, after: Some(serde_json::json!({ "name": name })) }).await?;
+    audit::record(
+        &mut tx,
+        Actor::User(principal),
+        Change {
+            action: "create",
+            entity: "api_token",
+            entity_id: &id,
+            before: None,
+            after: Some(serde_json::json!({ "name": name })),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(NewToken { name, secret })
 }
@@ -27,7 +38,12 @@ pub async fn revoke(pool: &Pool, principal: &Principal, id: &str) -> Result<(), 
     if !db::users::revoke_api_token(&mut tx, &principal.user_id, id).await? {
         return Err(AppError::NotFound("a live token of yours with that id".into()));
     }
-    audit::record(&mut tx, Actor::User(principal), Change { action: "revoke", entity: "api_token", entity_id: id, before: None, after: None }).await?;
+    audit::record(
+        &mut tx,
+        Actor::User(principal),
+        Change { action: "revoke", entity: "api_token", entity_id: id, before: None, after: None },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

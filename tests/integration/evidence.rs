@@ -36,12 +36,16 @@ async fn evidence_is_saved_listed_and_versioned(app: TestApp) {
     let reply = app.post_form("/api/evidence/save", Some(&slam), &fields(&slam.csrf, "", "0", narrative)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let saved = reply.json();
-    assert_eq!(saved["organisation_id"], "south-london-and-maudsley-nhs-foundation-trust", "a partner's own organisation by default");
+    assert_eq!(
+        saved["organisation_id"], "south-london-and-maudsley-nhs-foundation-trust",
+        "a partner's own organisation by default"
+    );
     assert_eq!(saved["ics_code"], "SEL");
     assert_eq!(saved["narrative"], narrative, "text is stored as typed");
     let id = saved["id"].as_str().expect("id").to_string();
 
-    let edited = app.post_form("/api/evidence/save", Some(&slam), &fields(&slam.csrf, &id, "1", "Now fully 24/7")).await;
+    let edited =
+        app.post_form("/api/evidence/save", Some(&slam), &fields(&slam.csrf, &id, "1", "Now fully 24/7")).await;
     assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
     assert_eq!(edited.json()["version"], 2);
 
@@ -55,11 +59,12 @@ async fn evidence_is_saved_listed_and_versioned(app: TestApp) {
     let page = app.get("/commitments/P3.C2").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Now fully 24/7"));
-    let edit_audits: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'evidence' AND entity_id = $1")
-        .bind(&id)
-        .fetch_one(&app.pool)
-        .await
-        .expect("count");
+    let edit_audits: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'evidence' AND entity_id = $1")
+            .bind(&id)
+            .fetch_one(&app.pool)
+            .await
+            .expect("count");
     assert_eq!(edit_audits, 2);
 
     // The escaped original narrative, as the history shows it.
@@ -71,21 +76,27 @@ async fn evidence_is_saved_listed_and_versioned(app: TestApp) {
 async fn concurrent_edits_conflict(app: TestApp) {
     let slam = app.sign_in("slam@demo.test").await;
     let lead = app.sign_in("sel.lead@demo.test").await;
-    let created = app.post_form("/api/evidence/save", Some(&slam), &fields(&slam.csrf, "", "0", "First draft")).await.json();
+    let created =
+        app.post_form("/api/evidence/save", Some(&slam), &fields(&slam.csrf, "", "0", "First draft")).await.json();
     let id = created["id"].as_str().expect("id").to_string();
 
     // Both open version 1; the ICS lead saves first.
-    let first = app.post_form("/api/evidence/save", Some(&lead), &fields(&lead.csrf, &id, "1", "The lead's wording")).await;
+    let first =
+        app.post_form("/api/evidence/save", Some(&lead), &fields(&lead.csrf, &id, "1", "The lead's wording")).await;
     assert_eq!(first.status, StatusCode::OK);
-    let second = app.post_form("/api/evidence/save", Some(&slam), &fields(&slam.csrf, &id, "1", "SLaM's wording")).await;
+    let second =
+        app.post_form("/api/evidence/save", Some(&slam), &fields(&slam.csrf, &id, "1", "SLaM's wording")).await;
     assert_eq!(second.status, StatusCode::CONFLICT, "{}", second.body);
     let message = second.json()["Conflict"].as_str().expect("conflict message").to_string();
     assert!(message.contains("sel.lead@demo.test saved version 2"), "{message}");
     assert!(message.contains("The lead's wording"), "their version is shown: {message}");
     assert!(message.contains("Your version is still in the form"), "{message}");
 
-    let stored: String =
-        sqlx::query_scalar("SELECT narrative FROM evidence WHERE id = $1").bind(&id).fetch_one(&app.pool).await.expect("row");
+    let stored: String = sqlx::query_scalar("SELECT narrative FROM evidence WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("row");
     assert_eq!(stored, "The lead's wording", "nothing was silently overwritten");
 }
 

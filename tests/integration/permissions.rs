@@ -117,7 +117,11 @@ fn may_edit_for(who: Who, org: Org) -> bool {
 }
 
 async fn evidence_version(app: &TestApp, id: &str) -> i64 {
-    sqlx::query_scalar("SELECT version FROM evidence WHERE id = $1").bind(id).fetch_one(&app.pool).await.expect("version")
+    sqlx::query_scalar("SELECT version FROM evidence WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("version")
 }
 
 /// Creates an entry for `org` as the board, returning its id.
@@ -173,37 +177,49 @@ async fn the_permission_matrix_holds(app: TestApp) {
         let signed_in = who != Who::Anonymous;
         for org in [Org::Slam, Org::Oxleas] {
             // evidence/save: a new entry for the organisation.
-            let reply = app.post_form("/api/evidence/save", Some(browser), &evidence_fields(&browser.csrf, "", "0", org)).await;
+            let reply =
+                app.post_form("/api/evidence/save", Some(browser), &evidence_fields(&browser.csrf, "", "0", org)).await;
             expect(who, may_edit_for(who, org), &reply, &format!("add evidence for {org:?}"));
 
             // evidence/save: an edit of the organisation's existing entry, with the
             // right version, so only permission can refuse it.
             let id = existing_evidence(&app, &board, org).await;
             let version = evidence_version(&app, &id).await.to_string();
-            let reply = app.post_form("/api/evidence/save", Some(browser), &evidence_fields(&browser.csrf, &id, &version, org)).await;
+            let reply = app
+                .post_form("/api/evidence/save", Some(browser), &evidence_fields(&browser.csrf, &id, &version, org))
+                .await;
             expect(who, may_edit_for(who, org), &reply, &format!("edit {org:?}'s evidence"));
             // ... even when the form claims another organisation.
             let forged_org = if matches!(org, Org::Slam) { Org::Oxleas } else { Org::Slam };
             let version = evidence_version(&app, &id).await.to_string();
-            let reply = app.post_form("/api/evidence/save", Some(browser), &evidence_fields(&browser.csrf, &id, &version, forged_org)).await;
+            let reply = app
+                .post_form(
+                    "/api/evidence/save",
+                    Some(browser),
+                    &evidence_fields(&browser.csrf, &id, &version, forged_org),
+                )
+                .await;
             expect(who, may_edit_for(who, org), &reply, &format!("edit {org:?}'s evidence with a forged organisation"));
 
             // readings/import: a partner figure for the organisation.
             let csv = format!("metric,ics,period,value,partner\nm_liaison_1h,SEL,2023-24-Q1,80,{}\n", org.id());
-            let reply = app.post_form("/api/readings/import", Some(browser), &[("csrf", &browser.csrf), ("csv", &csv)]).await;
+            let reply =
+                app.post_form("/api/readings/import", Some(browser), &[("csrf", &browser.csrf), ("csv", &csv)]).await;
             expect(who, may_edit_for(who, org), &reply, &format!("import {org:?}'s readings"));
         }
 
         // readings/import: the ICS-level figure (ICS lead, ICB members, board).
         let csv = "metric,ics,period,value\nm_liaison_1h,SEL,2023-24-Q2,81\n";
-        let reply = app.post_form("/api/readings/import", Some(browser), &[("csrf", &browser.csrf), ("csv", csv)]).await;
+        let reply =
+            app.post_form("/api/readings/import", Some(browser), &[("csrf", &browser.csrf), ("csv", csv)]).await;
         let ics_level = matches!(who, Who::Board | Who::SelLead);
         // Partner editors' rows without a partner become their own organisation's.
         let as_own = matches!(who, Who::Slam | Who::Oxleas);
         expect(who, ics_level || as_own, &reply, "import an ICS-level reading");
 
         // tokens: every signed-in user manages their own tokens, nobody else's.
-        let reply = app.post_form("/api/tokens/create", Some(browser), &[("csrf", &browser.csrf), ("name", "matrix")]).await;
+        let reply =
+            app.post_form("/api/tokens/create", Some(browser), &[("csrf", &browser.csrf), ("name", "matrix")]).await;
         expect(who, signed_in, &reply, "create a token");
         let board_token: String = sqlx::query_scalar(
             "SELECT t.id FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE u.email = 'board@demo.test' AND t.revoked_at IS NULL ORDER BY t.created_at LIMIT 1",
@@ -212,7 +228,9 @@ async fn the_permission_matrix_holds(app: TestApp) {
         .await
         .expect("board token");
         if who != Who::Board {
-            let reply = app.post_form("/api/tokens/revoke", Some(browser), &[("csrf", &browser.csrf), ("id", &board_token)]).await;
+            let reply = app
+                .post_form("/api/tokens/revoke", Some(browser), &[("csrf", &browser.csrf), ("id", &board_token)])
+                .await;
             assert!(!reply.status.is_success(), "{who:?} revoked the board's token");
         }
 
@@ -245,7 +263,13 @@ async fn the_permission_matrix_holds(app: TestApp) {
             .post_form(
                 "/api/metrics/update",
                 Some(browser),
-                &[("csrf", &browser.csrf), ("id", "m_liaison_1h"), ("version", &version), ("target", "85"), ("amber", "75")],
+                &[
+                    ("csrf", &browser.csrf),
+                    ("id", "m_liaison_1h"),
+                    ("version", &version),
+                    ("target", "85"),
+                    ("amber", "75"),
+                ],
             )
             .await;
         expect(who, who == Who::Board, &reply, "edit the metric catalogue");
@@ -274,7 +298,13 @@ async fn the_permission_matrix_holds(app: TestApp) {
             .post_form(
                 "/api/metrics/ics-target",
                 Some(browser),
-                &[("csrf", &browser.csrf), ("metric_id", "m_liaison_1h"), ("ics", "SEL"), ("target", "80"), ("amber", "70")],
+                &[
+                    ("csrf", &browser.csrf),
+                    ("metric_id", "m_liaison_1h"),
+                    ("ics", "SEL"),
+                    ("target", "80"),
+                    ("amber", "70"),
+                ],
             )
             .await;
         expect(who, who == Who::Board, &reply, "set an ICS's own target");
@@ -304,7 +334,9 @@ async fn the_permission_matrix_holds(app: TestApp) {
         let token = match who.email() {
             Some(email) => {
                 let browser = app.sign_in(email).await;
-                let reply = app.post_form("/api/tokens/create", Some(&browser), &[("csrf", &browser.csrf), ("name", "api")]).await;
+                let reply = app
+                    .post_form("/api/tokens/create", Some(&browser), &[("csrf", &browser.csrf), ("name", "api")])
+                    .await;
                 Some(reply.json()["secret"].as_str().expect("secret").to_string())
             }
             None => None,
@@ -323,7 +355,8 @@ async fn the_permission_matrix_holds(app: TestApp) {
 async fn forms_need_their_csrf_token(app: TestApp) {
     let slam = app.sign_in("slam@demo.test").await;
     let forged = Browser { cookie: slam.cookie.clone(), csrf: "guessed".into() };
-    let reply = app.post_form("/api/evidence/save", Some(&forged), &evidence_fields("guessed", "", "0", Org::Slam)).await;
+    let reply =
+        app.post_form("/api/evidence/save", Some(&forged), &evidence_fields("guessed", "", "0", Org::Slam)).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
 
     // A request started by another site is refused before it reaches a handler.

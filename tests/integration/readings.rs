@@ -47,7 +47,13 @@ async fn json_readings_are_checked_and_written(app: TestApp) {
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(reply.json()["errors"][0]["column"], column, "{body}");
     }
-    for body in ["not json", "{}", "[]", r#"[{"metric":"m_liaison_1h"}]"#, r#"[{"metric":"m","ics":"SEL","period":"2023-24-Q1","value":1,"extra":1}]"#] {
+    for body in [
+        "not json",
+        "{}",
+        "[]",
+        r#"[{"metric":"m_liaison_1h"}]"#,
+        r#"[{"metric":"m","ics":"SEL","period":"2023-24-Q1","value":1,"extra":1}]"#,
+    ] {
         let reply = app.post_api("/api/v1/readings", Some("demo-token-slam"), JSON, body).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
         assert!(reply.json()["error"].is_string());
@@ -85,7 +91,10 @@ async fn csv_imports_are_all_or_nothing(app: TestApp) {
 async fn tokens_are_required_and_scoped(app: TestApp) {
     let body = r#"[{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":80}]"#;
     assert_eq!(app.post_api("/api/v1/readings", None, JSON, body).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.post_api("/api/v1/readings", Some("not-a-token"), JSON, body).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.post_api("/api/v1/readings", Some("not-a-token"), JSON, body).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 
     // SLaM's editor may not write Oxleas's figure, nor the ICS-level one.
     let other = r#"[{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":80,"partner":"oxleas-nhs-foundation-trust"}]"#;
@@ -101,13 +110,15 @@ async fn tokens_are_required_and_scoped(app: TestApp) {
 
     // The board writes ICS-level figures anywhere.
     let ics_level = r#"[{"metric":"m_liaison_1h","ics":"NEL","period":"2023-24-Q1","value":70}]"#;
-    assert_eq!(app.post_api("/api/v1/readings", Some("demo-token-board"), JSON, ics_level).await.status, StatusCode::OK);
+    assert_eq!(
+        app.post_api("/api/v1/readings", Some("demo-token-board"), JSON, ics_level).await.status,
+        StatusCode::OK
+    );
 }
 
 async fn readings_keep_their_history(app: TestApp) {
-    let post = |value: u32| {
-        format!(r#"[{{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":{value}}}]"#)
-    };
+    let post =
+        |value: u32| format!(r#"[{{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":{value}}}]"#);
     for value in [80, 90, 70] {
         let reply = app.post_api("/api/v1/readings", Some("demo-token-board"), JSON, &post(value)).await;
         assert_eq!(reply.status, StatusCode::OK);

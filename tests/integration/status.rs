@@ -18,12 +18,15 @@ fn cell<'a>(status: &'a serde_json::Value, ics: &str, commitment: &str) -> &'a s
         .as_array()
         .and_then(|icss| icss.iter().find(|i| i["ics"] == ics))
         .and_then(|i| i["principles"].as_array())
-        .and_then(|ps| ps.iter().flat_map(|p| p["commitments"].as_array().into_iter().flatten()).find(|c| c["id"] == commitment))
+        .and_then(|ps| {
+            ps.iter().flat_map(|p| p["commitments"].as_array().into_iter().flatten()).find(|c| c["id"] == commitment)
+        })
         .unwrap_or_else(|| panic!("{ics} {commitment} missing from {status}"))
 }
 
 async fn readings_set_the_status_with_reasons(app: TestApp) {
-    let post = |value: u32| format!(r#"[{{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":{value}}}]"#);
+    let post =
+        |value: u32| format!(r#"[{{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":{value}}}]"#);
     for (value, expected) in [(80, "amber"), (90, "green"), (70, "red")] {
         let reply = app.post_api("/api/v1/readings", Some("demo-token-board"), "application/json", &post(value)).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
@@ -60,12 +63,19 @@ async fn readings_set_the_status_with_reasons(app: TestApp) {
 
     // An ICS's own target replaces the catalogue's for that ICS only.
     let board = app.sign_in("board@demo.test").await;
-    let form = [("csrf", board.csrf.as_str()), ("metric_id", "m_liaison_1h"), ("ics", "SEL"), ("target", "65"), ("amber", "60")];
+    let form = [
+        ("csrf", board.csrf.as_str()),
+        ("metric_id", "m_liaison_1h"),
+        ("ics", "SEL"),
+        ("target", "65"),
+        ("amber", "60"),
+    ];
     let reply = app.post_form("/api/metrics/ics-target", Some(&board), &form).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let json = app.get("/api/v1/status?period=2023-24-Q1").await.json();
     assert_eq!(cell(&json, "SEL", "P3.C2")["rag"], "green", "70 meets SEL's own target of 65");
-    let bad = [("csrf", board.csrf.as_str()), ("metric_id", "m_liaison_1h"), ("ics", "SEL"), ("target", "65"), ("amber", "")];
+    let bad =
+        [("csrf", board.csrf.as_str()), ("metric_id", "m_liaison_1h"), ("ics", "SEL"), ("target", "65"), ("amber", "")];
     assert_eq!(app.post_form("/api/metrics/ics-target", Some(&board), &bad).await.status, StatusCode::BAD_REQUEST);
 }
 

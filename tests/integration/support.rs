@@ -97,7 +97,11 @@ pub fn leptos_options() -> LeptosOptions {
 }
 
 pub fn app_state(pool: Pool) -> AppState {
-    AppState { leptos_options: leptos_options(), pool, submission_days: concordat_tracker::domain::period::DEFAULT_SUBMISSION_DAYS }
+    AppState {
+        leptos_options: leptos_options(),
+        pool,
+        submission_days: concordat_tracker::domain::period::DEFAULT_SUBMISSION_DAYS,
+    }
 }
 
 /// Row count of a table (the name comes from the test, never from input).
@@ -157,11 +161,7 @@ impl Reply {
 }
 
 fn form_body(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    fields.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&")
 }
 
 fn urlencode(text: &str) -> String {
@@ -214,7 +214,11 @@ impl TestApp {
             .expect("request");
         use tower::ServiceExt;
         let response = self.router.clone().oneshot(request).await.expect("response");
-        assert!(response.status().is_success() || response.status().is_redirection(), "sign-in of {email}: {}", response.status());
+        assert!(
+            response.status().is_success() || response.status().is_redirection(),
+            "sign-in of {email}: {}",
+            response.status()
+        );
         let cookie = response
             .headers()
             .get_all("set-cookie")
