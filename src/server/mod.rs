@@ -8,6 +8,7 @@ pub mod demo;
 pub mod errors;
 pub mod evidence;
 pub mod readings;
+pub mod reference;
 pub mod rest;
 pub mod secrets;
 pub mod state;
@@ -17,13 +18,32 @@ pub mod tokens;
 use crate::app::{shell, App};
 use axum::routing::get;
 use axum::Router;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 pub use state::AppState;
+use std::sync::OnceLock;
+
+/// The app's routes, found once per process.
+///
+/// Why once: `generate_route_list` renders the app with resource loading
+/// suppressed by a *process-global* flag (leptos_router's `RouteList::generate`
+/// sets leptos_server's `IS_SUPPRESSING_RESOURCE_LOAD`). A resource first polled
+/// on another thread while that flag is up parks on `pending()` for ever, so a
+/// page being rendered while a second router is built never arrives
+/// (leptos-rs/leptos#4773). That is what stalled the integration suite at
+/// random: every test built its own router while other tests rendered pages. It
+/// would stall a real server the same way if it ever built a router after it
+/// began serving (two instances in one process, say). Generating the list once,
+/// before any router exists, means the flag can never be up while a page renders:
+/// every caller of `router` waits here until the first generation has finished.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
 
 /// The whole app as an axum router: pages, server functions, REST API and assets.
 /// Tests build it with their own pool.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     Router::new()
         .route("/healthz", get(rest::healthz))
         .route("/api/v1/concordat", get(rest::concordat))

@@ -12,4 +12,5 @@ mod evidence;
 mod http;
 mod permissions;
 mod readings;
+mod render_stress;
 mod status;

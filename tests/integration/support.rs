@@ -138,8 +138,9 @@ macro_rules! on_both_backends {
 pub struct TestApp {
     pub router: axum::Router,
     pub pool: Pool,
-    /// Held so the database is removed when the test ends, not before.
-    _database: TestDb,
+    /// Held so the database is removed when the test (and every instance on it)
+    /// ends, not before.
+    database: std::sync::Arc<TestDb>,
 }
 
 /// A signed-in browser: its cookie and the CSRF token its forms carry.
@@ -179,7 +180,15 @@ impl TestApp {
         let pool = db.open().await;
         concordat_tracker::server::demo::seed(&pool).await.expect("demo accounts");
         let router = concordat_tracker::server::router(app_state(pool.clone()));
-        TestApp { router, pool, _database: db }
+        TestApp { router, pool, database: std::sync::Arc::new(db) }
+    }
+
+    /// A second app instance on the same database, with its own pool and router,
+    /// started (connected, migrated, seeded) as a second server would be.
+    pub async fn second_instance(&self) -> TestApp {
+        let pool = self.database.open().await;
+        let router = concordat_tracker::server::router(app_state(pool.clone()));
+        TestApp { router, pool, database: self.database.clone() }
     }
 
     pub async fn send(&self, request: axum::http::Request<axum::body::Body>) -> Reply {
