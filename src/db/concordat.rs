@@ -40,7 +40,7 @@ struct SqlAction {
 /// is idempotent and never overwrites an edit made in the app.
 pub async fn seed(pool: &Pool, seed: &SeedData) -> Result<(), sqlx::Error> {
     let now = super::now();
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_write(pool).await?;
 
     let c = &seed.concordat;
     let singles = [("title", &c.title), ("status", &c.status), ("owner", &c.owner), ("review", &c.review)];

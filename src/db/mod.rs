@@ -15,7 +15,7 @@ pub mod status;
 pub mod users;
 
 use sqlx::any::AnyPoolOptions;
-use sqlx::Executor;
+use sqlx::{Any, Executor, Transaction};
 use std::time::Duration;
 
 pub type Pool = sqlx::AnyPool;
@@ -79,7 +79,9 @@ pub async fn connect(url: &str) -> Result<Pool, DbError> {
                 if backend == Backend::Sqlite {
                     for pragma in [
                         "PRAGMA journal_mode = WAL",
-                        "PRAGMA busy_timeout = 5000",
+                        // Writers queue on the lock (see `begin_write`); 30 s is far
+                        // longer than any one transaction here takes.
+                        "PRAGMA busy_timeout = 30000",
                         "PRAGMA foreign_keys = ON",
                         "PRAGMA synchronous = NORMAL",
                     ] {
@@ -90,6 +92,35 @@ pub async fn connect(url: &str) -> Result<Pool, DbError> {
             })
         });
     options.connect(&url).await.map_err(DbError::Connect)
+}
+
+impl Backend {
+    /// The backend a pool was opened on.
+    pub fn of(pool: &Pool) -> Backend {
+        match pool.connect_options().database_url.scheme() {
+            "sqlite" => Backend::Sqlite,
+            _ => Backend::Postgres,
+        }
+    }
+}
+
+/// Starts a transaction that is going to write. Every write goes through here.
+///
+/// SQLite: `BEGIN IMMEDIATE` takes the write lock when the transaction begins, so a
+/// second writer waits for it (the busy timeout) instead of failing. With a plain
+/// (deferred) `BEGIN`, a transaction that reads and then writes only asks for the
+/// lock at its first write; if another writer got there first, SQLite cannot let
+/// it wait (what it read may be stale) and fails at once with "database is
+/// locked" (SQLITE_BUSY / SQLITE_BUSY_SNAPSHOT, codes 5 and 517) — a third of
+/// concurrent API writes failed that way.
+///
+/// PostgreSQL: a plain `BEGIN`; writers wait on row locks, and upserts are written
+/// so that they never race (see `readings::upsert`).
+pub async fn begin_write(pool: &Pool) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    match Backend::of(pool) {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => pool.begin().await,
+    }
 }
 
 /// Creates the database file's directory and asks sqlx to create the file itself.
@@ -134,7 +165,7 @@ pub async fn open(url: &str) -> Result<Pool, DbError> {
 pub async fn seed_all(pool: &Pool, seed: &crate::seed::SeedData) -> Result<(), sqlx::Error> {
     use audit::{Actor, Change};
     concordat::seed(pool, seed).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     metrics::seed(&mut tx, &seed.metrics).await?;
     for item in &seed.progress {
         let placement = evidence::Placement { organisation_id: &item.organisation_id, ics_code: &item.ics };

@@ -61,90 +61,108 @@ pub enum Written {
     Unchanged,
 }
 
-/// Inserts or replaces one reading inside the caller's transaction. Writing the
-/// same value and note again changes nothing, so re-importing a file is harmless.
+/// Inserts or replaces one reading inside the caller's transaction (begun with
+/// `db::begin_write`). Writing the same value and note again changes nothing, so
+/// re-importing a file is harmless.
+///
+/// Race-free on both backends, so concurrent writers of one reading never fail
+/// and every replaced value reaches the history:
+/// - the insert comes first, as `ON CONFLICT DO NOTHING`: of two transactions
+///   inserting the same new reading, PostgreSQL makes the second wait for the
+///   first and then do nothing, where "read, then insert if missing" failed with
+///   a duplicate key;
+/// - an existing reading is locked (a no-op `UPDATE`) before it is read, so the
+///   second of two writers reads the value the first wrote, not the one before it.
+///   On SQLite the transaction already holds the database's write lock.
 pub async fn upsert(
     tx: &mut Transaction<'_, Any>,
     reading: &NewReading,
     user_id: Option<&str>,
 ) -> Result<Written, sqlx::Error> {
     let partner = reading.partner_id.clone().unwrap_or_default();
-    let existing: Option<StoredReading> = sqlx::query_as(&format!(
-        "{SELECT_READING} WHERE metric_id = $1 AND ics_code = $2 AND period = $3 AND partner_id = $4"
-    ))
+    let now = super::now();
+    let id = crate::server::secrets::new_id();
+    let inserted = sqlx::query(
+        "INSERT INTO reading (id, metric_id, metric_version, ics_code, period, partner_id, value, note,
+                              entered_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+         ON CONFLICT (metric_id, ics_code, period, partner_id) DO NOTHING",
+    )
+    .bind(&id)
     .bind(&reading.metric_id)
+    .bind(reading.metric_version)
     .bind(&reading.ics_code)
     .bind(&reading.period)
     .bind(&partner)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let now = super::now();
-    match existing {
-        Some(old) if old.value == reading.value && old.note == reading.note => Ok(Written::Unchanged),
-        Some(old) => {
-            sqlx::query(
-                "INSERT INTO reading_history (id, reading_id, metric_version, value, note, entered_by, replaced_at,
-                                              created_at, updated_at)
-                 SELECT $1, id, metric_version, value, note, entered_by, $2, $2, $2 FROM reading WHERE id = $3",
-            )
-            .bind(crate::server::secrets::new_id())
-            .bind(&now)
-            .bind(&old.id)
-            .execute(&mut **tx)
-            .await?;
-            sqlx::query(
-                "UPDATE reading SET value = $1, note = $2, metric_version = $3, entered_by = $4, updated_at = $5
-                 WHERE id = $6",
-            )
-            .bind(reading.value)
-            .bind(&reading.note)
-            .bind(reading.metric_version)
-            .bind(user_id)
-            .bind(&now)
-            .bind(&old.id)
-            .execute(&mut **tx)
-            .await?;
-            let after = StoredReading {
-                value: reading.value,
-                note: reading.note.clone(),
-                metric_version: reading.metric_version,
-                updated_at: now,
-                ..old.clone()
-            };
-            Ok(Written::Updated { before: old, after })
-        }
-        None => {
-            let id = crate::server::secrets::new_id();
-            sqlx::query(
-                "INSERT INTO reading (id, metric_id, metric_version, ics_code, period, partner_id, value, note,
-                                      entered_by, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
-            )
-            .bind(&id)
-            .bind(&reading.metric_id)
-            .bind(reading.metric_version)
-            .bind(&reading.ics_code)
-            .bind(&reading.period)
-            .bind(&partner)
-            .bind(reading.value)
-            .bind(&reading.note)
-            .bind(user_id)
-            .bind(&now)
-            .execute(&mut **tx)
-            .await?;
-            Ok(Written::Inserted(StoredReading {
-                id,
-                metric_id: reading.metric_id.clone(),
-                metric_version: reading.metric_version,
-                ics_code: reading.ics_code.clone(),
-                period: reading.period.clone(),
-                partner_id: partner,
-                value: reading.value,
-                note: reading.note.clone(),
-                updated_at: now,
-            }))
-        }
+    .bind(reading.value)
+    .bind(&reading.note)
+    .bind(user_id)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if inserted {
+        return Ok(Written::Inserted(StoredReading {
+            id,
+            metric_id: reading.metric_id.clone(),
+            metric_version: reading.metric_version,
+            ics_code: reading.ics_code.clone(),
+            period: reading.period.clone(),
+            partner_id: partner,
+            value: reading.value,
+            note: reading.note.clone(),
+            updated_at: now,
+        }));
     }
+    const KEY: &str = "metric_id = $1 AND ics_code = $2 AND period = $3 AND partner_id = $4";
+    sqlx::query(&format!("UPDATE reading SET updated_at = updated_at WHERE {KEY}"))
+        .bind(&reading.metric_id)
+        .bind(&reading.ics_code)
+        .bind(&reading.period)
+        .bind(&partner)
+        .execute(&mut **tx)
+        .await?;
+    let old: StoredReading = sqlx::query_as(&format!("{SELECT_READING} WHERE {KEY}"))
+        .bind(&reading.metric_id)
+        .bind(&reading.ics_code)
+        .bind(&reading.period)
+        .bind(&partner)
+        .fetch_one(&mut **tx)
+        .await?;
+    if old.value == reading.value && old.note == reading.note {
+        return Ok(Written::Unchanged);
+    }
+    sqlx::query(
+        "INSERT INTO reading_history (id, reading_id, metric_version, value, note, entered_by, replaced_at,
+                                      created_at, updated_at)
+         SELECT $1, id, metric_version, value, note, entered_by, $2, $2, $2 FROM reading WHERE id = $3",
+    )
+    .bind(crate::server::secrets::new_id())
+    .bind(&now)
+    .bind(&old.id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE reading SET value = $1, note = $2, metric_version = $3, entered_by = $4, updated_at = $5
+         WHERE id = $6",
+    )
+    .bind(reading.value)
+    .bind(&reading.note)
+    .bind(reading.metric_version)
+    .bind(user_id)
+    .bind(&now)
+    .bind(&old.id)
+    .execute(&mut **tx)
+    .await?;
+    let after = StoredReading {
+        value: reading.value,
+        note: reading.note.clone(),
+        metric_version: reading.metric_version,
+        updated_at: now,
+        ..old.clone()
+    };
+    Ok(Written::Updated { before: old, after })
 }
 
 /// (ICS, period, value) of a metric's ICS-level readings, oldest first.

@@ -75,7 +75,7 @@ pub async fn create_user(pool: &Pool, actor: Actor<'_>, account: &NewAccount) ->
             AppError::Internal
         })?;
     let id = secrets::new_id();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     users::insert_user(
         &mut tx,
         &NewUser {

@@ -38,7 +38,7 @@ pub async fn update_thresholds(
         return Err(errors.into());
     }
     let definition = MetricDefinition { target, amber, ..existing.definition.clone() }.validate()?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let Some(updated) = db::metrics::update(&mut tx, &definition, expected_version, retired).await? else {
         tx.rollback().await?;
         let current = db::metrics::get(pool, id).await?.ok_or(AppError::Internal)?;
@@ -117,7 +117,7 @@ pub async fn create(pool: &Pool, principal: &Principal, form: &NewMetricForm<'_>
     if !concordat.commitments().any(|c| c.id == definition.commitment_id) {
         return Err(AppError::invalid("commitment_id", format!("there is no commitment {}", definition.commitment_id)));
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     if !db::metrics::insert(&mut tx, &definition).await? {
         return Err(AppError::invalid("id", format!("{} is already in the catalogue", definition.id)));
     }
@@ -170,7 +170,7 @@ pub async fn set_ics_target(
             ))
         }
     };
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let before = db::metrics::set_ics_target(&mut tx, metric_id, ics.as_str(), thresholds).await?;
     audit::record(
         &mut tx,

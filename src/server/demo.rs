@@ -97,7 +97,7 @@ pub async fn seed(pool: &Pool) -> Result<(), DemoError> {
         }
         let Some(owner) = users::principal_by_email(pool, email).await? else { continue };
         let id = secrets::new_id();
-        let mut tx = pool.begin().await?;
+        let mut tx = crate::db::begin_write(pool).await?;
         users::insert_api_token(&mut tx, &id, &owner.user_id, "demo token", &hash).await?;
         audit::record(
             &mut tx,

@@ -154,7 +154,7 @@ pub async fn save(
         let ics = placement_ics(&org, ics)?;
         ensure_commitment_exists(pool, &input.commitment_id, input.action_id.as_deref()).await?;
         let new_id = secrets::new_id();
-        let mut tx = pool.begin().await?;
+        let mut tx = crate::db::begin_write(pool).await?;
         db::evidence::insert(
             &mut tx,
             &new_id,
@@ -187,7 +187,7 @@ pub async fn save(
         authorise(principal, &edit_action(&org))?;
         let input = validate(draft, today())?;
         ensure_commitment_exists(pool, &input.commitment_id, input.action_id.as_deref()).await?;
-        let mut tx = pool.begin().await?;
+        let mut tx = crate::db::begin_write(pool).await?;
         if !db::evidence::update(&mut tx, id, expected_version, &input, &principal.user_id).await? {
             tx.rollback().await?;
             let current = db::evidence::get(pool, id).await?.ok_or(AppError::Internal)?;

@@ -121,7 +121,7 @@ pub async fn write(
     rows: &[ValidReading],
 ) -> Result<WriteCounts, AppError> {
     let mut counts = WriteCounts::default();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     for row in rows {
         let version = reference.metrics.get(&row.metric).map(|(_, version, _)| *version).unwrap_or(1);
         let reading = NewReading {

@@ -75,7 +75,7 @@ pub async fn set_override(pool: &Pool, principal: &Principal, form: &OverrideFor
         .map_err(|e| AppError::invalid("rationale", e.to_string()))?;
     let rag_text = rag.as_str();
     let id = secrets::new_id();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     db::status::insert_override(
         &mut tx,
         &db::status::NewOverride {

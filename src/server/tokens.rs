@@ -14,7 +14,7 @@ pub async fn create(pool: &Pool, principal: &Principal, name: &str) -> Result<Ne
     let name = clean_text("name", name, true, 100)?;
     let secret = format!("ct_{}", secrets::random_token());
     let id = secrets::new_id();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     db::users::insert_api_token(&mut tx, &id, &principal.user_id, &name, &secrets::token_hash(&secret)).await?;
     audit::record(
         &mut tx,
@@ -34,7 +34,7 @@ pub async fn create(pool: &Pool, principal: &Principal, name: &str) -> Result<Ne
 
 pub async fn revoke(pool: &Pool, principal: &Principal, id: &str) -> Result<(), AppError> {
     authorise(principal, &Action::ManageOwnTokens)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     if !db::users::revoke_api_token(&mut tx, &principal.user_id, id).await? {
         return Err(AppError::NotFound("a live token of yours with that id".into()));
     }

@@ -8,6 +8,7 @@ mod support;
 
 mod audit;
 mod concordat;
+mod concurrency;
 mod evidence;
 mod http;
 mod permissions;
