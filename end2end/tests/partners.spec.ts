@@ -35,6 +35,30 @@ test.describe("partners log evidence and readings", () => {
     await expect(sel.locator("article", { hasText: narrative })).toContainText(/Self-assessed: on track/i);
   });
 
+  test("editing evidence through its page keeps the action it is recorded against", async ({ page }) => {
+    await signIn(page, "slam@demo.test");
+    await page.goto("/commitments/P1.C1");
+    await hydrated(page);
+    const narrative = `Crisis line live for all ages (${Date.now()})`;
+    await page.getByLabel("What has been done").fill(narrative);
+    await page.getByLabel("Which action (optional)").selectOption("P1.C1.a");
+    await page.getByRole("button", { name: "Save evidence" }).click();
+    await expect(page.getByRole("status")).toContainText("Saved version 1");
+
+    await page.reload();
+    await page.locator("article", { hasText: narrative }).getByRole("link", { name: "Edit or see history" }).click();
+    await expect(page).toHaveURL(/\/evidence\//);
+    await hydrated(page);
+    await expect(page.getByLabel("Which action (optional)")).toHaveValue("P1.C1.a");
+    await page.getByLabel("What has been done").fill(`${narrative}, staffed 24/7`);
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByRole("status")).toContainText("Saved version 2");
+
+    await page.reload();
+    await expect(page.getByLabel("Which action (optional)")).toHaveValue("P1.C1.a");
+    await expect(page.getByRole("heading", { name: "History (2 versions)" })).toBeVisible();
+  });
+
   test("bad input is named and what was typed is kept", async ({ page }) => {
     await signIn(page, "slam@demo.test");
     await page.goto("/commitments/P3.C2");

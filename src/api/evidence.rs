@@ -77,7 +77,9 @@ pub struct EvidenceDetail {
     pub entry: EvidenceEntry,
     pub versions: Vec<EvidenceVersion>,
     pub can_edit: bool,
-    pub commitment_text: String,
+    /// The commitment with its actions, so the edit form offers (and keeps) the
+    /// entry's action.
+    pub commitment: Commitment,
     pub csrf: Option<String>,
 }
 

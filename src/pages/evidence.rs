@@ -5,7 +5,6 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::evidence_form::EvidenceForm;
 use crate::components::evidence_list::EvidenceCard;
 use crate::components::form::QueryError;
-use crate::domain::concordat::Commitment;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -31,15 +30,8 @@ pub fn EvidencePage() -> impl IntoView {
 
 #[component]
 fn EvidenceView(detail: EvidenceDetail) -> impl IntoView {
-    let EvidenceDetail { entry, versions, can_edit, commitment_text, csrf } = detail;
-    let commitment = Commitment {
-        id: entry.commitment_id.clone(),
-        principle_id: String::new(),
-        number: 0,
-        text: commitment_text.clone(),
-        due: None,
-        actions: Vec::new(),
-    };
+    let EvidenceDetail { entry, versions, can_edit, commitment, csrf } = detail;
+    let commitment_text = commitment.text.clone();
     let back = format!("/commitments/{}", entry.commitment_id);
     let form = csrf.filter(|_| can_edit).map(|csrf| {
         view! {

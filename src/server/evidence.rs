@@ -88,9 +88,11 @@ pub async fn evidence_detail(id: &str) -> Result<EvidenceDetail, AppError> {
         None => false,
     };
     let concordat = db::concordat::load(&pool).await?;
-    let commitment_text =
-        concordat.commitments().find(|c| c.id == entry.commitment_id).map(|c| c.text.clone()).unwrap_or_default();
-    Ok(EvidenceDetail { entry, versions, can_edit, commitment_text, csrf: session.map(|s| s.csrf_token) })
+    let commitment = concordat.commitments().find(|c| c.id == entry.commitment_id).cloned().ok_or_else(|| {
+        tracing::error!(entry = %entry.id, commitment = %entry.commitment_id, "evidence for a commitment that is not in the concordat");
+        AppError::Internal
+    })?;
+    Ok(EvidenceDetail { entry, versions, can_edit, commitment, csrf: session.map(|s| s.csrf_token) })
 }
 
 pub async fn my_organisation() -> Result<MyOrganisation, AppError> {

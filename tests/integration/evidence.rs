@@ -9,6 +9,7 @@ app_tests! {
     concurrent_edits_conflict => concurrent_edits_conflict;
     bad_input_is_named_and_nothing_is_written => bad_input_is_named_and_nothing_is_written;
     seeded_sel_progress_is_listed => seeded_sel_progress_is_listed;
+    editing_keeps_the_action => editing_keeps_the_action;
 }
 
 fn fields<'a>(csrf: &'a str, id: &'a str, version: &'a str, narrative: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -145,4 +146,41 @@ async fn seeded_sel_progress_is_listed(app: TestApp) {
     assert_eq!(evidence, 18);
     let page = app.get("/commitments/P2.C3").await;
     assert!(page.body.contains("Expansion of S136 Health Based Places of Safety"), "seeded evidence is on the page");
+}
+
+/// The edit page offers the commitment's actions with the entry's own selected,
+/// so saving the form as it comes keeps the entry's action.
+async fn editing_keeps_the_action(app: TestApp) {
+    let slam = app.sign_in("slam@demo.test").await;
+    let new = replace(
+        replace(fields(&slam.csrf, "", "0", "Crisis line live"), "commitment_id", "P1.C1"),
+        "action_id",
+        "P1.C1.a",
+    );
+    let saved = app.post_form("/api/evidence/save", Some(&slam), &new).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let id = saved.json()["id"].as_str().expect("id").to_string();
+
+    let request = axum::http::Request::get(format!("/evidence/{id}")).header("cookie", &slam.cookie);
+    let page = app.send(request.body(axum::body::Body::empty()).expect("request")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(r#"<select id="action_id" name="action_id">"#), "the edit form offers the actions");
+    assert!(page.body.contains(r#"<option value="P1.C1.a" selected"#), "with the entry's action selected");
+    assert!(!page.body.contains(r#"name="action_id" value="""#), "and no hidden empty action");
+
+    // Saved as the page's form sends it, with only the narrative changed.
+    let edit = replace(
+        replace(fields(&slam.csrf, &id, "1", "Crisis line live and staffed 24/7"), "commitment_id", "P1.C1"),
+        "action_id",
+        "P1.C1.a",
+    );
+    let edited = app.post_form("/api/evidence/save", Some(&slam), &edit).await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+    assert_eq!(edited.json()["action_id"], "P1.C1.a");
+    let stored: Option<String> = sqlx::query_scalar("SELECT action_id FROM evidence WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("row");
+    assert_eq!(stored.as_deref(), Some("P1.C1.a"), "the edit kept the action");
 }
