@@ -94,6 +94,15 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
+        // A reference to a row that does not exist is the request's fault, not the
+        // server's. Every use case checks its references first and names them;
+        // this is the safety net for one that was missed, so it still answers 4xx.
+        if let Some(db_error) = error.as_database_error() {
+            if db_error.kind() == sqlx::error::ErrorKind::ForeignKeyViolation {
+                tracing::warn!(%error, "request referred to a row that does not exist");
+                return AppError::invalid("reference", "refers to something that does not exist");
+            }
+        }
         // SQL text and driver messages stay in the server log.
         tracing::error!(%error, "database error");
         AppError::Internal

@@ -137,7 +137,7 @@ pub async fn get_metric_trend(id: String) -> Result<MetricTrend, AppError> {
         catalogue.entries.into_iter().find(|m| m.id == id).ok_or_else(|| AppError::NotFound(format!("metric {id}")))?;
     let pool = crate::server::state::pool()?;
     let readings = crate::db::readings::ics_level_series(&pool, &metric.id).await?;
-    let first = ReportingPeriod::parse(crate::api::status::FIRST_PERIOD).map_err(|_| AppError::Internal)?;
+    let first = ReportingPeriod::FIRST;
     let current = ReportingPeriod::containing(crate::server::status::today());
     let last =
         readings.iter().filter_map(|(_, p, _)| ReportingPeriod::parse(p).ok()).max().unwrap_or(current).max(current);

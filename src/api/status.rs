@@ -23,9 +23,6 @@ pub struct CellDetail {
     pub csrf: Option<String>,
 }
 
-/// The first reporting period the tracker knows (the concordat's April 2023 start).
-pub const FIRST_PERIOD: &str = "2023-24-Q1";
-
 #[server(endpoint = "status/london")]
 pub async fn get_status(period: String) -> Result<StatusPage, AppError> {
     use crate::domain::period::ReportingPeriod;
@@ -33,9 +30,9 @@ pub async fn get_status(period: String) -> Result<StatusPage, AppError> {
     let period = period_or_current(&period)?;
     let pool = crate::server::state::pool()?;
     let (status, concordat) = london(&pool, period).await?;
-    let first = ReportingPeriod::parse(FIRST_PERIOD).map_err(|_| AppError::Internal)?;
     let current = ReportingPeriod::containing(today());
-    let periods = ReportingPeriod::range(first, current.max(period)).into_iter().rev().map(|p| p.to_string()).collect();
+    let periods =
+        ReportingPeriod::range(ReportingPeriod::FIRST, current).into_iter().rev().map(|p| p.to_string()).collect();
     Ok(StatusPage { status, periods, concordat })
 }
 

@@ -26,6 +26,33 @@ fn scale(values: &[f64], target: Option<f64>, amber: Option<f64>) -> (f64, f64) 
     (low - margin, high + margin)
 }
 
+/// At most this many periods are named under a chart's x axis.
+const MAX_AXIS_LABELS: usize = 5;
+
+/// Which periods are named under the x axis: one a year (every fourth quarter)
+/// while that fits, else one every two, three… years, so that however many periods
+/// there are, at most `MAX_AXIS_LABELS` (plus the last period) are named and none
+/// overlap. The last period is named too when it is far enough from the previous
+/// label (`MIN_LABEL_GAP`; a label is about 60 px wide).
+fn axis_label_indices(count: usize) -> Vec<usize> {
+    let Some(last) = count.checked_sub(1) else {
+        return Vec::new();
+    };
+    let years = count.div_ceil(4);
+    let step = 4 * years.div_ceil(MAX_AXIS_LABELS);
+    let mut shown: Vec<usize> = (0..count).step_by(step).collect();
+    let plot_width = WIDTH - PAD_LEFT - PAD_RIGHT;
+    if shown.last().is_some_and(|&previous| {
+        previous != last && plot_width * (last - previous) as f64 / last as f64 >= MIN_LABEL_GAP
+    }) {
+        shown.push(last);
+    }
+    shown
+}
+
+/// The least distance between the centres of two axis labels, in chart pixels.
+const MIN_LABEL_GAP: f64 = 70.0;
+
 #[component]
 pub fn TrendChart(
     id: String,
@@ -83,9 +110,8 @@ pub fn TrendChart(
                 {amber.map(|a| line(a, "amber-line", format!("amber {}{unit}", format_value(a))))}
                 {(points.len() > 1).then(|| view! { <polyline points=polyline.clone() class="series" /> })}
                 {points.iter().map(|(px, py, _)| view! { <circle cx=*px cy=*py r="4" class="point" /> }).collect_view()}
-                // Every fourth period (a year apart) and the last, so labels never overlap.
-                {periods.iter().enumerate().filter(|(i, _)| i % 4 == 0 || *i + 1 == periods.len()).map(|(i, p)| view! {
-                    <text x=x(i) y=HEIGHT - 4.0 text-anchor="middle" class="chart-label">{p.clone()}</text>
+                {axis_label_indices(periods.len()).into_iter().map(|i| view! {
+                    <text x=x(i) y=HEIGHT - 4.0 text-anchor="middle" class="chart-label">{periods[i].clone()}</text>
                 }).collect_view()}
             </svg>
             <figcaption>{title}</figcaption>
@@ -95,7 +121,26 @@ pub fn TrendChart(
 
 #[cfg(test)]
 mod tests {
-    use super::scale;
+    use super::{axis_label_indices, scale, MAX_AXIS_LABELS, MIN_LABEL_GAP, PAD_LEFT, PAD_RIGHT, WIDTH};
+
+    #[test]
+    fn axis_labels_never_crowd_whatever_the_number_of_periods() {
+        assert!(axis_label_indices(0).is_empty());
+        assert_eq!(axis_label_indices(1), [0]);
+        assert_eq!(axis_label_indices(2), [0, 1]);
+        assert_eq!(axis_label_indices(5), [0, 4]);
+        assert_eq!(axis_label_indices(8), [0, 4, 7]);
+        let plot_width = WIDTH - PAD_LEFT - PAD_RIGHT;
+        for count in 2..=400 {
+            let shown = axis_label_indices(count);
+            assert_eq!(shown[0], 0, "{count} periods");
+            assert!(shown.len() <= MAX_AXIS_LABELS + 1, "{count} periods: {shown:?}");
+            for pair in shown.windows(2) {
+                let gap = plot_width * (pair[1] - pair[0]) as f64 / (count - 1) as f64;
+                assert!(gap >= MIN_LABEL_GAP, "{count} periods: labels {pair:?} are {gap:.0} px apart");
+            }
+        }
+    }
 
     #[test]
     fn the_scale_keeps_target_and_readings_in_view() {

@@ -86,6 +86,9 @@ pub struct ReportingPeriod {
 }
 
 impl ReportingPeriod {
+    /// The first period the tracker knows: the London concordat's start, April 2023.
+    pub const FIRST: ReportingPeriod = ReportingPeriod { start_year: 2023, quarter: 1 };
+
     /// Builds the period for quarter `quarter` (1–4) of the financial year
     /// starting in April of `start_year` (2000–2099).
     pub fn new(start_year: i32, quarter: u8) -> Result<Self, PeriodError> {

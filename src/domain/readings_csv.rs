@@ -181,12 +181,15 @@ pub fn parse_readings_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<CsvReadin
     Ok(rows)
 }
 
-/// Checks each row's metric, ICS, value and note, and refuses a reading that
-/// appears twice in one file.
+/// Checks each row's metric, ICS, period, value and note, and refuses a reading
+/// that appears twice in one file. `current` is the reporting period in progress:
+/// figures for it are allowed (a partner may report as the quarter goes), figures
+/// for a period that has not started are not.
 pub fn check_against_catalogue(
     rows: Vec<CsvReading>,
     kind_of: impl Fn(&str) -> Option<MetricKind>,
     known_ics: &HashSet<String>,
+    current: ReportingPeriod,
 ) -> Result<Vec<ValidReading>, CsvErrors> {
     let mut errors = Vec::new();
     let mut valid = Vec::with_capacity(rows.len());
@@ -202,6 +205,12 @@ pub fn check_against_catalogue(
         if !known_ics.contains(&row.ics) {
             let shown: String = row.ics.chars().take(20).collect();
             push("ics", format!("{shown:?} is not a London ICS (NCL, NEL, NWL, SEL, SWL)"));
+        }
+        if row.period > current {
+            push(
+                "period",
+                format!("{} has not started yet; the latest period you can report is {current}", row.period),
+            );
         }
         let value = kind.map(|k| parse_value(k, &row.value_text));
         if let Some(Err(message)) = &value {
@@ -311,7 +320,21 @@ mod tests {
     }
 
     fn check(text: &str) -> Result<Vec<ValidReading>, CsvErrors> {
-        check_against_catalogue(parse_readings_csv(text.as_bytes(), 100)?, kinds, &icss())
+        check_against_catalogue(parse_readings_csv(text.as_bytes(), 100)?, kinds, &icss(), current())
+    }
+
+    fn current() -> ReportingPeriod {
+        ReportingPeriod::parse("2025-26-Q4").expect("period")
+    }
+
+    #[test]
+    fn periods_that_have_not_started_are_refused() {
+        let text = "metric,ics,period,value\nm_liaison_1h,SEL,2025-26-Q4,80\nm_liaison_1h,SEL,2026-27-Q1,80\nm_liaison_1h,SEL,2099-00-Q1,80\n";
+        let errs = check(text).unwrap_err().0;
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!((errs[0].line, errs[0].column.as_str()), (3, "period"));
+        assert_eq!(errs[0].message, "2026-27-Q1 has not started yet; the latest period you can report is 2025-26-Q4");
+        assert_eq!((errs[1].line, errs[1].column.as_str()), (4, "period"));
     }
 
     fn errors(text: &str) -> Vec<(usize, String)> {
@@ -429,7 +452,7 @@ mod tests {
     proptest! {
         #[test]
         fn exported_readings_import_unchanged(
-            rows in proptest::collection::vec((0u32..=100, 0usize..5, 2020i32..2030, 1u8..=4, "[a-z ,\"'=+@-]{0,12}"), 1..20)
+            rows in proptest::collection::vec((0u32..=100, 0usize..5, 2020i32..2025, 1u8..=4, "[a-z ,\"'=+@-]{0,12}"), 1..20)
         ) {
             let codes = ["NCL", "NEL", "NWL", "SEL", "SWL"];
             let mut seen = HashSet::new();

@@ -4,7 +4,6 @@ use super::secrets;
 use crate::db::audit::{self, Actor, Change};
 use crate::db::users::{self, NewUser};
 use crate::db::{self, Pool};
-use crate::domain::london::IcsCode;
 use crate::domain::permission::Role;
 use crate::domain::validation::{clean_text, FieldError, FieldErrors};
 use crate::error::AppError;
@@ -44,9 +43,14 @@ pub async fn create_user(pool: &Pool, actor: Actor<'_>, account: &NewAccount) ->
         errors.push(FieldError::new("password", format!("must be at most {} characters", secrets::MAX_PASSWORD_CHARS)));
     }
     let lead_ics = match (account.role, account.lead_ics.as_deref().map(str::trim).filter(|s| !s.is_empty())) {
-        (Role::IcsLead, Some(code)) => {
-            errors.take(IcsCode::parse(code).map(|c| c.to_string()).map_err(|m| FieldError::new("lead_ics", m)))
-        }
+        (Role::IcsLead, Some(code)) => match super::reference::known_ics(pool, "lead_ics", code).await {
+            Ok(code) => Some(code.to_string()),
+            Err(AppError::Invalid { field, message }) => {
+                errors.push(FieldError::new(field, message));
+                None
+            }
+            Err(other) => return Err(other),
+        },
         (Role::IcsLead, None) => {
             errors.push(FieldError::new("lead_ics", "an ICS lead needs the ICS they lead"));
             None

@@ -149,7 +149,7 @@ pub async fn set_ics_target(
     let metric = db::metrics::get(pool, metric_id)
         .await?
         .ok_or_else(|| AppError::invalid("metric_id", format!("there is no metric {metric_id:?}")))?;
-    let ics = crate::domain::london::IcsCode::parse(ics).map_err(|m| AppError::invalid("ics", m))?;
+    let ics = super::reference::known_ics(pool, "ics", ics).await?;
     let mut errors = FieldErrors::new();
     let target = errors.take(optional_number("target", target)).flatten();
     let amber = errors.take(optional_number("amber", amber)).flatten();

@@ -257,7 +257,7 @@ async fn sparklines(
     commitment_id: &str,
     current: ReportingPeriod,
 ) -> Result<Vec<crate::api::evidence::MetricSparklines>, AppError> {
-    let first = ReportingPeriod::parse(crate::api::status::FIRST_PERIOD).map_err(|_| AppError::Internal)?;
+    let first = ReportingPeriod::FIRST;
     let readings = db::readings::ics_level_for_commitment(pool, commitment_id, &first.to_string()).await?;
     // The window ends at the latest reading (or now, if there is none), so
     // older data still shows, and never starts before the concordat did.

@@ -69,7 +69,8 @@ pub fn check(
     rows: Vec<CsvReading>,
 ) -> Result<Vec<ValidReading>, BatchError> {
     let lookup = |id: &str| reference.metrics.get(id).filter(|(_, _, retired)| !retired).map(|(kind, _, _)| *kind);
-    let mut valid = check_against_catalogue(rows, lookup, &reference.ics_codes)?;
+    let current = crate::domain::period::ReportingPeriod::containing(chrono::Utc::now().date_naive());
+    let mut valid = check_against_catalogue(rows, lookup, &reference.ics_codes, current)?;
     let mut errors = Vec::new();
     for reading in &mut valid {
         reading.partner = resolve_reading_partner(principal, reading.partner.take());

@@ -5,7 +5,6 @@ use super::AppState;
 use crate::db;
 use crate::db::readings::StoredReading;
 use crate::domain::concordat::Concordat;
-use crate::domain::london::IcsCode;
 use crate::domain::period::ReportingPeriod;
 use crate::domain::readings_csv::{parse_readings_csv, write_readings_csv, CsvReading, ExportRow, RowError};
 use crate::error::AppError;
@@ -144,13 +143,16 @@ pub async fn post_readings(State(state): State<AppState>, headers: HeaderMap, bo
     }
 }
 
-/// An optional `?ics=` filter, checked.
-fn ics_filter(ics: Option<&str>) -> Result<Option<String>, AppError> {
-    ics.map(|c| IcsCode::parse(c).map(|c| c.to_string()).map_err(|m| AppError::invalid("ics", m))).transpose()
+/// An optional `?ics=` filter, which must name a London ICS.
+async fn ics_filter(pool: &db::Pool, ics: Option<&str>) -> Result<Option<String>, AppError> {
+    match ics {
+        Some(code) => Ok(Some(super::reference::requested_ics(pool, code).await?.to_string())),
+        None => Ok(None),
+    }
 }
 
-fn query_filters(query: &ReadingsQuery) -> Result<(Option<String>, Option<String>), AppError> {
-    let ics = ics_filter(query.ics.as_deref())?;
+async fn query_filters(pool: &db::Pool, query: &ReadingsQuery) -> Result<(Option<String>, Option<String>), AppError> {
+    let ics = ics_filter(pool, query.ics.as_deref()).await?;
     let period = query
         .period
         .as_deref()
@@ -166,7 +168,7 @@ pub async fn get_readings(
     State(state): State<AppState>,
     Query(query): Query<ReadingsQuery>,
 ) -> Result<Json<Vec<StoredReading>>, AppError> {
-    let (ics, period) = query_filters(&query)?;
+    let (ics, period) = query_filters(&state.pool, &query).await?;
     Ok(Json(db::readings::list(&state.pool, ics.as_deref(), period.as_deref()).await?))
 }
 
@@ -175,7 +177,7 @@ pub async fn export_readings_csv(
     State(state): State<AppState>,
     Query(query): Query<ReadingsQuery>,
 ) -> Result<Response, AppError> {
-    let (ics, period) = query_filters(&query)?;
+    let (ics, period) = query_filters(&state.pool, &query).await?;
     let rows = db::readings::list(&state.pool, ics.as_deref(), period.as_deref()).await?;
     let export: Vec<ExportRow> = rows
         .into_iter()
@@ -262,7 +264,7 @@ pub async fn get_status(
     Query(query): Query<StatusQuery>,
 ) -> Result<Json<serde_json::Value>, AppError> {
     let period = super::status::period_or_current(query.period.as_deref().unwrap_or_default())?;
-    let ics = ics_filter(query.ics.as_deref())?;
+    let ics = ics_filter(&state.pool, query.ics.as_deref()).await?;
     let (status, _) = super::status::london(&state.pool, period).await?;
     let icss: Vec<serde_json::Value> =
         status.icss.iter().filter(|i| ics.as_deref().is_none_or(|code| i.ics == code)).map(ics_json).collect();

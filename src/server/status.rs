@@ -16,12 +16,13 @@ pub fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
-/// The period asked for, or the current one when none is given.
+/// The period asked for, or the current one when none is given. A period before
+/// the concordat's first or one that has not started has no status: 400.
 pub fn period_or_current(text: &str) -> Result<ReportingPeriod, AppError> {
     if text.trim().is_empty() {
         return Ok(ReportingPeriod::containing(today()));
     }
-    ReportingPeriod::parse(text).map_err(|e| AppError::invalid("period", e.to_string()))
+    super::reference::reported_period("period", text, today())
 }
 
 /// Every ICS × commitment for one period, judged as at the period's end (or
@@ -48,7 +49,7 @@ pub struct OverrideForm<'a> {
 }
 
 pub async fn set_override(pool: &Pool, principal: &Principal, form: &OverrideForm<'_>) -> Result<(), AppError> {
-    let ics = crate::domain::london::IcsCode::parse(form.ics).map_err(|m| AppError::invalid("ics", m))?;
+    let ics = super::reference::known_ics(pool, "ics", form.ics).await?;
     authorise(principal, &Action::SetOverride { ics: ics.to_string() })?;
     let mut errors = FieldErrors::new();
     let period_of =

@@ -13,5 +13,6 @@ mod evidence;
 mod http;
 mod permissions;
 mod readings;
+mod references;
 mod render_stress;
 mod status;
