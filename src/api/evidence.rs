@@ -1,5 +1,11 @@
 //! Evidence: partners' narrative, self-assessed status, milestones and links
 //! against a commitment for a reporting period.
+//!
+//! A server function takes the fields of the HTML form that posts to it, one
+//! argument each, so the form works without JavaScript; some forms have more
+//! than clippy's seven. The `#[server]` macro does not carry an item's own
+//! `allow` over to the client function it generates, hence this module-wide one.
+#![allow(clippy::too_many_arguments)]
 
 use crate::domain::concordat::Commitment;
 use crate::domain::rag::DeliveryStatus;
@@ -116,7 +122,6 @@ pub async fn get_my_organisation() -> Result<MyOrganisation, AppError> {
 
 /// Creates (empty `id`) or edits an entry. `version` is the version the form was
 /// loaded from: an edit saved since then is a conflict, never silently overwritten.
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "evidence/save")]
 pub async fn save_evidence(
     csrf: String,

@@ -1,4 +1,10 @@
 //! Metric readings from the UI: CSV preview and import, and the catalogue.
+//!
+//! A server function takes the fields of the HTML form that posts to it, one
+//! argument each, so the form works without JavaScript; some forms have more
+//! than clippy's seven. The `#[server]` macro does not carry an item's own
+//! `allow` over to the client function it generates, hence this module-wide one.
+#![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -157,7 +163,6 @@ pub async fn get_metric_trend(id: String) -> Result<MetricTrend, AppError> {
 }
 
 /// Adds a metric to the catalogue. Board reviewers only.
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "metrics/create")]
 pub async fn create_metric(
     csrf: String,

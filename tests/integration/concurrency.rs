@@ -90,7 +90,7 @@ async fn assert_nothing_lost(app: &TestApp, written: &BTreeMap<(String, String),
 
 async fn concurrent_writers_never_fail_and_lose_nothing(app: TestApp) {
     let app = Arc::new(app);
-    let written = write_concurrently(&[app.clone()], WRITERS).await;
+    let written = write_concurrently(std::slice::from_ref(&app), WRITERS).await;
     assert_eq!(written.values().map(BTreeSet::len).sum::<usize>(), WRITERS * BATCHES_PER_WRITER);
     assert_nothing_lost(&app, &written).await;
     let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'reading'")
