@@ -77,7 +77,8 @@ pub async fn commitment_evidence(commitment_id: &str) -> Result<CommitmentEviden
 
 pub async fn evidence_detail(id: &str) -> Result<EvidenceDetail, AppError> {
     let pool = super::state::pool()?;
-    let entry = db::evidence::get(&pool, id).await?.ok_or_else(|| AppError::NotFound("that evidence entry".into()))?;
+    let entry =
+        db::evidence::get(&pool, id).await?.ok_or_else(|| AppError::NotFound(format!("evidence entry {id:?}")))?;
     let versions = db::evidence::versions(&pool, id).await?;
     let session = auth::current_session().await?;
     let can_edit = match &session {
@@ -148,9 +149,9 @@ pub async fn save(
         // New entry: permission follows the organisation it is recorded for.
         let organisation_id =
             if organisation_id.trim().is_empty() { &principal.organisation_id } else { organisation_id.trim() };
-        let org = db::london::get_organisation(pool, organisation_id)
-            .await?
-            .ok_or_else(|| AppError::invalid("organisation_id", "no such organisation"))?;
+        let org = db::london::get_organisation(pool, organisation_id).await?.ok_or_else(|| {
+            AppError::invalid("organisation_id", format!("there is no organisation {organisation_id:?}"))
+        })?;
         authorise(principal, &edit_action(&org))?;
         let input = validate(draft, today())?;
         let ics = placement_ics(&org, ics)?;
@@ -184,7 +185,7 @@ pub async fn save(
     } else {
         // Edit: permission follows the organisation that owns the entry, whatever the form says.
         let existing =
-            db::evidence::get(pool, id).await?.ok_or_else(|| AppError::NotFound("that evidence entry".into()))?;
+            db::evidence::get(pool, id).await?.ok_or_else(|| AppError::NotFound(format!("evidence entry {id:?}")))?;
         let org = db::london::get_organisation(pool, &existing.organisation_id).await?.ok_or(AppError::Internal)?;
         authorise(principal, &edit_action(&org))?;
         let input = validate(draft, today())?;

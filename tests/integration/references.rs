@@ -76,6 +76,7 @@ async fn unknown_references_are_client_errors(app: TestApp) {
         ("/status?period=2099-00-Q1", "2099-00-Q1"),
         ("/commitments/P9.C9", "P9.C9"),
         ("/metrics/m_nope", "m_nope"),
+        ("/evidence/no-such-entry", "no-such-entry"),
     ] {
         let reply = app.get(path).await;
         assert_client_error(path, reply.status, &reply.body, names);
@@ -83,6 +84,26 @@ async fn unknown_references_are_client_errors(app: TestApp) {
     let cell = [("ics", "SEL"), ("commitment_id", "P9.C9"), ("period", "")];
     let reply = app.post_form("/api/status/cell", None, &cell).await;
     assert_client_error("status cell of an unknown commitment", reply.status, &reply.body, "P9.C9");
+
+    let slam = app.sign_in("slam@demo.test").await;
+    let evidence = [
+        ("csrf", slam.csrf.as_str()),
+        ("id", ""),
+        ("version", "0"),
+        ("organisation_id", "no-such-organisation"),
+        ("ics", ""),
+        ("commitment_id", "P3.C2"),
+        ("action_id", ""),
+        ("period", "2023-24-Q1"),
+        ("narrative", "Progress"),
+        ("delivery_status", ""),
+        ("milestone", ""),
+        ("milestone_due", ""),
+        ("milestone_completed", ""),
+        ("links", ""),
+    ];
+    let reply = app.post_form("/api/evidence/save", Some(&slam), &evidence).await;
+    assert_client_error("evidence for an unknown organisation", reply.status, &reply.body, "no-such-organisation");
 
     let reading = r#"[{"metric":"m_nope","ics":"ZZZ","period":"2023-24-Q1","value":1,"partner":"no-such-org"}]"#;
     let reply = app.post_api("/api/v1/readings", Some("demo-token-board"), "application/json", reading).await;
