@@ -1,7 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
 
-// The app is built by `cargo leptos build` before these tests run (see
-// scripts/test); Playwright starts the server binary on a fresh database.
+// The app is built by `cargo leptos build --release` before these tests run
+// (see scripts/test); Playwright starts that server binary on a fresh database,
+// as a deployment runs it. E2E_SERVER names another binary (e.g. a debug build).
 const port = Number(process.env.E2E_PORT || 3107);
 const baseURL = `http://127.0.0.1:${port}`;
 const databaseUrl = process.env.E2E_DATABASE_URL || "sqlite://target/e2e/concordat.db";
@@ -43,7 +44,7 @@ export default defineConfig({
   ],
   webServer: {
     cwd: "..",
-    command: "./target/debug/concordat-tracker",
+    command: process.env.E2E_SERVER || "./target/release/concordat-tracker",
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -64,6 +64,22 @@ ensure_build_tools() {
   ensure_wasm_bindgen
 }
 
+# cargo-leptos runs wasm-opt on release builds and, with `no_downloads`, takes
+# the first on PATH. Debian's (binaryen 108) breaks this WASM: the optimised
+# bundle fails to hydrate ("WebAssembly.Table.set(): Argument 1 is invalid for
+# table"). The npm package binaryen, pinned in end2end/package.json, is current.
+with_current_wasm_opt() {
+  PATH="$ROOT/end2end/node_modules/.bin:$PATH" "$@"
+}
+
+# The size of the release WASM as served, raw and gzipped (the README records it).
+report_wasm_size() {
+  local wasm="target/site/pkg/${LEPTOS_OUTPUT_NAME}.wasm"
+  if [ -f "$wasm" ]; then
+    printf 'release WASM: %s bytes, %s bytes gzipped\n' "$(wc -c <"$wasm")" "$(gzip -9 -c "$wasm" | wc -c)"
+  fi
+}
+
 ensure_chromium() {
   if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
     say "installing Debian's chromium"
