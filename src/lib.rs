@@ -10,6 +10,7 @@ pub mod app;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
@@ -18,6 +19,8 @@ pub mod db;
 pub mod seed;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod web;
 
 /// Entry point of the WASM bundle: attaches the client to the server-rendered page.
 #[cfg(feature = "hydrate")]

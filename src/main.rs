@@ -44,7 +44,8 @@ async fn open_database() -> Result<(concordat_tracker::server::config::Config, c
 
 #[cfg(feature = "ssr")]
 async fn run() -> Result<(), String> {
-    use concordat_tracker::server::{demo, serve, AppState};
+    use concordat_tracker::server::{demo, AppState};
+    use concordat_tracker::web::serve;
     use leptos::prelude::get_configuration;
 
     let leptos_options = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?.leptos_options;

@@ -1,47 +1,14 @@
 //! A user's own API tokens, and the admin's user management.
 
 use crate::error::AppError;
+use crate::model::account::{NewToken, TokensPage};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiToken {
-    pub id: String,
-    pub name: String,
-    pub created_at: String,
-    pub revoked_at: Option<String>,
-}
-
-/// A token just created: the only time its secret is shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewToken {
-    pub name: String,
-    pub secret: String,
-}
-
-/// The account page: who you are, and your tokens.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokensPage {
-    pub email: String,
-    pub role_label: String,
-    pub csrf: String,
-    pub tokens: Vec<ApiToken>,
-}
 
 #[server(endpoint = "tokens/list")]
 pub async fn list_tokens() -> Result<TokensPage, AppError> {
     let session = crate::server::auth::require_session().await?;
     let pool = crate::server::state::pool()?;
-    let rows = crate::db::users::list_api_tokens(&pool, &session.principal.user_id).await?;
-    Ok(TokensPage {
-        email: session.principal.email,
-        role_label: session.principal.role.label().to_string(),
-        csrf: session.csrf_token,
-        tokens: rows
-            .into_iter()
-            .map(|r| ApiToken { id: r.id, name: r.name, created_at: r.created_at, revoked_at: r.revoked_at })
-            .collect(),
-    })
+    crate::server::tokens::page(&pool, session).await
 }
 
 #[server(endpoint = "tokens/create")]

@@ -1,20 +1,8 @@
 //! Signing in and out, and who is signed in.
 
 use crate::error::AppError;
+use crate::model::auth::CurrentUser;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// What the browser may know about the signed-in user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CurrentUser {
-    pub email: String,
-    pub role: crate::domain::permission::Role,
-    pub organisation_id: String,
-    pub organisation_ics: Option<String>,
-    pub lead_ics: Option<String>,
-    /// Every form this user submits carries it back (CSRF protection).
-    pub csrf_token: String,
-}
 
 #[server(endpoint = "auth/me")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {

@@ -1,17 +1,13 @@
 //! The evidence form, for a new entry or an edit. Posts to `save_evidence`;
 //! works without JavaScript and keeps what was typed when the server refuses it.
 
-use crate::api::evidence::{EvidenceEntry, OrganisationChoice, SaveEvidence};
+use crate::api::evidence::SaveEvidence;
 use crate::components::form::{last_error, ErrorSummary, FieldError};
 use crate::components::session::CsrfField;
 use crate::domain::concordat::Commitment;
-use crate::domain::evidence::{delivery_status_name, parse_delivery_status, DELIVERY_STATUS_NAMES};
 use crate::domain::rag::DeliveryStatus;
+use crate::model::evidence::{EvidenceEntry, OrganisationChoice};
 use leptos::prelude::*;
-
-fn status_label(name: &str) -> &'static str {
-    parse_delivery_status(name).ok().flatten().map(DeliveryStatus::label).unwrap_or("Unknown")
-}
 
 #[component]
 pub fn EvidenceForm(
@@ -34,7 +30,7 @@ pub fn EvidenceForm(
     let version = existing.as_ref().map(|e| e.version).unwrap_or(0).to_string();
     let period = existing.as_ref().map(|e| e.period.clone()).unwrap_or(default_period);
     let narrative = text(|e| e.narrative.clone());
-    let status = existing.as_ref().and_then(|e| e.delivery_status).map(delivery_status_name).unwrap_or("");
+    let status = existing.as_ref().and_then(|e| e.delivery_status).map(DeliveryStatus::as_str).unwrap_or("");
     let milestone = text(|e| e.milestone.clone().unwrap_or_default());
     let due = text(|e| e.milestone_due.map(|d| d.to_string()).unwrap_or_default());
     let completed = text(|e| e.milestone_completed.map(|d| d.to_string()).unwrap_or_default());
@@ -115,8 +111,8 @@ pub fn EvidenceForm(
                     <label for="delivery_status">"Self-assessed delivery status"</label>
                     <select id="delivery_status" name="delivery_status">
                         <option value="" selected=status.is_empty()>"Not given"</option>
-                        {DELIVERY_STATUS_NAMES.iter().map(|name| view! {
-                            <option value=*name selected=status == *name>{status_label(name)}</option>
+                        {DeliveryStatus::ALL.into_iter().map(|option| view! {
+                            <option value=option.as_str() selected=status == option.as_str()>{option.label()}</option>
                         }).collect_view()}
                     </select>
                     <FieldError error field="delivery_status" />

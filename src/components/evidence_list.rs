@@ -1,5 +1,5 @@
-use crate::api::evidence::EvidenceEntry;
 use crate::domain::evidence::narrative_paragraphs;
+use crate::model::evidence::EvidenceEntry;
 use leptos::prelude::*;
 
 /// One evidence entry, read-only. Text is escaped by the view, never parsed as HTML.

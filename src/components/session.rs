@@ -1,8 +1,9 @@
 //! Who is signed in, shared by every page: one resource, refreshed whenever
 //! someone signs in or out.
 
-use crate::api::auth::{get_current_user, CurrentUser, SignIn, SignOut};
+use crate::api::auth::{get_current_user, SignIn, SignOut};
 use crate::error::AppError;
+use crate::model::auth::CurrentUser;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]

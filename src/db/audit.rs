@@ -1,14 +1,15 @@
 //! The append-only audit log. Rows are only ever inserted, in the same
 //! transaction as the change they describe.
 
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::permission::Principal;
 use serde::{Deserialize, Serialize};
 use sqlx::{Any, FromRow, Transaction};
 
 /// One change, described for the log.
 pub struct Change<'a> {
-    pub action: &'a str,
-    pub entity: &'a str,
+    pub action: AuditAction,
+    pub entity: AuditEntity,
     pub entity_id: &'a str,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
@@ -32,12 +33,12 @@ pub async fn record(tx: &mut Transaction<'_, Any>, actor: Actor<'_>, change: Cha
                                 before_json, after_json, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $2, $2)",
     )
-    .bind(crate::server::secrets::new_id())
+    .bind(super::new_id())
     .bind(&now)
     .bind(actor_id)
     .bind(actor_email)
-    .bind(change.action)
-    .bind(change.entity)
+    .bind(change.action.as_str())
+    .bind(change.entity.as_str())
     .bind(change.entity_id)
     .bind(change.before.map(|v| v.to_string()))
     .bind(change.after.map(|v| v.to_string()))

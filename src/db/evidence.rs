@@ -1,9 +1,9 @@
 //! Evidence entries and their saved versions.
 
 use super::Pool;
-use crate::api::evidence::{EvidenceEntry, EvidenceVersion};
-use crate::domain::evidence::{delivery_status_name, parse_delivery_status, EvidenceInput};
+use crate::domain::evidence::{parse_delivery_status, EvidenceInput};
 use crate::domain::rag::DeliveryStatus;
+use crate::model::evidence::{EvidenceEntry, EvidenceVersion};
 use sqlx::{Any, FromRow, Transaction};
 
 const SELECT_ENTRY: &str = "
@@ -39,7 +39,7 @@ fn decode_status(value: Option<&str>) -> Result<Option<DeliveryStatus>, sqlx::Er
 }
 
 fn encode_status(status: Option<DeliveryStatus>) -> Option<&'static str> {
-    status.map(delivery_status_name)
+    status.map(DeliveryStatus::as_str)
 }
 
 impl TryFrom<SqlEvidence> for EvidenceEntry {

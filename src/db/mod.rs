@@ -163,6 +163,7 @@ pub async fn open(url: &str) -> Result<Pool, DbError> {
 /// Reference data, the starting metric catalogue and the April 2023 SEL progress.
 /// Only what is missing is written, so this is safe at every start.
 pub async fn seed_all(pool: &Pool, seed: &crate::seed::SeedData) -> Result<(), sqlx::Error> {
+    use crate::domain::audit::{AuditAction, AuditEntity};
     use audit::{Actor, Change};
     concordat::seed(pool, seed).await?;
     let mut tx = begin_write(pool).await?;
@@ -176,7 +177,13 @@ pub async fn seed_all(pool: &Pool, seed: &crate::seed::SeedData) -> Result<(), s
                 audit::record(
                     &mut tx,
                     Actor::System("seed"),
-                    Change { action: "create", entity: "evidence", entity_id: &item.id, before: None, after },
+                    Change {
+                        action: AuditAction::Create,
+                        entity: AuditEntity::Evidence,
+                        entity_id: &item.id,
+                        before: None,
+                        after,
+                    },
                 )
                 .await?;
             }
@@ -189,6 +196,14 @@ pub async fn seed_all(pool: &Pool, seed: &crate::seed::SeedData) -> Result<(), s
 /// text order is time order on both backends.
 pub fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// A random id for a new row: 128 bits, hex-encoded.
+pub fn new_id() -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Answers whether the database can run a query.
@@ -219,6 +234,14 @@ mod tests {
         let kept = prepare_sqlite_url(&format!("sqlite://{}?mode=ro", path.display())).expect("prepared");
         assert!(kept.ends_with("?mode=ro"));
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn ids_are_random_hex() {
+        let (a, b) = (new_id(), new_id());
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub async fn upsert(
 ) -> Result<Written, sqlx::Error> {
     let partner = reading.partner_id.clone().unwrap_or_default();
     let now = super::now();
-    let id = crate::server::secrets::new_id();
+    let id = super::new_id();
     let inserted = sqlx::query(
         "INSERT INTO reading (id, metric_id, metric_version, ics_code, period, partner_id, value, note,
                               entered_by, created_at, updated_at)
@@ -138,7 +138,7 @@ pub async fn upsert(
                                       created_at, updated_at)
          SELECT $1, id, metric_version, value, note, entered_by, $2, $2, $2 FROM reading WHERE id = $3",
     )
-    .bind(crate::server::secrets::new_id())
+    .bind(super::new_id())
     .bind(&now)
     .bind(&old.id)
     .execute(&mut **tx)
@@ -165,21 +165,33 @@ pub async fn upsert(
     Ok(Written::Updated { before: old, after })
 }
 
-/// (ICS, period, value) of a metric's ICS-level readings, oldest first.
-pub async fn ics_level_series(pool: &Pool, metric_id: &str) -> Result<Vec<(String, String, f64)>, sqlx::Error> {
-    sqlx::query_as("SELECT ics_code, period, value FROM reading WHERE metric_id = $1 AND partner_id = '' ORDER BY period, ics_code")
-        .bind(metric_id)
-        .fetch_all(pool)
-        .await
+/// One ICS-level reading (no partner), as charts draw it.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct IcsReading {
+    pub metric_id: String,
+    pub ics_code: String,
+    pub period: String,
+    pub value: f64,
 }
 
-/// (metric, ICS, period, value) of the ICS-level readings of every metric feeding
-/// a commitment, from `from_period` on: one query for a commitment's sparklines.
+/// A metric's ICS-level readings, oldest first.
+pub async fn ics_level_series(pool: &Pool, metric_id: &str) -> Result<Vec<IcsReading>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT metric_id, ics_code, period, value FROM reading WHERE metric_id = $1 AND partner_id = ''
+         ORDER BY period, ics_code",
+    )
+    .bind(metric_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// The ICS-level readings of every metric feeding a commitment, from
+/// `from_period` on: one query for a commitment's sparklines.
 pub async fn ics_level_for_commitment(
     pool: &Pool,
     commitment_id: &str,
     from_period: &str,
-) -> Result<Vec<(String, String, String, f64)>, sqlx::Error> {
+) -> Result<Vec<IcsReading>, sqlx::Error> {
     sqlx::query_as(
         "SELECT r.metric_id, r.ics_code, r.period, r.value FROM reading r JOIN metric m ON m.id = r.metric_id
          WHERE m.commitment_id = $1 AND r.partner_id = '' AND r.period >= $2",

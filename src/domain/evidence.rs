@@ -23,10 +23,6 @@ pub const MAX_LINKS: usize = 10;
 /// Longest link, in characters.
 pub const MAX_LINK_CHARS: usize = 2_000;
 
-/// Delivery status names as the form and the database spell them (the serde
-/// names of [`DeliveryStatus`]), in the order the form offers them.
-pub const DELIVERY_STATUS_NAMES: [&str; 5] = ["not_started", "on_track", "at_risk", "off_track", "complete"];
-
 /// The evidence form exactly as posted. Every field is the raw text, so a
 /// form that fails validation can be shown again with what was typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,29 +117,13 @@ pub fn parse_delivery_status(value: &str) -> Result<Option<DeliveryStatus>, Fiel
     if name.is_empty() {
         return Ok(None);
     }
-    // serde is the one source of the names, so the form, the database and
-    // the JSON API cannot drift apart.
-    serde_json::from_value(serde_json::Value::String(name.to_string())).map(Some).map_err(|_| {
+    DeliveryStatus::parse(name).map(Some).ok_or_else(|| {
+        let names: Vec<&str> = DeliveryStatus::ALL.iter().map(|s| s.as_str()).collect();
         FieldError::new(
             "delivery_status",
-            format!(
-                "{} is not a delivery status; choose one of {}, or leave it blank",
-                quoted(name),
-                DELIVERY_STATUS_NAMES.join(", ")
-            ),
+            format!("{} is not a delivery status; choose one of {}, or leave it blank", quoted(name), names.join(", ")),
         )
     })
-}
-
-/// The stored name of a delivery status, e.g. `"on_track"`.
-pub fn delivery_status_name(status: DeliveryStatus) -> &'static str {
-    match status {
-        DeliveryStatus::NotStarted => "not_started",
-        DeliveryStatus::OnTrack => "on_track",
-        DeliveryStatus::AtRisk => "at_risk",
-        DeliveryStatus::OffTrack => "off_track",
-        DeliveryStatus::Complete => "complete",
-    }
 }
 
 /// Splits a narrative into paragraphs at blank lines (lines of only
@@ -556,10 +536,9 @@ mod tests {
              or leave it blank"
         );
         // The names offered are exactly the serde names.
-        for name in DELIVERY_STATUS_NAMES {
-            let status = parse_delivery_status(name).unwrap().unwrap();
-            assert_eq!(delivery_status_name(status), name);
-            assert_eq!(serde_json::to_value(status).unwrap(), name);
+        for status in DeliveryStatus::ALL {
+            assert_eq!(parse_delivery_status(status.as_str()), Ok(Some(status)));
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
         }
         assert_eq!(parse_delivery_status("  at_risk "), Ok(Some(DeliveryStatus::AtRisk)));
         assert_eq!(parse_delivery_status(""), Ok(None));

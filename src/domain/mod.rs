@@ -1,6 +1,7 @@
 //! Domain types and rules: plain Rust, no database and no framework, so they can
 //! be tested on their own and shared by the server and the browser.
 
+pub mod audit;
 pub mod concordat;
 pub mod evidence;
 pub mod london;

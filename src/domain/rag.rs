@@ -206,6 +206,31 @@ pub enum DeliveryStatus {
 }
 
 impl DeliveryStatus {
+    /// Every status, in the order forms offer them.
+    pub const ALL: [DeliveryStatus; 5] = [
+        DeliveryStatus::NotStarted,
+        DeliveryStatus::OnTrack,
+        DeliveryStatus::AtRisk,
+        DeliveryStatus::OffTrack,
+        DeliveryStatus::Complete,
+    ];
+
+    /// The name stored and posted, e.g. `"on_track"` (the same as serde's).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::NotStarted => "not_started",
+            DeliveryStatus::OnTrack => "on_track",
+            DeliveryStatus::AtRisk => "at_risk",
+            DeliveryStatus::OffTrack => "off_track",
+            DeliveryStatus::Complete => "complete",
+        }
+    }
+
+    /// Reads a stored or posted name (surrounding spaces ignored).
+    pub fn parse(name: &str) -> Option<DeliveryStatus> {
+        DeliveryStatus::ALL.into_iter().find(|s| s.as_str() == name.trim())
+    }
+
     /// Human label, e.g. `"on track"` (lower case, as it appears mid-sentence).
     pub fn label(self) -> &'static str {
         match self {

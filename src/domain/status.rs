@@ -84,6 +84,24 @@ pub struct IcsStatus {
     pub principles: Vec<PrincipleStatus>,
 }
 
+impl PrincipleStatus {
+    /// The delivery lens (milestones, self-assessment, evidence) of its
+    /// commitments, rolled up.
+    pub fn delivery(&self) -> RollUp {
+        roll_up(&self.commitments.iter().map(|c| c.computed.delivery).collect::<Vec<_>>())
+    }
+
+    /// The outcome lens (metrics) of its commitments, rolled up.
+    pub fn outcome(&self) -> RollUp {
+        roll_up(&self.commitments.iter().map(|c| c.computed.outcome).collect::<Vec<_>>())
+    }
+
+    /// Whether any of its commitments is "green on paper, red in results".
+    pub fn mismatch(&self) -> bool {
+        self.commitments.iter().any(|c| c.computed.mismatch)
+    }
+}
+
 impl IcsStatus {
     pub fn cell(&self, commitment_id: &str) -> Option<&CommitmentCell> {
         self.principles.iter().flat_map(|p| p.commitments.iter()).find(|c| c.commitment_id == commitment_id)
@@ -273,6 +291,17 @@ mod tests {
         let sel = status.icss.iter().find(|i| i.ics == "SEL").expect("SEL");
         assert_eq!(sel.rollup.rag, Rag::Green);
         assert_eq!(sel.rollup.summary(), "1 Green, 1 No data");
+    }
+
+    #[test]
+    fn principles_roll_up_each_lens() {
+        let sel = ics_status(&with_reading(70.0), "SEL");
+        let principle =
+            sel.principles.iter().find(|p| p.commitments.iter().any(|c| c.commitment_id == "P3.C2")).expect("P3");
+        assert_eq!(principle.outcome().rag, Rag::Red, "the metric's Red reaches the principle's outcome lens");
+        assert_eq!(principle.outcome().red, 1);
+        assert_eq!(principle.delivery().red, 0, "a missed target is an outcome, not a delivery, problem");
+        assert!(!principle.mismatch());
     }
 
     #[test]

@@ -43,7 +43,7 @@ fn TokenList(
     csrf: String,
     create: ServerAction<CreateToken>,
     revoke: ServerAction<RevokeToken>,
-    list: Vec<crate::api::account::ApiToken>,
+    list: Vec<crate::model::account::ApiToken>,
 ) -> impl IntoView {
     let error = last_error(create.value());
     let revoke_csrf = csrf.clone();

@@ -2,6 +2,7 @@
 
 use crate::api::audit::list_audit;
 use crate::components::error_panel::ErrorPanel;
+use crate::domain::audit::AuditEntity;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -29,9 +30,10 @@ fn AuditTable() -> impl IntoView {
             <div class="field">
                 <label for="entity">"What"</label>
                 <select id="entity" name="entity">
-                    {["", "evidence", "reading", "metric", "user", "api_token"].into_iter().map(|value| {
-                        let label = if value.is_empty() { "Everything" } else { value };
-                        view! { <option value=value selected=move || filter("entity") == value>{label}</option> }
+                    <option value="" selected=move || filter("entity").is_empty()>"Everything"</option>
+                    {AuditEntity::ALL.into_iter().map(|entity| {
+                        let value = entity.as_str();
+                        view! { <option value=value selected=move || filter("entity") == value>{entity.label()}</option> }
                     }).collect_view()}
                 </select>
             </div>

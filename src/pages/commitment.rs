@@ -1,11 +1,12 @@
 //! `/commitments/{id}`: one commitment, all evidence by ICS and period, and the form to add more.
 
-use crate::api::evidence::{get_commitment_evidence, CommitmentEvidence};
+use crate::api::evidence::get_commitment_evidence;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::evidence_form::EvidenceForm;
 use crate::components::evidence_list::EvidenceCard;
 use crate::components::form::QueryError;
 use crate::components::ics_status::CommitmentStatusRow;
+use crate::model::evidence::CommitmentEvidence;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -92,7 +93,7 @@ fn CommitmentView(data: CommitmentEvidence) -> impl IntoView {
 }
 
 #[component]
-fn MetricSparklineTable(sparklines: Vec<crate::api::evidence::MetricSparklines>) -> impl IntoView {
+fn MetricSparklineTable(sparklines: Vec<crate::model::evidence::MetricSparklines>) -> impl IntoView {
     use crate::components::trend_chart::Sparkline;
     use crate::domain::metric::format_value;
     let codes: Vec<String> =

@@ -1,10 +1,11 @@
 //! `/evidence/{id}`: one entry, its edit form (for those who may edit) and every saved version.
 
-use crate::api::evidence::{get_evidence, EvidenceDetail};
+use crate::api::evidence::get_evidence;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::evidence_form::EvidenceForm;
 use crate::components::evidence_list::EvidenceCard;
 use crate::components::form::QueryError;
+use crate::model::evidence::EvidenceDetail;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

@@ -1,11 +1,12 @@
 //! `/ics/{code}`: one ICS, its boroughs and its partners.
 
-use crate::api::concordat::{get_ics_page, IcsPageData};
+use crate::api::concordat::get_ics_page;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::evidence_list::EvidenceCard;
 use crate::components::ics_status::IcsStatusSection;
 use crate::components::organisation_list::OrganisationList;
 use crate::domain::london::IcsDetail;
+use crate::model::concordat::IcsPageData;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

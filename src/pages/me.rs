@@ -1,9 +1,10 @@
 //! `/me`: the signed-in user's organisation, this period: what has evidence and what is still due.
 
-use crate::api::evidence::{get_my_organisation, MyOrganisation};
+use crate::api::evidence::get_my_organisation;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::session::SignInPrompt;
 use crate::error::AppError;
+use crate::model::evidence::MyOrganisation;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

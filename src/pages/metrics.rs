@@ -1,10 +1,11 @@
 //! `/metrics`: the metric catalogue; board reviewers change targets and retire metrics.
 
-use crate::api::readings::{list_metrics, CatalogueEntry, CreateMetric, SetIcsTarget, UpdateMetric};
+use crate::api::readings::{list_metrics, CreateMetric, SetIcsTarget, UpdateMetric};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{last_error, ErrorSummary, QueryError};
 use crate::components::session::CsrfField;
 use crate::domain::metric::format_value;
+use crate::model::readings::CatalogueEntry;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -40,7 +41,7 @@ pub fn MetricsPage() -> impl IntoView {
                             </tbody>
                         </table>
                         {catalogue.editor_csrf.clone().map(|csrf| view! {
-                            <CatalogueEditors csrf metrics=names.clone() create ics_target />
+                            <CatalogueEditors csrf metrics=names.clone() ics_codes=catalogue.ics_codes.clone() create ics_target />
                         })}
                     }.into_any()
                     }
@@ -95,6 +96,7 @@ fn MetricRow(metric: CatalogueEntry, csrf: Option<String>, update: ServerAction<
 fn CatalogueEditors(
     csrf: String,
     metrics: Vec<(String, String)>,
+    ics_codes: Vec<String>,
     create: ServerAction<CreateMetric>,
     ics_target: ServerAction<SetIcsTarget>,
 ) -> impl IntoView {
@@ -149,7 +151,7 @@ fn CatalogueEditors(
                 <div class="field">
                     <label for="target-ics">"ICS"</label>
                     <select id="target-ics" name="ics">
-                        {["NCL", "NEL", "NWL", "SEL", "SWL"].into_iter().map(|c| view! { <option value=c>{c}</option> }).collect_view()}
+                        {ics_codes.into_iter().map(|c| { let value = c.clone(); view! { <option value=value>{c}</option> } }).collect_view()}
                     </select>
                 </div>
                 <div class="field"><label for="ics-target">"Target"</label><input id="ics-target" name="target" /><FieldError error=target_error field="target" /></div>

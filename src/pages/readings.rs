@@ -1,9 +1,10 @@
 //! `/readings`: import readings from CSV (preview first, then all or nothing) and export them.
 
-use crate::api::readings::{ImportPreview, ImportReadings, PreviewReadings};
+use crate::api::readings::{ImportReadings, PreviewReadings};
 use crate::components::form::{last_error, ErrorSummary, QueryError};
 use crate::components::session::{CsrfField, RequireUser};
 use crate::domain::metric::format_value;
+use crate::model::readings::ImportPreview;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -1,11 +1,12 @@
 //! `/status`: the London matrix (ICS × commitment) for a period.
 
-use crate::api::status::{get_status, StatusPage};
+use crate::api::status::get_status;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::rag_badge::{MismatchFlag, RagBadge};
 use crate::domain::concordat::{Commitment, Concordat};
 use crate::domain::period::ReportingPeriod;
 use crate::domain::status::{CommitmentCell, LondonStatus};
+use crate::model::status::StatusPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -1,10 +1,11 @@
 //! `/status/{ics}/{commitment}?period=…`: why a cell has its status, and the board's override.
 
-use crate::api::status::{get_status_cell, CellDetail, SetOverride};
+use crate::api::status::{get_status_cell, SetOverride};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{last_error, ErrorSummary, FieldError, QueryError};
 use crate::components::rag_badge::{MismatchFlag, RagBadge};
 use crate::components::session::CsrfField;
+use crate::model::status::CellDetail;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -1,9 +1,10 @@
 //! `/metrics/{id}`: one metric's readings over time in each ICS, as charts and a table.
 
-use crate::api::readings::{get_metric_trend, MetricTrend};
+use crate::api::readings::get_metric_trend;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::trend_chart::TrendChart;
 use crate::domain::metric::format_value;
+use crate::model::readings::MetricTrend;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

@@ -4,6 +4,7 @@ use super::secrets;
 use crate::db::audit::{self, Actor, Change};
 use crate::db::users::{self, NewUser};
 use crate::db::{self, Pool};
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::permission::Role;
 use crate::domain::validation::{clean_text, FieldError, FieldErrors};
 use crate::error::AppError;
@@ -78,7 +79,7 @@ pub async fn create_user(pool: &Pool, actor: Actor<'_>, account: &NewAccount) ->
             tracing::error!(%error, "password hashing failed");
             AppError::Internal
         })?;
-    let id = secrets::new_id();
+    let id = crate::db::new_id();
     let mut tx = crate::db::begin_write(pool).await?;
     users::insert_user(
         &mut tx,
@@ -97,7 +98,13 @@ pub async fn create_user(pool: &Pool, actor: Actor<'_>, account: &NewAccount) ->
     audit::record(
         &mut tx,
         actor,
-        Change { action: "create", entity: "user", entity_id: &id, before: None, after: Some(after) },
+        Change {
+            action: AuditAction::Create,
+            entity: AuditEntity::User,
+            entity_id: &id,
+            before: None,
+            after: Some(after),
+        },
     )
     .await?;
     tx.commit().await?;

@@ -151,6 +151,22 @@ pub async fn bearer_principal(pool: &Pool, headers: &HeaderMap) -> Result<Princi
     db::users::api_token_principal(pool, &secrets::token_hash(token)).await?.ok_or(AppError::Unauthorized)
 }
 
+/// The API caller named by the request's bearer token: an axum extractor, so
+/// REST handlers take it as an argument and a missing or unknown token is a 401
+/// before the handler runs.
+pub struct ApiPrincipal(pub Principal);
+
+impl axum::extract::FromRequestParts<super::AppState> for ApiPrincipal {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &super::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        bearer_principal(&state.pool, &parts.headers).await.map(ApiPrincipal)
+    }
+}
+
 /// CSRF defence for every state-changing request: refuse a browser request that
 /// another site started. Browsers send `Sec-Fetch-Site` and `Origin` on such
 /// requests and scripts on other sites cannot forge them. Bearer-token API calls

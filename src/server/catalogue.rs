@@ -4,11 +4,65 @@
 use super::auth::authorise;
 use crate::db::audit::{self, Actor, Change};
 use crate::db::{self, Pool};
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::metric::{format_value, MetricDefinition, MetricKind};
+use crate::domain::period::ReportingPeriod;
 use crate::domain::permission::{Action, Principal};
 use crate::domain::rag::Direction;
 use crate::domain::validation::{FieldError, FieldErrors};
 use crate::error::AppError;
+use crate::model::readings::{Catalogue, CatalogueEntry, MetricTrend};
+
+/// The catalogue as its page shows it, with the CSRF token for the edit forms
+/// when the viewer may edit it.
+pub async fn catalogue(pool: &Pool, session: Option<&super::auth::Session>) -> Result<Catalogue, AppError> {
+    let metrics = db::metrics::list(pool).await?;
+    let editor_csrf =
+        session.filter(|s| authorise(&s.principal, &Action::EditMetricCatalogue).is_ok()).map(|s| s.csrf_token.clone());
+    let entries = metrics
+        .into_iter()
+        .map(|m| {
+            let d = m.definition;
+            CatalogueEntry {
+                id: d.id,
+                name: d.name,
+                commitment_id: d.commitment_id,
+                kind: d.kind.as_str().to_string(),
+                unit: d.unit,
+                direction: d.direction.map(|dir| dir.as_str().to_string()),
+                target: d.target,
+                amber: d.amber,
+                version: m.version,
+                retired: m.retired_at.is_some(),
+            }
+        })
+        .collect();
+    Ok(Catalogue { entries, ics_codes: db::london::ics_codes(pool).await?, editor_csrf })
+}
+
+/// A metric's ICS-level readings in every period from the concordat's first to
+/// the latest (or the current one), one series per ICS.
+pub async fn metric_trend(pool: &Pool, id: &str) -> Result<MetricTrend, AppError> {
+    let Catalogue { entries, ics_codes, .. } = catalogue(pool, None).await?;
+    let metric = entries.into_iter().find(|m| m.id == id).ok_or_else(|| AppError::NotFound(format!("metric {id}")))?;
+    let readings = db::readings::ics_level_series(pool, &metric.id).await?;
+    let current = ReportingPeriod::containing(super::status::today());
+    let last =
+        readings.iter().filter_map(|r| ReportingPeriod::parse(&r.period).ok()).max().unwrap_or(current).max(current);
+    let periods: Vec<String> =
+        ReportingPeriod::range(ReportingPeriod::FIRST, last).into_iter().map(|p| p.to_string()).collect();
+    let series = ics_codes
+        .into_iter()
+        .map(|ics| {
+            let values = periods
+                .iter()
+                .map(|p| readings.iter().find(|r| r.ics_code == ics && r.period == *p).map(|r| r.value))
+                .collect();
+            (ics, values)
+        })
+        .collect();
+    Ok(MetricTrend { metric, periods, series })
+}
 
 fn optional_number(field: &str, text: &str) -> Result<Option<f64>, FieldError> {
     let text = text.trim();
@@ -56,8 +110,8 @@ pub async fn update_thresholds(
         &mut tx,
         Actor::User(principal),
         Change {
-            action: "update",
-            entity: "metric",
+            action: AuditAction::Update,
+            entity: AuditEntity::Metric,
             entity_id: id,
             before: serde_json::to_value(&existing).ok(),
             after: serde_json::to_value(&updated).ok(),
@@ -125,8 +179,8 @@ pub async fn create(pool: &Pool, principal: &Principal, form: &NewMetricForm<'_>
         &mut tx,
         Actor::User(principal),
         Change {
-            action: "create",
-            entity: "metric",
+            action: AuditAction::Create,
+            entity: AuditEntity::Metric,
             entity_id: &definition.id,
             before: None,
             after: serde_json::to_value(&definition).ok(),
@@ -176,8 +230,8 @@ pub async fn set_ics_target(
         &mut tx,
         Actor::User(principal),
         Change {
-            action: if thresholds.is_some() { "set" } else { "remove" },
-            entity: "metric_ics_target",
+            action: if thresholds.is_some() { AuditAction::Set } else { AuditAction::Remove },
+            entity: AuditEntity::MetricIcsTarget,
             entity_id: &format!("{metric_id}/{ics}"),
             before: before.map(|(t, a)| serde_json::json!({ "target": t, "amber": a })),
             after: thresholds.map(|(t, a)| serde_json::json!({ "target": t, "amber": a })),

@@ -6,6 +6,7 @@ use super::secrets;
 use crate::db::audit::{self, Actor, Change};
 use crate::db::users;
 use crate::db::Pool;
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::permission::Role;
 
 pub const DEMO_PASSWORD: &str = "demo-password";
@@ -96,15 +97,15 @@ pub async fn seed(pool: &Pool) -> Result<(), DemoError> {
             continue;
         }
         let Some(owner) = users::principal_by_email(pool, email).await? else { continue };
-        let id = secrets::new_id();
+        let id = crate::db::new_id();
         let mut tx = crate::db::begin_write(pool).await?;
         users::insert_api_token(&mut tx, &id, &owner.user_id, "demo token", &hash).await?;
         audit::record(
             &mut tx,
             Actor::System("demo mode"),
             Change {
-                action: "create",
-                entity: "api_token",
+                action: AuditAction::Create,
+                entity: AuditEntity::ApiToken,
                 entity_id: &id,
                 before: None,
                 after: Some(serde_json::json!({ "user": email, "name": "demo token" })),

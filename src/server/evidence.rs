@@ -2,18 +2,18 @@
 //! with history and audit in one transaction.
 
 use super::auth::{self, authorise};
-use super::secrets;
-use crate::api::evidence::{
-    CommitmentEvidence, CommitmentProgress, EvidenceDetail, EvidenceEntry, MyOrganisation, OrganisationChoice,
-};
 use crate::db::audit::{self, Actor, Change};
 use crate::db::{self, evidence::Placement};
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::concordat::is_commitment_id;
 use crate::domain::evidence::{validate, EvidenceDraft};
 use crate::domain::london::{IcsCode, Organisation};
 use crate::domain::period::ReportingPeriod;
 use crate::domain::permission::{Action, Principal};
 use crate::error::AppError;
+use crate::model::evidence::{
+    CommitmentEvidence, CommitmentProgress, EvidenceDetail, EvidenceEntry, MyOrganisation, OrganisationChoice,
+};
 
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
@@ -156,7 +156,7 @@ pub async fn save(
         let input = validate(draft, today())?;
         let ics = placement_ics(&org, ics)?;
         ensure_commitment_exists(pool, &input.commitment_id, input.action_id.as_deref()).await?;
-        let new_id = secrets::new_id();
+        let new_id = crate::db::new_id();
         let mut tx = crate::db::begin_write(pool).await?;
         db::evidence::insert(
             &mut tx,
@@ -172,8 +172,8 @@ pub async fn save(
             &mut tx,
             Actor::User(principal),
             Change {
-                action: "create",
-                entity: "evidence",
+                action: AuditAction::Create,
+                entity: AuditEntity::Evidence,
                 entity_id: &new_id,
                 before: None,
                 after: serde_json::to_value(&entry).ok(),
@@ -202,8 +202,8 @@ pub async fn save(
             &mut tx,
             Actor::User(principal),
             Change {
-                action: "update",
-                entity: "evidence",
+                action: AuditAction::Update,
+                entity: AuditEntity::Evidence,
                 entity_id: id,
                 before: serde_json::to_value(&existing).ok(),
                 after: serde_json::to_value(&entry).ok(),
@@ -257,12 +257,12 @@ async fn sparklines(
     pool: &db::Pool,
     commitment_id: &str,
     current: ReportingPeriod,
-) -> Result<Vec<crate::api::evidence::MetricSparklines>, AppError> {
+) -> Result<Vec<crate::model::evidence::MetricSparklines>, AppError> {
     let first = ReportingPeriod::FIRST;
     let readings = db::readings::ics_level_for_commitment(pool, commitment_id, &first.to_string()).await?;
     // The window ends at the latest reading (or now, if there is none), so
     // older data still shows, and never starts before the concordat did.
-    let end = readings.iter().filter_map(|(_, _, p, _)| ReportingPeriod::parse(p).ok()).max().unwrap_or(current);
+    let end = readings.iter().filter_map(|r| ReportingPeriod::parse(&r.period).ok()).max().unwrap_or(current);
     let mut periods = vec![end];
     while periods.len() < SPARKLINE_PERIODS && periods[0] > first {
         let earlier = periods[0].previous();
@@ -281,14 +281,14 @@ async fn sparklines(
                     .map(|p| {
                         readings
                             .iter()
-                            .find(|(m, i, period, _)| *m == metric.definition.id && i == ics && period == p)
-                            .map(|(_, _, _, v)| *v)
+                            .find(|r| r.metric_id == metric.definition.id && r.ics_code == *ics && r.period == *p)
+                            .map(|r| r.value)
                     })
                     .collect();
                 (ics.clone(), values)
             })
             .collect();
-        out.push(crate::api::evidence::MetricSparklines {
+        out.push(crate::model::evidence::MetricSparklines {
             metric_id: metric.definition.id.clone(),
             name: metric.definition.name.clone(),
             periods: period_names.clone(),

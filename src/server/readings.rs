@@ -5,12 +5,16 @@ use super::auth::authorise;
 use crate::db::audit::{self, Actor, Change};
 use crate::db::readings::{NewReading, WriteCounts, Written};
 use crate::db::{self, Pool};
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::london::Organisation;
 use crate::domain::metric::MetricKind;
 use crate::domain::permission::{resolve_reading_partner, Action, PartnerRef, Principal};
 use crate::domain::readings_csv::{check_against_catalogue, CsvErrors, CsvReading, RowError, ValidReading};
 use crate::error::AppError;
 use std::collections::{HashMap, HashSet};
+
+/// Most rows one request or file may carry.
+pub const MAX_READINGS_ROWS: usize = 5000;
 
 /// Why a batch of readings was refused.
 #[derive(Debug)]
@@ -142,8 +146,8 @@ pub async fn write(
                     &mut tx,
                     Actor::User(principal),
                     Change {
-                        action: "create",
-                        entity: "reading",
+                        action: AuditAction::Create,
+                        entity: AuditEntity::Reading,
                         entity_id: &after.id,
                         before: None,
                         after: serde_json::to_value(&after).ok(),
@@ -157,8 +161,8 @@ pub async fn write(
                     &mut tx,
                     Actor::User(principal),
                     Change {
-                        action: "update",
-                        entity: "reading",
+                        action: AuditAction::Update,
+                        entity: AuditEntity::Reading,
                         entity_id: &after.id,
                         before: serde_json::to_value(&before).ok(),
                         after: serde_json::to_value(&after).ok(),
@@ -184,11 +188,11 @@ pub async fn preview(
     pool: &Pool,
     principal: &Principal,
     csv: &[u8],
-) -> Result<crate::api::readings::ImportPreview, AppError> {
-    use crate::api::readings::{ImportPreview, PreviewRow};
+) -> Result<crate::model::readings::ImportPreview, AppError> {
     use crate::domain::readings_csv::parse_readings_csv;
+    use crate::model::readings::{ImportPreview, PreviewRow};
     let empty = |errors, forbidden| ImportPreview { rows: Vec::new(), errors, forbidden };
-    let rows = match parse_readings_csv(csv, super::rest::MAX_READINGS_ROWS) {
+    let rows = match parse_readings_csv(csv, MAX_READINGS_ROWS) {
         Ok(rows) => rows,
         Err(errors) => return Ok(empty(errors.0, None)),
     };
@@ -221,7 +225,7 @@ pub async fn import(
     pool: &Pool,
     principal: &Principal,
     csv: &[u8],
-) -> Result<crate::api::readings::ImportSummary, AppError> {
+) -> Result<crate::model::readings::ImportSummary, AppError> {
     use crate::domain::readings_csv::parse_readings_csv;
     use crate::domain::validation::FieldError;
     let as_field_errors = |errors: Vec<RowError>| {
@@ -229,9 +233,9 @@ pub async fn import(
             errors.into_iter().map(|e| FieldError::new(format!("line {} {}", e.line, e.column), e.message)).collect(),
         )
     };
-    let rows = parse_readings_csv(csv, super::rest::MAX_READINGS_ROWS).map_err(|e| as_field_errors(e.0))?;
+    let rows = parse_readings_csv(csv, MAX_READINGS_ROWS).map_err(|e| as_field_errors(e.0))?;
     match submit(pool, principal, rows).await {
-        Ok(counts) => Ok(crate::api::readings::ImportSummary {
+        Ok(counts) => Ok(crate::model::readings::ImportSummary {
             inserted: counts.inserted,
             updated: counts.updated,
             unchanged: counts.unchanged,

@@ -1,12 +1,15 @@
 //! Plain HTTP endpoints for machines: health checks and the versioned JSON API.
 
-use super::readings::BatchError;
+use super::auth::ApiPrincipal;
+use super::readings::{BatchError, MAX_READINGS_ROWS};
 use super::AppState;
 use crate::db;
-use crate::db::readings::StoredReading;
+use crate::db::readings::{StoredReading, WriteCounts};
 use crate::domain::concordat::Concordat;
 use crate::domain::period::ReportingPeriod;
+use crate::domain::rag::Rag;
 use crate::domain::readings_csv::{parse_readings_csv, write_readings_csv, CsvReading, ExportRow, RowError};
+use crate::domain::status::{CommitmentCell, IcsStatus};
 use crate::error::AppError;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -47,14 +50,62 @@ pub struct ReadingsQuery {
     period: Option<String>,
 }
 
-fn row_errors_response(errors: Vec<RowError>, unit: &str) -> Response {
-    let message =
-        errors.iter().map(|e| format!("{unit} {}, {}: {}", e.line, e.column, e.message)).collect::<Vec<_>>().join("; ");
-    let body = serde_json::json!({
-        "error": message,
-        "errors": errors.iter().map(|e| serde_json::json!({ unit: e.line, "column": e.column, "message": e.message })).collect::<Vec<_>>(),
-    });
-    (StatusCode::BAD_REQUEST, Json(body)).into_response()
+/// Why a readings request was refused, as the API answers it.
+pub enum ReadingsRefusal {
+    /// Rows wrong in themselves: 400 with every error; `unit` is "line" (CSV)
+    /// or "row" (JSON).
+    Rows {
+        errors: Vec<RowError>,
+        unit: &'static str,
+    },
+    /// A row the caller may not write: 403.
+    Forbidden(String),
+    UnsupportedMediaType,
+    Other(AppError),
+}
+
+impl From<AppError> for ReadingsRefusal {
+    fn from(error: AppError) -> Self {
+        ReadingsRefusal::Other(error)
+    }
+}
+
+impl ReadingsRefusal {
+    fn from_batch(error: BatchError, unit: &'static str) -> Self {
+        match error {
+            BatchError::Rows(errors) => ReadingsRefusal::Rows { errors, unit },
+            BatchError::Forbidden(message) => ReadingsRefusal::Forbidden(message),
+            BatchError::Other(error) => ReadingsRefusal::Other(error),
+        }
+    }
+}
+
+impl IntoResponse for ReadingsRefusal {
+    fn into_response(self) -> Response {
+        match self {
+            ReadingsRefusal::Rows { errors, unit } => {
+                let message = errors
+                    .iter()
+                    .map(|e| format!("{unit} {}, {}: {}", e.line, e.column, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let body = serde_json::json!({
+                    "error": message,
+                    "errors": errors.iter().map(|e| serde_json::json!({ unit: e.line, "column": e.column, "message": e.message })).collect::<Vec<_>>(),
+                });
+                (StatusCode::BAD_REQUEST, Json(body)).into_response()
+            }
+            ReadingsRefusal::Forbidden(message) => {
+                (StatusCode::FORBIDDEN, Json(serde_json::json!({ "error": message }))).into_response()
+            }
+            ReadingsRefusal::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Json(serde_json::json!({ "error": "send Content-Type: application/json or text/csv" })),
+            )
+                .into_response(),
+            ReadingsRefusal::Other(error) => error.into_response(),
+        }
+    }
 }
 
 /// Turns JSON rows into the shape CSV rows have, so both share every later check.
@@ -93,54 +144,36 @@ fn json_rows(rows: Vec<ReadingIn>) -> Result<Vec<CsvReading>, Vec<RowError>> {
 
 /// Largest request body the readings API reads.
 pub const MAX_READINGS_BODY: usize = 2 * 1024 * 1024;
-/// Most rows one request or file may carry.
-pub const MAX_READINGS_ROWS: usize = 5000;
 
 /// `POST /api/v1/readings`: JSON list or CSV; all rows are written or none.
-pub async fn post_readings(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
-    let principal = match super::auth::bearer_principal(&state.pool, &headers).await {
-        Ok(principal) => principal,
-        Err(error) => return error.into_response(),
-    };
+pub async fn post_readings(
+    State(state): State<AppState>,
+    ApiPrincipal(principal): ApiPrincipal,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<WriteCounts>, ReadingsRefusal> {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let (rows, unit) = if content_type.starts_with("text/csv") {
-        match parse_readings_csv(&body, MAX_READINGS_ROWS) {
-            Ok(rows) => (rows, "line"),
-            Err(errors) => return row_errors_response(errors.0, "line"),
-        }
+        let rows = parse_readings_csv(&body, MAX_READINGS_ROWS)
+            .map_err(|errors| ReadingsRefusal::Rows { errors: errors.0, unit: "line" })?;
+        (rows, "line")
     } else if content_type.starts_with("application/json") {
-        let parsed: Vec<ReadingIn> = match serde_json::from_slice(&body) {
-            Ok(rows) => rows,
-            Err(error) => {
-                return AppError::invalid("body", format!("expected a JSON list of readings: {error}")).into_response()
-            }
-        };
+        let parsed: Vec<ReadingIn> = serde_json::from_slice(&body)
+            .map_err(|error| AppError::invalid("body", format!("expected a JSON list of readings: {error}")))?;
         if parsed.is_empty() {
-            return AppError::invalid("body", "the list has no readings").into_response();
+            return Err(AppError::invalid("body", "the list has no readings").into());
         }
         if parsed.len() > MAX_READINGS_ROWS {
-            return AppError::invalid("body", format!("at most {MAX_READINGS_ROWS} readings per request"))
-                .into_response();
+            return Err(AppError::invalid("body", format!("at most {MAX_READINGS_ROWS} readings per request")).into());
         }
-        match json_rows(parsed) {
-            Ok(rows) => (rows, "row"),
-            Err(errors) => return row_errors_response(errors, "row"),
-        }
+        (json_rows(parsed).map_err(|errors| ReadingsRefusal::Rows { errors, unit: "row" })?, "row")
     } else {
-        return (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Json(serde_json::json!({ "error": "send Content-Type: application/json or text/csv" })),
-        )
-            .into_response();
+        return Err(ReadingsRefusal::UnsupportedMediaType);
     };
-    match super::readings::submit(&state.pool, &principal, rows).await {
-        Ok(counts) => Json(counts).into_response(),
-        Err(BatchError::Rows(errors)) => row_errors_response(errors, unit),
-        Err(BatchError::Forbidden(message)) => {
-            (StatusCode::FORBIDDEN, Json(serde_json::json!({ "error": message }))).into_response()
-        }
-        Err(BatchError::Other(error)) => error.into_response(),
-    }
+    let counts = super::readings::submit(&state.pool, &principal, rows)
+        .await
+        .map_err(|error| ReadingsRefusal::from_batch(error, unit))?;
+    Ok(Json(counts))
 }
 
 /// An optional `?ics=` filter, which must name a London ICS.
@@ -211,71 +244,123 @@ pub struct StatusQuery {
     ics: Option<String>,
 }
 
-fn override_json(ov: &crate::domain::rag::Override) -> serde_json::Value {
-    serde_json::json!({
-        "rag": ov.rag(),
-        "rationale": ov.rationale(),
-        "set_by": ov.set_by(),
-        "expires_after": ov.expires_after().to_string(),
-    })
+/// `GET /api/v1/status`: London, then each ICS, principle and commitment.
+#[derive(serde::Serialize)]
+pub struct StatusResponse {
+    period: String,
+    as_at: String,
+    rag: Rag,
+    summary: String,
+    icss: Vec<IcsStatusResponse>,
 }
 
-fn cell_json(cell: &crate::domain::status::CommitmentCell) -> serde_json::Value {
-    let mut json = serde_json::json!({
-        "id": cell.commitment_id,
-        "rag": cell.rag,
-        "computed_rag": cell.computed.rag,
-        "delivery": cell.computed.delivery,
-        "outcome": cell.computed.outcome,
-        "mismatch": cell.computed.mismatch,
-        "reasons": cell.computed.reasons,
-    });
-    if let (Some(ov), Some(map)) = (&cell.overridden, json.as_object_mut()) {
-        map.insert("override".into(), override_json(ov));
+#[derive(serde::Serialize)]
+pub struct IcsStatusResponse {
+    ics: String,
+    rag: Rag,
+    summary: String,
+    principles: Vec<PrincipleStatusResponse>,
+}
+
+#[derive(serde::Serialize)]
+pub struct PrincipleStatusResponse {
+    id: String,
+    rag: Rag,
+    delivery: Rag,
+    outcome: Rag,
+    mismatch: bool,
+    reasons: Vec<String>,
+    commitments: Vec<CommitmentStatusResponse>,
+}
+
+#[derive(serde::Serialize)]
+pub struct CommitmentStatusResponse {
+    id: String,
+    /// The status in force: the override's, if there is one.
+    rag: Rag,
+    /// What the rules computed.
+    computed_rag: Rag,
+    delivery: Rag,
+    outcome: Rag,
+    mismatch: bool,
+    reasons: Vec<String>,
+    #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
+    override_in_force: Option<OverrideResponse>,
+}
+
+#[derive(serde::Serialize)]
+pub struct OverrideResponse {
+    rag: Rag,
+    rationale: String,
+    set_by: String,
+    expires_after: String,
+}
+
+impl From<&CommitmentCell> for CommitmentStatusResponse {
+    fn from(cell: &CommitmentCell) -> Self {
+        CommitmentStatusResponse {
+            id: cell.commitment_id.clone(),
+            rag: cell.rag,
+            computed_rag: cell.computed.rag,
+            delivery: cell.computed.delivery,
+            outcome: cell.computed.outcome,
+            mismatch: cell.computed.mismatch,
+            reasons: cell.computed.reasons.clone(),
+            override_in_force: cell.overridden.as_ref().map(|ov| OverrideResponse {
+                rag: ov.rag(),
+                rationale: ov.rationale().to_string(),
+                set_by: ov.set_by().to_string(),
+                expires_after: ov.expires_after().to_string(),
+            }),
+        }
     }
-    json
 }
 
-fn ics_json(ics: &crate::domain::status::IcsStatus) -> serde_json::Value {
-    use crate::domain::rag::roll_up;
-    serde_json::json!({
-        "ics": ics.ics,
-        "rag": ics.rollup.rag,
-        "summary": ics.rollup.summary(),
-        "principles": ics.principles.iter().map(|p| {
-            let delivery: Vec<_> = p.commitments.iter().map(|c| c.computed.delivery).collect();
-            let outcome: Vec<_> = p.commitments.iter().map(|c| c.computed.outcome).collect();
-            serde_json::json!({
-                "id": p.principle_id,
-                "rag": p.rollup.rag,
-                "delivery": roll_up(&delivery).rag,
-                "outcome": roll_up(&outcome).rag,
-                "mismatch": p.commitments.iter().any(|c| c.computed.mismatch),
-                "reasons": [p.rollup.summary()],
-                "commitments": p.commitments.iter().map(cell_json).collect::<Vec<_>>(),
-            })
-        }).collect::<Vec<_>>(),
-    })
+impl From<&IcsStatus> for IcsStatusResponse {
+    fn from(ics: &IcsStatus) -> Self {
+        IcsStatusResponse {
+            ics: ics.ics.clone(),
+            rag: ics.rollup.rag,
+            summary: ics.rollup.summary(),
+            principles: ics
+                .principles
+                .iter()
+                .map(|p| PrincipleStatusResponse {
+                    id: p.principle_id.clone(),
+                    rag: p.rollup.rag,
+                    delivery: p.delivery().rag,
+                    outcome: p.outcome().rag,
+                    mismatch: p.mismatch(),
+                    reasons: vec![p.rollup.summary()],
+                    commitments: p.commitments.iter().map(CommitmentStatusResponse::from).collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// `GET /api/v1/status?period=2023-24-Q1[&ics=SEL]`
 pub async fn get_status(
     State(state): State<AppState>,
     Query(query): Query<StatusQuery>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<StatusResponse>, AppError> {
     let period = super::status::period_or_current(query.period.as_deref().unwrap_or_default())?;
     let ics = ics_filter(&state.pool, query.ics.as_deref()).await?;
     let (status, _) = super::status::london(&state.pool, period).await?;
-    let icss: Vec<serde_json::Value> =
-        status.icss.iter().filter(|i| ics.as_deref().is_none_or(|code| i.ics == code)).map(ics_json).collect();
+    let icss: Vec<IcsStatusResponse> = status
+        .icss
+        .iter()
+        .filter(|i| ics.as_deref().is_none_or(|code| i.ics == code))
+        .map(IcsStatusResponse::from)
+        .collect();
     if let (Some(code), true) = (&ics, icss.is_empty()) {
         return Err(AppError::NotFound(format!("ICS {code}")));
     }
-    Ok(Json(serde_json::json!({
-        "period": status.period.to_string(),
-        "as_at": status.as_at.to_string(),
-        "rag": status.rollup.rag,
-        "summary": status.rollup.summary(),
-        "icss": icss,
-    })))
+    Ok(Json(StatusResponse {
+        period: status.period.to_string(),
+        as_at: status.as_at.to_string(),
+        rag: status.rollup.rag,
+        summary: status.rollup.summary(),
+        icss,
+    }))
 }

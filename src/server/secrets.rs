@@ -54,13 +54,6 @@ pub fn random_token() -> String {
     hex(&bytes)
 }
 
-/// A random id for a new row (128 bits).
-pub fn new_id() -> String {
-    let mut bytes = [0u8; 16];
-    OsRng.fill_bytes(&mut bytes);
-    hex(&bytes)
-}
-
 pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
@@ -102,7 +95,6 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(token_hash("demo-token-slam"), token_hash("demo-token-slam"));
         assert_ne!(token_hash(&a), a);
-        assert_eq!(new_id().len(), 32);
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Status use cases: compute a period's status, and set overrides.
 
 use super::auth::authorise;
-use super::secrets;
 use crate::db::audit::{self, Actor, Change};
 use crate::db::{self, Pool};
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::concordat::Concordat;
 use crate::domain::period::ReportingPeriod;
 use crate::domain::permission::{Action, Principal};
@@ -11,6 +11,7 @@ use crate::domain::rag::{Override, Rag};
 use crate::domain::status::{london_status, LondonStatus};
 use crate::domain::validation::{clean_text, FieldError, FieldErrors};
 use crate::error::AppError;
+use crate::model::status::{CellDetail, StatusPage};
 
 pub fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
@@ -30,6 +31,43 @@ pub fn period_or_current(text: &str) -> Result<ReportingPeriod, AppError> {
 pub async fn london(pool: &Pool, period: ReportingPeriod) -> Result<(LondonStatus, Concordat), AppError> {
     let data = db::status::load(pool, period, period.judgement_date(today())).await?;
     Ok((london_status(&data), data.concordat))
+}
+
+/// The matrix page: every ICS × commitment for a period (blank: the current
+/// one), and the periods one can choose, newest first.
+pub async fn status_page(pool: &Pool, period: &str) -> Result<StatusPage, AppError> {
+    let period = period_or_current(period)?;
+    let (status, concordat) = london(pool, period).await?;
+    let current = ReportingPeriod::containing(today());
+    let periods =
+        ReportingPeriod::range(ReportingPeriod::FIRST, current).into_iter().rev().map(|p| p.to_string()).collect();
+    Ok(StatusPage { status, periods, concordat })
+}
+
+/// One cell's status and reasons, and whether the viewer may override it.
+pub async fn cell_detail(
+    pool: &Pool,
+    session: Option<&super::auth::Session>,
+    ics: &str,
+    commitment_id: &str,
+    period: &str,
+) -> Result<CellDetail, AppError> {
+    let period = period_or_current(period)?;
+    let (status, concordat) = london(pool, period).await?;
+    let ics_status = status
+        .icss
+        .iter()
+        .find(|i| i.ics == ics.trim().to_uppercase())
+        .ok_or_else(|| AppError::NotFound(format!("ICS {ics}")))?;
+    let cell = ics_status
+        .cell(commitment_id)
+        .cloned()
+        .ok_or_else(|| AppError::NotFound(format!("commitment {commitment_id}")))?;
+    let commitment = concordat.commitments().find(|c| c.id == commitment_id).cloned().ok_or(AppError::Internal)?;
+    let can_override =
+        session.is_some_and(|s| authorise(&s.principal, &Action::SetOverride { ics: ics_status.ics.clone() }).is_ok());
+    let csrf = session.map(|s| s.csrf_token.clone());
+    Ok(CellDetail { ics: ics_status.ics.clone(), period: period.to_string(), commitment, cell, can_override, csrf })
 }
 
 /// An override sets a rating: Red, Amber or Green, never No data or Not rated.
@@ -75,7 +113,7 @@ pub async fn set_override(pool: &Pool, principal: &Principal, form: &OverrideFor
     Override::new(rag, rationale.clone(), principal.email.clone(), expires)
         .map_err(|e| AppError::invalid("rationale", e.to_string()))?;
     let rag_text = rag.as_str();
-    let id = secrets::new_id();
+    let id = crate::db::new_id();
     let mut tx = crate::db::begin_write(pool).await?;
     db::status::insert_override(
         &mut tx,
@@ -98,7 +136,13 @@ pub async fn set_override(pool: &Pool, principal: &Principal, form: &OverrideFor
     audit::record(
         &mut tx,
         Actor::User(principal),
-        Change { action: "create", entity: "rag_override", entity_id: &id, before: None, after: Some(after) },
+        Change {
+            action: AuditAction::Create,
+            entity: AuditEntity::RagOverride,
+            entity_id: &id,
+            before: None,
+            after: Some(after),
+        },
     )
     .await?;
     tx.commit().await?;

@@ -4,7 +4,7 @@ use crate::on_both_backends;
 use crate::support::{app_state, TestDb};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use concordat_tracker::server::router;
+use concordat_tracker::web::router;
 use tower::ServiceExt;
 
 on_both_backends! {

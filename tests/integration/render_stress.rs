@@ -1,7 +1,7 @@
 //! Every page, anonymous and signed in, rendered many at once through the real
 //! router, while further routers are built beside it (as a second instance in the
 //! same process would). A render that stalls fails the test; it once did at
-//! random (see `route_list` in src/server/mod.rs).
+//! random (see `route_list` in src/web.rs).
 
 use crate::app_tests;
 use crate::support::{app_state, Browser, TestApp};
@@ -93,7 +93,7 @@ async fn every_page_renders_under_concurrent_load(app: TestApp) {
         // A router built while pages render, as by another instance in this process.
         let pool = app.pool.clone();
         renders.spawn(async move {
-            let _ = concordat_tracker::server::router(app_state(pool));
+            let _ = concordat_tracker::web::router(app_state(pool));
         });
         while let Some(result) = renders.join_next().await {
             result.expect("render task");

@@ -123,4 +123,23 @@ async fn overrides_show_beside_the_computed_status(app: TestApp) {
         .await
         .expect("count");
     assert_eq!(audited, 1);
+
+    // The board can filter the audit log to overrides, on the page and through its server function.
+    let logged = app
+        .post_form("/api/audit/list", Some(&board), &[("entity", "rag_override"), ("entity_id", ""), ("actor", "")])
+        .await;
+    assert_eq!(logged.status, StatusCode::OK, "{}", logged.body);
+    let entries = logged.json();
+    let entries = entries.as_array().expect("entries");
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["entity"], "rag_override");
+    let request = axum::http::Request::get("/audit?entity=rag_override").header("cookie", &board.cookie);
+    let page = app.send(request.body(axum::body::Body::empty()).expect("request")).await;
+    assert!(page.body.contains(r#"<option value="rag_override" selected"#), "the filter offers overrides");
+    assert!(page.body.contains("Recovery plan agreed with the board on 12 July"));
+    let unknown = app
+        .post_form("/api/audit/list", Some(&board), &[("entity", "nonsense"), ("entity_id", ""), ("actor", "")])
+        .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "{}", unknown.body);
+    assert!(unknown.body.contains("nonsense"));
 }

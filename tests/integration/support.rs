@@ -179,7 +179,7 @@ impl TestApp {
         let db = TestDb::new(kind).await;
         let pool = db.open().await;
         concordat_tracker::server::demo::seed(&pool).await.expect("demo accounts");
-        let router = concordat_tracker::server::router(app_state(pool.clone()));
+        let router = concordat_tracker::web::router(app_state(pool.clone()));
         TestApp { router, pool, database: std::sync::Arc::new(db) }
     }
 
@@ -187,7 +187,7 @@ impl TestApp {
     /// started (connected, migrated, seeded) as a second server would be.
     pub async fn second_instance(&self) -> TestApp {
         let pool = self.database.open().await;
-        let router = concordat_tracker::server::router(app_state(pool.clone()));
+        let router = concordat_tracker::web::router(app_state(pool.clone()));
         TestApp { router, pool, database: self.database.clone() }
     }
 

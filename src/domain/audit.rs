@@ -1,0 +1,114 @@
+//! What the audit log records: the kinds of change and the kinds of record
+//! changed. One list of each, so every write and the audit page's filter agree.
+
+/// What was done to a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    Create,
+    Update,
+    /// A value set (an ICS's own target).
+    Set,
+    /// A value removed (an ICS's own target).
+    Remove,
+    Revoke,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 5] =
+        [AuditAction::Create, AuditAction::Update, AuditAction::Set, AuditAction::Remove, AuditAction::Revoke];
+
+    /// The name stored in the log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Create => "create",
+            AuditAction::Update => "update",
+            AuditAction::Set => "set",
+            AuditAction::Remove => "remove",
+            AuditAction::Revoke => "revoke",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|a| a.as_str() == name.trim())
+    }
+}
+
+/// The kind of record a change was made to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditEntity {
+    Evidence,
+    Reading,
+    Metric,
+    MetricIcsTarget,
+    RagOverride,
+    User,
+    ApiToken,
+}
+
+impl AuditEntity {
+    pub const ALL: [AuditEntity; 7] = [
+        AuditEntity::Evidence,
+        AuditEntity::Reading,
+        AuditEntity::Metric,
+        AuditEntity::MetricIcsTarget,
+        AuditEntity::RagOverride,
+        AuditEntity::User,
+        AuditEntity::ApiToken,
+    ];
+
+    /// The name stored in the log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditEntity::Evidence => "evidence",
+            AuditEntity::Reading => "reading",
+            AuditEntity::Metric => "metric",
+            AuditEntity::MetricIcsTarget => "metric_ics_target",
+            AuditEntity::RagOverride => "rag_override",
+            AuditEntity::User => "user",
+            AuditEntity::ApiToken => "api_token",
+        }
+    }
+
+    /// In words, for the audit page.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditEntity::Evidence => "Evidence",
+            AuditEntity::Reading => "Readings",
+            AuditEntity::Metric => "Metric catalogue",
+            AuditEntity::MetricIcsTarget => "ICS targets",
+            AuditEntity::RagOverride => "Status overrides",
+            AuditEntity::User => "Users",
+            AuditEntity::ApiToken => "API tokens",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<AuditEntity> {
+        AuditEntity::ALL.into_iter().find(|e| e.as_str() == name.trim())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_back() {
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::parse(action.as_str()), Some(action));
+        }
+        for entity in AuditEntity::ALL {
+            assert_eq!(AuditEntity::parse(entity.as_str()), Some(entity));
+        }
+        assert_eq!(AuditEntity::parse("rag_override"), Some(AuditEntity::RagOverride));
+        assert_eq!(AuditEntity::parse("nonsense"), None);
+        assert_eq!(AuditAction::parse(""), None);
+    }
+
+    #[test]
+    fn names_are_distinct() {
+        let names: std::collections::HashSet<_> = AuditEntity::ALL.iter().map(|e| e.as_str()).collect();
+        assert_eq!(names.len(), AuditEntity::ALL.len());
+        let labels: std::collections::HashSet<_> = AuditEntity::ALL.iter().map(|e| e.label()).collect();
+        assert_eq!(labels.len(), AuditEntity::ALL.len());
+    }
+}

@@ -1,0 +1,15 @@
+//! London's ICSs as their pages show them.
+
+use crate::domain::london::IcsDetail;
+use crate::model::evidence::EvidenceEntry;
+
+/// The ICS page: the ICS and this period's status for it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct IcsPageData {
+    pub detail: IcsDetail,
+    pub status: crate::domain::status::IcsStatus,
+    pub period: String,
+    pub period_label: String,
+    pub principle_numbers: Vec<(String, i64)>,
+    pub latest_evidence: Vec<EvidenceEntry>,
+}

@@ -1,0 +1,62 @@
+//! Readings imports and the metric catalogue as the pages show them.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewRow {
+    pub line: usize,
+    pub metric: String,
+    pub ics: String,
+    pub period: String,
+    pub value: f64,
+    pub partner: Option<String>,
+    pub note: Option<String>,
+}
+
+/// What an import would do, before anything is written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub rows: Vec<PreviewRow>,
+    pub errors: Vec<crate::domain::validation::RowError>,
+    /// Set when the user may not write some row: nothing can be imported.
+    pub forbidden: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogueEntry {
+    pub id: String,
+    pub name: String,
+    pub commitment_id: String,
+    pub kind: String,
+    pub unit: Option<String>,
+    pub direction: Option<String>,
+    pub target: Option<f64>,
+    pub amber: Option<f64>,
+    pub version: i64,
+    pub retired: bool,
+}
+
+/// The catalogue, and the CSRF token for its edit forms when the viewer may edit it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Catalogue {
+    pub entries: Vec<CatalogueEntry>,
+    /// The ICSs an ICS's own target can be set for.
+    pub ics_codes: Vec<String>,
+    pub editor_csrf: Option<String>,
+}
+
+/// A metric's ICS-level readings over every period since the concordat began.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricTrend {
+    pub metric: CatalogueEntry,
+    pub periods: Vec<String>,
+    /// (ICS, value per period in `periods`)
+    pub series: Vec<(String, Vec<Option<f64>>)>,
+}

@@ -1,0 +1,22 @@
+//! RAG status as the matrix and cell pages show it.
+
+use crate::domain::status::{CommitmentCell, LondonStatus};
+use serde::{Deserialize, Serialize};
+
+/// The matrix page's data: the status and the periods one can choose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusPage {
+    pub status: LondonStatus,
+    pub periods: Vec<String>,
+    pub concordat: crate::domain::concordat::Concordat,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellDetail {
+    pub ics: String,
+    pub period: String,
+    pub commitment: crate::domain::concordat::Commitment,
+    pub cell: CommitmentCell,
+    pub can_override: bool,
+    pub csrf: Option<String>,
+}

@@ -1,0 +1,40 @@
+//! Reading the concordat and London's ICSs: open to everyone.
+
+use crate::db::{self, Pool};
+use crate::domain::concordat::Concordat;
+use crate::domain::london::{Ics, IcsCode, IcsDetail};
+use crate::domain::period::ReportingPeriod;
+use crate::error::AppError;
+use crate::model::concordat::IcsPageData;
+
+pub async fn concordat(pool: &Pool) -> Result<Concordat, AppError> {
+    Ok(db::concordat::load(pool).await?)
+}
+
+pub async fn list_ics(pool: &Pool) -> Result<Vec<Ics>, AppError> {
+    Ok(db::london::list_ics(pool).await?)
+}
+
+/// One ICS with its boroughs and partners: 400 for a malformed code, 404 for an unknown one.
+pub async fn ics_detail(pool: &Pool, code: &str) -> Result<IcsDetail, AppError> {
+    let code = IcsCode::parse(code).map_err(|message| AppError::invalid("code", message))?;
+    db::london::ics_detail(pool, code.as_str()).await?.ok_or_else(|| AppError::NotFound(format!("ICS {code}")))
+}
+
+/// The ICS page: the ICS, this period's status for it and its latest evidence.
+pub async fn ics_page(pool: &Pool, code: &str) -> Result<IcsPageData, AppError> {
+    let detail = ics_detail(pool, code).await?;
+    let period = ReportingPeriod::containing(super::status::today());
+    let (london, concordat) = super::status::london(pool, period).await?;
+    let status = london.icss.into_iter().find(|i| i.ics == detail.ics.code).ok_or(AppError::Internal)?;
+    let principle_numbers = concordat.principles.iter().map(|p| (p.id.clone(), p.number)).collect();
+    let latest_evidence = db::evidence::latest_for_ics(pool, &detail.ics.code, 5).await?;
+    Ok(IcsPageData {
+        detail,
+        status,
+        period: period.to_string(),
+        period_label: period.label(),
+        principle_numbers,
+        latest_evidence,
+    })
+}

@@ -1,0 +1,85 @@
+//! The whole app as an axum router — pages, server functions, REST API and
+//! assets — and serving it. It sits above every other layer, since it puts the
+//! pages (`app`) and the server side (`server`) together.
+
+use crate::app::{shell, App};
+use crate::server::{auth, errors, rest, AppState};
+use axum::routing::get;
+use axum::Router;
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
+
+/// The app's routes, found once per process.
+///
+/// Why once: `generate_route_list` renders the app with resource loading
+/// suppressed by a *process-global* flag (leptos_router's `RouteList::generate`
+/// sets leptos_server's `IS_SUPPRESSING_RESOURCE_LOAD`). A resource first polled
+/// on another thread while that flag is up parks on `pending()` for ever, so a
+/// page being rendered while a second router is built never arrives
+/// (leptos-rs/leptos#4773). That is what stalled the integration suite at
+/// random: every test built its own router while other tests rendered pages. It
+/// would stall a real server the same way if it ever built a router after it
+/// began serving (two instances in one process, say). Generating the list once,
+/// before any router exists, means the flag can never be up while a page renders:
+/// every caller of `router` waits here until the first generation has finished.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// The whole app as an axum router: pages, server functions, REST API and assets.
+/// Tests build it with their own pool.
+pub fn router(state: AppState) -> Router {
+    let routes = route_list();
+    Router::new()
+        .route("/healthz", get(rest::healthz))
+        .route("/api/v1/concordat", get(rest::concordat))
+        .route("/api/v1/readings", get(rest::get_readings).post(rest::post_readings))
+        .route("/readings.csv", get(rest::export_readings_csv))
+        .route("/api/v1/status", get(rest::get_status))
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::extract::DefaultBodyLimit::max(rest::MAX_READINGS_BODY))
+        .layer(axum::middleware::from_fn(errors::server_fn_error_status))
+        .layer(axum::middleware::from_fn(auth::reject_cross_site))
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+pub async fn serve(state: AppState) -> std::io::Result<()> {
+    let addr = state.leptos_options.site_addr;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
