@@ -1,5 +1,6 @@
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 /// Shows an error in words, and gives the page the matching HTTP status.
 #[component]
@@ -17,6 +18,7 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         AppError::Internal | AppError::Request(_) => "Something went wrong",
     };
     view! {
+        <Title text=heading />
         <div class="error-panel" role="alert">
             <h1>{heading}</h1>
             <p>{error.to_string()}</p>

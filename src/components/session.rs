@@ -2,6 +2,8 @@
 //! someone signs in or out.
 
 use crate::api::auth::{get_current_user, SignIn, SignOut};
+use crate::components::loaded::Loaded;
+use crate::components::sign_in_prompt::SignInPrompt;
 use crate::error::AppError;
 use crate::model::auth::CurrentUser;
 use leptos::prelude::*;
@@ -40,34 +42,11 @@ where
         move || (session.sign_in.version().get(), session.sign_out.version().get()),
         |_| get_current_user(),
     );
-    let children = std::sync::Arc::new(children);
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    match user.await {
-                        Ok(Some(user)) => children(user).into_any(),
-                        Ok(None) => view! { <SignInPrompt /> }.into_any(),
-                        Err(error) => view! { <crate::components::error_panel::ErrorPanel error /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
-}
-
-#[component]
-pub fn SignInPrompt() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::UNAUTHORIZED);
-    }
-    view! {
-        <div class="notice" role="status">
-            <h1>"Please sign in"</h1>
-            <p>"This page is for signed-in partners, ICS leads and board members. " <a href="/sign-in">"Sign in"</a> "."</p>
-        </div>
+        <Loaded resource=user show=move |user| match user {
+            Some(user) => children(user).into_any(),
+            None => view! { <SignInPrompt /> }.into_any(),
+        } />
     }
 }
 

@@ -1,9 +1,9 @@
 //! `/account`: the user's API tokens (create, shown once; revoke).
 
 use crate::api::account::{list_tokens, CreateToken, RevokeToken};
-use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{last_error, ErrorSummary, FieldError, QueryError};
-use crate::components::session::{CsrfField, SignInPrompt};
+use crate::components::loaded::Loaded;
+use crate::components::session::CsrfField;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -23,18 +23,10 @@ fn Tokens() -> impl IntoView {
     let revoke = ServerAction::<RevokeToken>::new();
     let page = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_tokens());
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! {
+        <Loaded resource=page show=move |page| view! {
                         <p>{format!("Signed in as {} ({}).", page.email, page.role_label)}</p>
                         <TokenList csrf=page.csrf create revoke list=page.tokens />
-                    }.into_any(),
-                    Err(crate::error::AppError::Unauthorized) => view! { <SignInPrompt /> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    }.into_any() />
     }
 }
 

@@ -1,31 +1,24 @@
 //! `/commitments/{id}`: one commitment, all evidence by ICS and period, and the form to add more.
 
+use super::{route_params, IdParams};
 use crate::api::evidence::get_commitment_evidence;
-use crate::components::error_panel::ErrorPanel;
 use crate::components::evidence_form::EvidenceForm;
 use crate::components::evidence_list::EvidenceCard;
 use crate::components::form::QueryError;
 use crate::components::ics_status::CommitmentStatusRow;
+use crate::components::loaded::Loaded;
 use crate::model::evidence::CommitmentEvidence;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn CommitmentPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
+    let params = route_params::<IdParams>();
+    let id = move || params().id.unwrap_or_default();
     let data = Resource::new(id, get_commitment_evidence);
     view! {
         <QueryError />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(data) => view! { <CommitmentView data /> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=data show=move |data| view! { <CommitmentView data /> }.into_any() />
     }
 }
 

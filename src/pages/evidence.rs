@@ -1,31 +1,24 @@
 //! `/evidence/{id}`: one entry, its edit form (for those who may edit) and every saved version.
 
+use super::{route_params, IdParams};
 use crate::api::evidence::get_evidence;
-use crate::components::error_panel::ErrorPanel;
 use crate::components::evidence_form::EvidenceForm;
 use crate::components::evidence_list::EvidenceCard;
 use crate::components::form::QueryError;
+use crate::components::loaded::Loaded;
 use crate::model::evidence::EvidenceDetail;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn EvidencePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
+    let params = route_params::<IdParams>();
+    let id = move || params().id.unwrap_or_default();
     let data = Resource::new(id, get_evidence);
     view! {
         <Title text="Evidence" />
         <QueryError />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(detail) => view! { <EvidenceView detail /> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=data show=move |detail| view! { <EvidenceView detail /> }.into_any() />
     }
 }
 

@@ -1,7 +1,7 @@
 //! `/`: the concordat itself.
 
 use crate::api::concordat::get_concordat;
-use crate::components::error_panel::ErrorPanel;
+use crate::components::loaded::Loaded;
 use crate::components::principle_section::PrincipleSection;
 use crate::domain::concordat::Concordat;
 use leptos::prelude::*;
@@ -12,14 +12,7 @@ pub fn HomePage() -> impl IntoView {
     let concordat = Resource::new(|| (), |_| get_concordat());
     view! {
         <Title text="The concordat" />
-        <Suspense fallback=|| view! { <p>"Loading the concordat…"</p> }>
-            {move || Suspend::new(async move {
-                match concordat.await {
-                    Ok(concordat) => view! { <ConcordatView concordat /> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=concordat loading="Loading the concordat…" show=move |concordat| view! { <ConcordatView concordat /> }.into_any() />
     }
 }
 

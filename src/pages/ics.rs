@@ -1,30 +1,30 @@
 //! `/ics/{code}`: one ICS, its boroughs and its partners.
 
+use super::route_params;
 use crate::api::concordat::get_ics_page;
-use crate::components::error_panel::ErrorPanel;
 use crate::components::evidence_list::EvidenceCard;
 use crate::components::ics_status::IcsStatusSection;
+use crate::components::loaded::Loaded;
 use crate::components::organisation_list::OrganisationList;
 use crate::domain::london::IcsDetail;
 use crate::model::concordat::IcsPageData;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::params::Params;
+
+/// `/ics/{code}`
+#[derive(Params, Clone, Debug, Default, PartialEq)]
+struct IcsParams {
+    code: Option<String>,
+}
 
 #[component]
 pub fn IcsPage() -> impl IntoView {
-    let params = use_params_map();
-    let code = move || params.read().get("code").unwrap_or_default();
+    let params = route_params::<IcsParams>();
+    let code = move || params().code.unwrap_or_default();
     let page = Resource::new(code, get_ics_page);
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <IcsDetailView page /> }.into_any(),
-                    Err(error) => view! { <Title text="ICS not found" /><ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=page show=move |page| view! { <IcsDetailView page /> }.into_any() />
     }
 }
 

@@ -1,7 +1,7 @@
 //! `/ics`: London's five Integrated Care Systems.
 
 use crate::api::concordat::list_ics;
-use crate::components::error_panel::ErrorPanel;
+use crate::components::loaded::Loaded;
 use crate::domain::london::Ics;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,18 +12,11 @@ pub fn IcsListPage() -> impl IntoView {
     view! {
         <Title text="London ICSs" />
         <h1>"London's Integrated Care Systems"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match icss.await {
-                    Ok(icss) => view! {
+        <Loaded resource=icss show=move |icss| view! {
                         <ul class="card-list">
                             {icss.into_iter().map(|ics| view! { <IcsCard ics /> }).collect_view()}
                         </ul>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    }.into_any() />
     }
 }
 

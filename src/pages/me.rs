@@ -1,9 +1,7 @@
 //! `/me`: the signed-in user's organisation, this period: what has evidence and what is still due.
 
 use crate::api::evidence::get_my_organisation;
-use crate::components::error_panel::ErrorPanel;
-use crate::components::session::SignInPrompt;
-use crate::error::AppError;
+use crate::components::loaded::Loaded;
 use crate::model::evidence::MyOrganisation;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,15 +11,7 @@ pub fn MyOrganisationPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_my_organisation());
     view! {
         <Title text="My organisation" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(data) => view! { <MyOrganisationView data /> }.into_any(),
-                    Err(AppError::Unauthorized) => view! { <SignInPrompt /> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=data show=move |data| view! { <MyOrganisationView data /> }.into_any() />
     }
 }
 

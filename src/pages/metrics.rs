@@ -1,8 +1,8 @@
 //! `/metrics`: the metric catalogue; board reviewers change targets and retire metrics.
 
 use crate::api::readings::{list_metrics, CreateMetric, SetIcsTarget, UpdateMetric};
-use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{last_error, ErrorSummary, QueryError};
+use crate::components::loaded::Loaded;
 use crate::components::session::CsrfField;
 use crate::domain::metric::format_value;
 use crate::model::readings::CatalogueEntry;
@@ -25,10 +25,7 @@ pub fn MetricsPage() -> impl IntoView {
         <p class="lede">"The key metrics partners report against each principle. Green meets the target; amber is between the target and the amber edge; red is beyond it."</p>
         <QueryError />
         <ErrorSummary error />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match metrics.await {
-                    Ok(catalogue) => {
+        <Loaded resource=metrics show=move |catalogue| {
                     let names: Vec<(String, String)> = catalogue.entries.iter().map(|m| (m.id.clone(), m.name.clone())).collect();
                     view! {
                         <table class="data catalogue">
@@ -44,11 +41,7 @@ pub fn MetricsPage() -> impl IntoView {
                             <CatalogueEditors csrf metrics=names.clone() ics_codes=catalogue.ics_codes.clone() create ics_target />
                         })}
                     }.into_any()
-                    }
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    } />
     }
 }
 

@@ -25,3 +25,40 @@ pub mod sign_in;
 pub mod status;
 pub mod status_cell;
 pub mod trend;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params, use_query};
+use leptos_router::params::Params;
+
+/// The route's parameters as `P` (e.g. `/commitments/{id}`). One that is
+/// missing or unreadable is its default, so the server function says what is
+/// wrong with it.
+pub fn route_params<P>() -> impl Fn() -> P + Copy + Send + Sync + 'static
+where
+    P: Params + PartialEq + Default + Clone + Send + Sync + 'static,
+{
+    let params = use_params::<P>();
+    move || params.get().unwrap_or_default()
+}
+
+/// The query string's parameters as `P` (e.g. `?period=2023-24-Q1`), read as
+/// `route_params` reads the route's.
+pub fn query_params<P>() -> impl Fn() -> P + Copy + Send + Sync + 'static
+where
+    P: Params + PartialEq + Default + Clone + Send + Sync + 'static,
+{
+    let query = use_query::<P>();
+    move || query.get().unwrap_or_default()
+}
+
+/// A route with one id: `/commitments/{id}`, `/evidence/{id}`, `/metrics/{id}`.
+#[derive(Params, Clone, Debug, Default, PartialEq)]
+pub struct IdParams {
+    pub id: Option<String>,
+}
+
+/// `?period=…`: the reporting period a status page shows (blank: the current one).
+#[derive(Params, Clone, Debug, Default, PartialEq)]
+pub struct PeriodQuery {
+    pub period: Option<String>,
+}

@@ -1,7 +1,8 @@
 //! `/status`: the London matrix (ICS × commitment) for a period.
 
+use super::{query_params, PeriodQuery};
 use crate::api::status::get_status;
-use crate::components::error_panel::ErrorPanel;
+use crate::components::loaded::Loaded;
 use crate::components::rag_badge::{MismatchFlag, RagBadge};
 use crate::domain::concordat::{Commitment, Concordat};
 use crate::domain::period::ReportingPeriod;
@@ -9,24 +10,16 @@ use crate::domain::status::{CommitmentCell, LondonStatus};
 use crate::model::status::StatusPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn StatusMatrixPage() -> impl IntoView {
-    let query = use_query_map();
-    let period = move || query.read().get("period").unwrap_or_default();
+    let query = query_params::<PeriodQuery>();
+    let period = move || query().period.unwrap_or_default();
     let data = Resource::new(period, get_status);
     view! {
         <Title text="London status" />
         <h1>"London status"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(page) => view! { <Matrix page /> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=data show=move |page| view! { <Matrix page /> }.into_any() />
     }
 }
 

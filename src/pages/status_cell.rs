@@ -1,39 +1,40 @@
 //! `/status/{ics}/{commitment}?period=…`: why a cell has its status, and the board's override.
 
+use super::{query_params, route_params, PeriodQuery};
 use crate::api::status::{get_status_cell, SetOverride};
-use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{last_error, ErrorSummary, FieldError, QueryError};
+use crate::components::loaded::Loaded;
 use crate::components::rag_badge::{MismatchFlag, RagBadge};
 use crate::components::session::CsrfField;
 use crate::model::status::CellDetail;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::params::Params;
+
+/// `/status/{ics}/{commitment}`
+#[derive(Params, Clone, Debug, Default, PartialEq)]
+struct CellParams {
+    ics: Option<String>,
+    commitment: Option<String>,
+}
 
 #[component]
 pub fn StatusCellPage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
+    let params = route_params::<CellParams>();
+    let query = query_params::<PeriodQuery>();
     let set_override = ServerAction::<SetOverride>::new();
     let key = move || {
         (
-            params.read().get("ics").unwrap_or_default(),
-            params.read().get("commitment").unwrap_or_default(),
-            query.read().get("period").unwrap_or_default(),
+            params().ics.unwrap_or_default(),
+            params().commitment.unwrap_or_default(),
+            query().period.unwrap_or_default(),
             set_override.version().get(),
         )
     };
     let data = Resource::new(key, |(ics, commitment, period, _)| get_status_cell(ics, commitment, period));
     view! {
         <QueryError />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(detail) => view! { <CellView detail set_override /> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=data show=move |detail| view! { <CellView detail set_override /> }.into_any() />
     }
 }
 

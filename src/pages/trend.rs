@@ -1,28 +1,21 @@
 //! `/metrics/{id}`: one metric's readings over time in each ICS, as charts and a table.
 
+use super::{route_params, IdParams};
 use crate::api::readings::get_metric_trend;
-use crate::components::error_panel::ErrorPanel;
+use crate::components::loaded::Loaded;
 use crate::components::trend_chart::TrendChart;
 use crate::domain::metric::format_value;
 use crate::model::readings::MetricTrend;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn MetricTrendPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
+    let params = route_params::<IdParams>();
+    let id = move || params().id.unwrap_or_default();
     let data = Resource::new(id, get_metric_trend);
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(trend) => view! { <TrendView trend /> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=data show=move |trend| view! { <TrendView trend /> }.into_any() />
     }
 }
 
