@@ -28,7 +28,7 @@ pub fn EvidenceForm(
     let text = move |f: fn(&EvidenceEntry) -> String| e.as_ref().map(f).unwrap_or_default();
     let id = text(|e| e.id.clone());
     let version = existing.as_ref().map(|e| e.version).unwrap_or(0).to_string();
-    let period = existing.as_ref().map(|e| e.period.clone()).unwrap_or(default_period);
+    let period = existing.as_ref().map(|e| e.period.to_string()).unwrap_or(default_period);
     let narrative = text(|e| e.narrative.clone());
     let status = existing.as_ref().and_then(|e| e.delivery_status).map(DeliveryStatus::as_str).unwrap_or("");
     let milestone = text(|e| e.milestone.clone().unwrap_or_default());

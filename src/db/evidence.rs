@@ -2,6 +2,7 @@
 
 use super::Pool;
 use crate::domain::evidence::{parse_delivery_status, EvidenceInput};
+use crate::domain::period::ReportingPeriod;
 use crate::domain::rag::DeliveryStatus;
 use crate::model::evidence::{EvidenceEntry, EvidenceVersion};
 use sqlx::{Any, FromRow, Transaction};
@@ -57,7 +58,8 @@ impl TryFrom<SqlEvidence> for EvidenceEntry {
             organisation_id: row.organisation_id,
             organisation_name: row.organisation_name,
             ics_code: row.ics_code,
-            period: row.period,
+            period: ReportingPeriod::parse(&row.period)
+                .map_err(|e| sqlx::Error::Decode(format!("stored period: {e}").into()))?,
             narrative: row.narrative,
             milestone: row.milestone,
             version: row.version,

@@ -1,6 +1,7 @@
 //! London's ICSs as their pages show them.
 
 use crate::domain::london::IcsDetail;
+use crate::domain::period::ReportingPeriod;
 use crate::model::evidence::EvidenceEntry;
 
 /// The ICS page: the ICS and this period's status for it.
@@ -8,8 +9,7 @@ use crate::model::evidence::EvidenceEntry;
 pub struct IcsPageData {
     pub detail: IcsDetail,
     pub status: crate::domain::status::IcsStatus,
-    pub period: String,
-    pub period_label: String,
+    pub period: ReportingPeriod,
     pub principle_numbers: Vec<(String, i64)>,
     pub latest_evidence: Vec<EvidenceEntry>,
 }

@@ -1,6 +1,7 @@
 //! Evidence entries, their versions and the pages that list them.
 
 use crate::domain::concordat::Commitment;
+use crate::domain::period::ReportingPeriod;
 use crate::domain::rag::DeliveryStatus;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -13,7 +14,7 @@ pub struct EvidenceEntry {
     pub organisation_id: String,
     pub organisation_name: String,
     pub ics_code: String,
-    pub period: String,
+    pub period: ReportingPeriod,
     pub narrative: String,
     pub delivery_status: Option<DeliveryStatus>,
     pub milestone: Option<String>,
@@ -47,7 +48,7 @@ pub struct CommitmentEvidence {
     pub principle_title: String,
     pub entries: Vec<EvidenceEntry>,
     pub ics_codes: Vec<String>,
-    pub current_period: String,
+    pub current_period: ReportingPeriod,
     /// Empty when the user may not add evidence (or is not signed in).
     pub can_add_for: Vec<OrganisationChoice>,
     /// Ids of the entries this user may edit.
@@ -65,7 +66,7 @@ pub struct CommitmentEvidence {
 pub struct MetricSparklines {
     pub metric_id: String,
     pub name: String,
-    pub periods: Vec<String>,
+    pub periods: Vec<ReportingPeriod>,
     pub per_ics: Vec<(String, Vec<Option<f64>>)>,
 }
 
@@ -90,8 +91,7 @@ pub struct CommitmentProgress {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MyOrganisation {
     pub organisation_name: String,
-    pub period: String,
-    pub period_label: String,
+    pub period: ReportingPeriod,
     pub due_date: NaiveDate,
     pub commitments: Vec<CommitmentProgress>,
 }

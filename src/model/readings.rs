@@ -1,5 +1,6 @@
 //! Readings imports and the metric catalogue as the pages show them.
 
+use crate::domain::period::ReportingPeriod;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,7 +57,7 @@ pub struct Catalogue {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricTrend {
     pub metric: CatalogueEntry,
-    pub periods: Vec<String>,
+    pub periods: Vec<ReportingPeriod>,
     /// (ICS, value per period in `periods`)
     pub series: Vec<(String, Vec<Option<f64>>)>,
 }

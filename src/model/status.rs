@@ -1,5 +1,6 @@
 //! RAG status as the matrix and cell pages show it.
 
+use crate::domain::period::ReportingPeriod;
 use crate::domain::status::{CommitmentCell, LondonStatus};
 use serde::{Deserialize, Serialize};
 
@@ -7,14 +8,14 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatusPage {
     pub status: LondonStatus,
-    pub periods: Vec<String>,
+    pub periods: Vec<ReportingPeriod>,
     pub concordat: crate::domain::concordat::Concordat,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CellDetail {
     pub ics: String,
-    pub period: String,
+    pub period: ReportingPeriod,
     pub commitment: crate::domain::concordat::Commitment,
     pub cell: CommitmentCell,
     pub can_override: bool,

@@ -38,7 +38,7 @@ fn CommitmentView(data: CommitmentEvidence) -> impl IntoView {
     } = data;
     let trends = (!sparklines.is_empty()).then(|| view! { <MetricSparklineTable sparklines /> });
     let status_row = view! {
-        <CommitmentStatusRow commitment_id=commitment.id.clone() period=current_period.clone() cells=status_by_ics />
+        <CommitmentStatusRow commitment_id=commitment.id.clone() period=current_period.to_string() cells=status_by_ics />
     };
     let title = format!("Commitment {}", commitment.id);
     let by_ics: Vec<(String, Vec<_>)> = ics_codes
@@ -48,7 +48,7 @@ fn CommitmentView(data: CommitmentEvidence) -> impl IntoView {
     let form = csrf.filter(|_| !can_add_for.is_empty()).map(|csrf| {
         view! {
             <EvidenceForm csrf commitment=commitment.clone() existing=None organisations=can_add_for
-                default_period=current_period.clone() ics_codes=ics_codes.clone() />
+                default_period=current_period.to_string() ics_codes=ics_codes.clone() />
         }
     });
     view! {
@@ -98,8 +98,8 @@ fn MetricSparklineTable(sparklines: Vec<crate::model::evidence::MetricSparklines
                 <thead><tr><th scope="col">"Metric"</th>{codes.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}</tr></thead>
                 <tbody>
                     {sparklines.into_iter().map(|s| {
-                        let first = s.periods.first().cloned().unwrap_or_default();
-                        let last = s.periods.last().cloned().unwrap_or_default();
+                        let first = s.periods.first().map(ToString::to_string).unwrap_or_default();
+                        let last = s.periods.last().map(ToString::to_string).unwrap_or_default();
                         view! {
                             <tr>
                                 <th scope="row"><a href=format!("/metrics/{}", s.metric_id)>{s.name.clone()}</a></th>

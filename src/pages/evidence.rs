@@ -30,7 +30,7 @@ fn EvidenceView(detail: EvidenceDetail) -> impl IntoView {
     let form = csrf.filter(|_| can_edit).map(|csrf| {
         view! {
             <EvidenceForm csrf commitment existing=Some(entry.clone()) organisations=Vec::new()
-                default_period=entry.period.clone() ics_codes=Vec::new() />
+                default_period=entry.period.to_string() ics_codes=Vec::new() />
         }
     });
     view! {

@@ -30,7 +30,9 @@ pub fn IcsPage() -> impl IntoView {
 
 #[component]
 fn IcsDetailView(page: IcsPageData) -> impl IntoView {
-    let IcsPageData { detail, status, period, period_label, principle_numbers, latest_evidence } = page;
+    let IcsPageData { detail, status, period, principle_numbers, latest_evidence } = page;
+    let period_label = period.label();
+    let period = period.to_string();
     let IcsDetail { ics, partners } = detail;
     let (own, london_wide): (Vec<_>, Vec<_>) = partners.into_iter().partition(|p| !p.is_london_wide());
     let title = format!("{} ICS", ics.name);

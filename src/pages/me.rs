@@ -20,7 +20,7 @@ fn MyOrganisationView(data: MyOrganisation) -> impl IntoView {
     let (done, due): (Vec<_>, Vec<_>) = data.commitments.into_iter().partition(|c| !c.entries.is_empty());
     view! {
         <h1>{data.organisation_name}</h1>
-        <p class="lede">{format!("{} · submissions due by {}", data.period_label, data.due_date.format("%-d %B %Y"))}</p>
+        <p class="lede">{format!("{} · submissions due by {}", data.period.label(), data.due_date.format("%-d %B %Y"))}</p>
         <section aria-labelledby="due-heading">
             <h2 id="due-heading">{format!("Still due this period ({})", due.len())}</h2>
             <ul class="progress-list">

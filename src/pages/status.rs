@@ -43,7 +43,7 @@ fn Matrix(page: StatusPage) -> impl IntoView {
     let StatusPage { status, periods, concordat } = page;
     let period = status.period.to_string();
     view! {
-        <PeriodPicker periods selected=period />
+        <PeriodPicker periods=periods.iter().map(ToString::to_string).collect() selected=period />
         <p class="lede">
             {format!("{} ({}), judged as at {}. London overall: ", status.period, status.period.label(), status.as_at)}
             <RagBadge rag=status.rollup.rag />

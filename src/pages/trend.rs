@@ -22,6 +22,7 @@ pub fn MetricTrendPage() -> impl IntoView {
 #[component]
 fn TrendView(trend: MetricTrend) -> impl IntoView {
     let MetricTrend { metric, periods, series } = trend;
+    let periods: Vec<String> = periods.iter().map(ToString::to_string).collect();
     let unit = if metric.kind == "percent" {
         "%".to_string()
     } else {

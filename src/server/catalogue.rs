@@ -49,14 +49,14 @@ pub async fn metric_trend(pool: &Pool, id: &str) -> Result<MetricTrend, AppError
     let current = ReportingPeriod::containing(super::status::today());
     let last =
         readings.iter().filter_map(|r| ReportingPeriod::parse(&r.period).ok()).max().unwrap_or(current).max(current);
-    let periods: Vec<String> =
-        ReportingPeriod::range(ReportingPeriod::FIRST, last).into_iter().map(|p| p.to_string()).collect();
+    let periods = ReportingPeriod::range(ReportingPeriod::FIRST, last);
     let series = ics_codes
         .into_iter()
         .map(|ics| {
             let values = periods
                 .iter()
-                .map(|p| readings.iter().find(|r| r.ics_code == ics && r.period == *p).map(|r| r.value))
+                .map(|p| p.to_string())
+                .map(|p| readings.iter().find(|r| r.ics_code == ics && r.period == p).map(|r| r.value))
                 .collect();
             (ics, values)
         })

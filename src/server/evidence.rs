@@ -69,7 +69,7 @@ pub async fn commitment_evidence(commitment_id: &str) -> Result<CommitmentEviden
         commitment,
         entries,
         ics_codes: db::london::ics_codes(&pool).await?,
-        current_period: period.to_string(),
+        current_period: period,
         can_add_for,
         editable,
     })
@@ -115,8 +115,7 @@ pub async fn my_organisation() -> Result<MyOrganisation, AppError> {
         .collect();
     Ok(MyOrganisation {
         organisation_name: org.name,
-        period: period.to_string(),
-        period_label: period.label(),
+        period,
         due_date: period.submission_due_date(super::state::submission_days()),
         commitments,
     })
@@ -291,7 +290,7 @@ async fn sparklines(
         out.push(crate::model::evidence::MetricSparklines {
             metric_id: metric.definition.id.clone(),
             name: metric.definition.name.clone(),
-            periods: period_names.clone(),
+            periods: periods.clone(),
             per_ics,
         });
     }

@@ -29,12 +29,5 @@ pub async fn ics_page(pool: &Pool, code: &str) -> Result<IcsPageData, AppError> 
     let status = london.icss.into_iter().find(|i| i.ics == detail.ics.code).ok_or(AppError::Internal)?;
     let principle_numbers = concordat.principles.iter().map(|p| (p.id.clone(), p.number)).collect();
     let latest_evidence = db::evidence::latest_for_ics(pool, &detail.ics.code, 5).await?;
-    Ok(IcsPageData {
-        detail,
-        status,
-        period: period.to_string(),
-        period_label: period.label(),
-        principle_numbers,
-        latest_evidence,
-    })
+    Ok(IcsPageData { detail, status, period, principle_numbers, latest_evidence })
 }

@@ -39,8 +39,7 @@ pub async fn status_page(pool: &Pool, period: &str) -> Result<StatusPage, AppErr
     let period = period_or_current(period)?;
     let (status, concordat) = london(pool, period).await?;
     let current = ReportingPeriod::containing(today());
-    let periods =
-        ReportingPeriod::range(ReportingPeriod::FIRST, current).into_iter().rev().map(|p| p.to_string()).collect();
+    let periods = ReportingPeriod::range(ReportingPeriod::FIRST, current).into_iter().rev().collect();
     Ok(StatusPage { status, periods, concordat })
 }
 
@@ -67,7 +66,7 @@ pub async fn cell_detail(
     let can_override =
         session.is_some_and(|s| authorise(&s.principal, &Action::SetOverride { ics: ics_status.ics.clone() }).is_ok());
     let csrf = session.map(|s| s.csrf_token.clone());
-    Ok(CellDetail { ics: ics_status.ics.clone(), period: period.to_string(), commitment, cell, can_override, csrf })
+    Ok(CellDetail { ics: ics_status.ics.clone(), period, commitment, cell, can_override, csrf })
 }
 
 /// An override sets a rating: Red, Amber or Green, never No data or Not rated.
