@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 use concordat_tracker::domain::concordat::{Commitment, Concordat, Principle};
+use concordat_tracker::domain::london::IcsCode;
 use concordat_tracker::domain::metric::MetricKind;
 use concordat_tracker::domain::period::ReportingPeriod;
 use concordat_tracker::domain::rag::{DeliveryStatus, Direction, Thresholds};
@@ -82,7 +83,7 @@ fn data(metrics_per_commitment: usize, evidence_per_cell: usize) -> StatusData {
             aims: Vec::new(),
             principles,
         },
-        ics_codes,
+        ics_codes: ics_codes.iter().map(|c| IcsCode::parse(c).expect("ICS code")).collect(),
         metrics,
         ics_thresholds: HashMap::new(),
         readings,

@@ -5,6 +5,7 @@ use crate::api::evidence::SaveEvidence;
 use crate::components::form::{last_error, ErrorSummary, FieldError};
 use crate::components::session::CsrfField;
 use crate::domain::concordat::Commitment;
+use crate::domain::london::IcsCode;
 use crate::domain::rag::DeliveryStatus;
 use crate::model::evidence::{EvidenceEntry, OrganisationChoice};
 use leptos::prelude::*;
@@ -18,7 +19,7 @@ pub fn EvidenceForm(
     /// Organisations the user may record for (only used for new entries).
     organisations: Vec<OrganisationChoice>,
     default_period: String,
-    ics_codes: Vec<String>,
+    ics_codes: Vec<IcsCode>,
 ) -> impl IntoView {
     let action = ServerAction::<SaveEvidence>::new();
     let error = last_error(action.value());
@@ -70,7 +71,7 @@ pub fn EvidenceForm(
                             <label for="ics">"ICS (for London-wide organisations)"</label>
                             <select id="ics" name="ics">
                                 <option value="">"Not needed"</option>
-                                {ics_codes.iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                                {ics_codes.iter().map(|c| view! { <option value=c.to_string()>{c.to_string()}</option> }).collect_view()}
                             </select>
                             <FieldError error field="ics" />
                         </div>

@@ -2,6 +2,7 @@
 //! loaded data, not resources (see `pages` on one resource per page).
 
 use crate::components::rag_badge::{MismatchFlag, RagBadge};
+use crate::domain::london::IcsCode;
 use crate::domain::rag::Rag;
 use crate::domain::status::IcsStatus;
 use leptos::prelude::*;
@@ -54,12 +55,12 @@ pub fn IcsStatusSection(
 
 /// One commitment in the five ICSs, side by side, this period.
 #[component]
-pub fn CommitmentStatusRow(commitment_id: String, period: String, cells: Vec<(String, Rag)>) -> impl IntoView {
+pub fn CommitmentStatusRow(commitment_id: String, period: String, cells: Vec<(IcsCode, Rag)>) -> impl IntoView {
     view! {
         <section aria-labelledby="ics-status-heading">
             <h2 id="ics-status-heading">{format!("Status by ICS, {period}")}</h2>
             <table class="data">
-                <thead><tr>{cells.iter().map(|(ics, _)| view! { <th scope="col">{ics.clone()}</th> }).collect_view()}</tr></thead>
+                <thead><tr>{cells.iter().map(|(ics, _)| view! { <th scope="col">{ics.to_string()}</th> }).collect_view()}</tr></thead>
                 <tbody><tr>
                     {cells.iter().map(|(ics, rag)| {
                         let href = format!("/status/{ics}/{commitment_id}?period={period}");

@@ -57,7 +57,7 @@ impl TryFrom<SqlEvidence> for EvidenceEntry {
             action_id: row.action_id,
             organisation_id: row.organisation_id,
             organisation_name: row.organisation_name,
-            ics_code: row.ics_code,
+            ics_code: super::london::decode_ics(row.ics_code)?,
             period: ReportingPeriod::parse(&row.period)
                 .map_err(|e| sqlx::Error::Decode(format!("stored period: {e}").into()))?,
             narrative: row.narrative,

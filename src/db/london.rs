@@ -1,7 +1,7 @@
 //! ICSs, their boroughs, and partner organisations.
 
 use super::Pool;
-use crate::domain::london::{Ics, IcsDetail, OrgKind, Organisation};
+use crate::domain::london::{Ics, IcsCode, IcsDetail, OrgKind, Organisation};
 use sqlx::{Any, FromRow, Transaction};
 
 #[derive(FromRow)]
@@ -140,6 +140,12 @@ pub async fn list_organisations(pool: &Pool) -> Result<Vec<Organisation>, sqlx::
     rows.into_iter().map(Organisation::try_from).collect()
 }
 
-pub async fn ics_codes(pool: &Pool) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT code FROM ics ORDER BY position").fetch_all(pool).await
+pub async fn ics_codes(pool: &Pool) -> Result<Vec<IcsCode>, sqlx::Error> {
+    let codes: Vec<String> = sqlx::query_scalar("SELECT code FROM ics ORDER BY position").fetch_all(pool).await?;
+    codes.into_iter().map(decode_ics).collect()
+}
+
+/// An ICS code as stored; the seed only ever stores valid ones.
+pub fn decode_ics(code: String) -> Result<IcsCode, sqlx::Error> {
+    IcsCode::try_from(code).map_err(|e| sqlx::Error::Decode(format!("stored ICS code: {e}").into()))
 }

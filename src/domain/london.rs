@@ -37,6 +37,30 @@ impl From<IcsCode> for String {
     }
 }
 
+impl PartialEq<str> for IcsCode {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for IcsCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for IcsCode {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
+impl PartialEq<IcsCode> for String {
+    fn eq(&self, other: &IcsCode) -> bool {
+        *self == other.0
+    }
+}
+
 impl fmt::Display for IcsCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -10,6 +10,7 @@
 //! commitment's status in every roll-up, and the computed status stays beside it.
 
 use super::concordat::Concordat;
+use super::london::IcsCode;
 use super::metric::MetricKind;
 use super::period::ReportingPeriod;
 use super::rag::{
@@ -49,7 +50,7 @@ pub struct StatusData {
     pub period: ReportingPeriod,
     pub as_at: NaiveDate,
     pub concordat: Concordat,
-    pub ics_codes: Vec<String>,
+    pub ics_codes: Vec<IcsCode>,
     pub metrics: Vec<StatusMetric>,
     /// (metric, ICS) → thresholds that replace the catalogue's for that ICS.
     pub ics_thresholds: HashMap<(String, String), Thresholds>,
@@ -79,7 +80,7 @@ pub struct PrincipleStatus {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IcsStatus {
-    pub ics: String,
+    pub ics: IcsCode,
     pub rollup: RollUp,
     pub principles: Vec<PrincipleStatus>,
 }
@@ -189,20 +190,20 @@ pub fn commitment_cell(data: &StatusData, ics: &str, commitment_id: &str) -> Com
     }
 }
 
-pub fn ics_status(data: &StatusData, ics: &str) -> IcsStatus {
+pub fn ics_status(data: &StatusData, ics: &IcsCode) -> IcsStatus {
     let principles: Vec<PrincipleStatus> = data
         .concordat
         .principles
         .iter()
         .map(|principle| {
             let commitments: Vec<CommitmentCell> =
-                principle.commitments.iter().map(|c| commitment_cell(data, ics, &c.id)).collect();
+                principle.commitments.iter().map(|c| commitment_cell(data, ics.as_str(), &c.id)).collect();
             let rags: Vec<Rag> = commitments.iter().map(|c| c.rag).collect();
             PrincipleStatus { principle_id: principle.id.clone(), rollup: roll_up(&rags), commitments }
         })
         .collect();
     let all: Vec<Rag> = principles.iter().flat_map(|p| p.commitments.iter().map(|c| c.rag)).collect();
-    IcsStatus { ics: ics.to_string(), rollup: roll_up(&all), principles }
+    IcsStatus { ics: ics.clone(), rollup: roll_up(&all), principles }
 }
 
 pub fn london_status(data: &StatusData) -> LondonStatus {
@@ -216,6 +217,10 @@ pub fn london_status(data: &StatusData) -> LondonStatus {
 mod tests {
     use super::*;
     use crate::domain::concordat::{Commitment, Principle};
+
+    fn code(text: &str) -> IcsCode {
+        IcsCode::parse(text).expect("ICS code")
+    }
 
     fn data() -> StatusData {
         let commitment = |id: &str| Commitment {
@@ -244,7 +249,7 @@ mod tests {
                     commitments: vec![commitment("P3.C1"), commitment("P3.C2")],
                 }],
             },
-            ics_codes: vec!["SEL".into(), "NEL".into()],
+            ics_codes: vec![code("SEL"), code("NEL")],
             metrics: vec![StatusMetric {
                 id: "m_liaison_1h".into(),
                 name: "ED referrals to liaison psychiatry seen within one hour".into(),
@@ -295,7 +300,7 @@ mod tests {
 
     #[test]
     fn principles_roll_up_each_lens() {
-        let sel = ics_status(&with_reading(70.0), "SEL");
+        let sel = ics_status(&with_reading(70.0), &code("SEL"));
         let principle =
             sel.principles.iter().find(|p| p.commitments.iter().any(|c| c.commitment_id == "P3.C2")).expect("P3");
         assert_eq!(principle.outcome().rag, Rag::Red, "the metric's Red reaches the principle's outcome lens");
@@ -320,7 +325,7 @@ mod tests {
         let cell = commitment_cell(&data, "SEL", "P3.C2");
         assert_eq!((cell.rag, cell.computed.rag), (Rag::Amber, Rag::Red));
         assert!(cell.overridden.is_some());
-        assert_eq!(ics_status(&data, "SEL").rollup.rag, Rag::Amber, "roll-ups use the overridden status");
+        assert_eq!(ics_status(&data, &code("SEL")).rollup.rag, Rag::Amber, "roll-ups use the overridden status");
     }
 
     #[test]

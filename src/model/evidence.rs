@@ -1,6 +1,7 @@
 //! Evidence entries, their versions and the pages that list them.
 
 use crate::domain::concordat::Commitment;
+use crate::domain::london::IcsCode;
 use crate::domain::period::ReportingPeriod;
 use crate::domain::rag::DeliveryStatus;
 use chrono::NaiveDate;
@@ -13,7 +14,7 @@ pub struct EvidenceEntry {
     pub action_id: Option<String>,
     pub organisation_id: String,
     pub organisation_name: String,
-    pub ics_code: String,
+    pub ics_code: IcsCode,
     pub period: ReportingPeriod,
     pub narrative: String,
     pub delivery_status: Option<DeliveryStatus>,
@@ -39,7 +40,7 @@ pub struct OrganisationChoice {
     pub id: String,
     pub name: String,
     /// `None` for London-wide organisations, which must say which ICS they report for.
-    pub ics: Option<String>,
+    pub ics: Option<IcsCode>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,7 +48,7 @@ pub struct CommitmentEvidence {
     pub commitment: Commitment,
     pub principle_title: String,
     pub entries: Vec<EvidenceEntry>,
-    pub ics_codes: Vec<String>,
+    pub ics_codes: Vec<IcsCode>,
     pub current_period: ReportingPeriod,
     /// Empty when the user may not add evidence (or is not signed in).
     pub can_add_for: Vec<OrganisationChoice>,
@@ -56,7 +57,7 @@ pub struct CommitmentEvidence {
     /// The signed-in user's CSRF token, for the forms on the page.
     pub csrf: Option<String>,
     /// This commitment in each ICS for `current_period`.
-    pub status_by_ics: Vec<(String, crate::domain::rag::Rag)>,
+    pub status_by_ics: Vec<(IcsCode, crate::domain::rag::Rag)>,
     /// The metrics that feed this commitment, with each ICS's recent readings.
     pub sparklines: Vec<MetricSparklines>,
 }
@@ -67,7 +68,7 @@ pub struct MetricSparklines {
     pub metric_id: String,
     pub name: String,
     pub periods: Vec<ReportingPeriod>,
-    pub per_ics: Vec<(String, Vec<Option<f64>>)>,
+    pub per_ics: Vec<(IcsCode, Vec<Option<f64>>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! Readings imports and the metric catalogue as the pages show them.
 
+use crate::domain::london::IcsCode;
 use crate::domain::period::ReportingPeriod;
 use serde::{Deserialize, Serialize};
 
@@ -49,7 +50,7 @@ pub struct CatalogueEntry {
 pub struct Catalogue {
     pub entries: Vec<CatalogueEntry>,
     /// The ICSs an ICS's own target can be set for.
-    pub ics_codes: Vec<String>,
+    pub ics_codes: Vec<IcsCode>,
     pub editor_csrf: Option<String>,
 }
 
@@ -59,5 +60,5 @@ pub struct MetricTrend {
     pub metric: CatalogueEntry,
     pub periods: Vec<ReportingPeriod>,
     /// (ICS, value per period in `periods`)
-    pub series: Vec<(String, Vec<Option<f64>>)>,
+    pub series: Vec<(IcsCode, Vec<Option<f64>>)>,
 }

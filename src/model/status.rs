@@ -1,5 +1,6 @@
 //! RAG status as the matrix and cell pages show it.
 
+use crate::domain::london::IcsCode;
 use crate::domain::period::ReportingPeriod;
 use crate::domain::status::{CommitmentCell, LondonStatus};
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,7 @@ pub struct StatusPage {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CellDetail {
-    pub ics: String,
+    pub ics: IcsCode,
     pub period: ReportingPeriod,
     pub commitment: crate::domain::concordat::Commitment,
     pub cell: CommitmentCell,

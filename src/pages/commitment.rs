@@ -7,6 +7,7 @@ use crate::components::evidence_list::EvidenceCard;
 use crate::components::form::QueryError;
 use crate::components::ics_status::CommitmentStatusRow;
 use crate::components::loaded::Loaded;
+use crate::domain::london::IcsCode;
 use crate::model::evidence::CommitmentEvidence;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -41,7 +42,7 @@ fn CommitmentView(data: CommitmentEvidence) -> impl IntoView {
         <CommitmentStatusRow commitment_id=commitment.id.clone() period=current_period.to_string() cells=status_by_ics />
     };
     let title = format!("Commitment {}", commitment.id);
-    let by_ics: Vec<(String, Vec<_>)> = ics_codes
+    let by_ics: Vec<(IcsCode, Vec<_>)> = ics_codes
         .iter()
         .map(|code| (code.clone(), entries.iter().filter(|e| &e.ics_code == code).cloned().collect::<Vec<_>>()))
         .collect();
@@ -89,13 +90,13 @@ fn CommitmentView(data: CommitmentEvidence) -> impl IntoView {
 fn MetricSparklineTable(sparklines: Vec<crate::model::evidence::MetricSparklines>) -> impl IntoView {
     use crate::components::trend_chart::Sparkline;
     use crate::domain::metric::format_value;
-    let codes: Vec<String> =
+    let codes: Vec<IcsCode> =
         sparklines.first().map(|s| s.per_ics.iter().map(|(c, _)| c.clone()).collect()).unwrap_or_default();
     view! {
         <section aria-labelledby="metrics-heading">
             <h2 id="metrics-heading">"Metrics, recent periods"</h2>
             <table class="data">
-                <thead><tr><th scope="col">"Metric"</th>{codes.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}</tr></thead>
+                <thead><tr><th scope="col">"Metric"</th>{codes.iter().map(|c| view! { <th scope="col">{c.to_string()}</th> }).collect_view()}</tr></thead>
                 <tbody>
                     {sparklines.into_iter().map(|s| {
                         let first = s.periods.first().map(ToString::to_string).unwrap_or_default();

@@ -38,7 +38,7 @@ pub fn MetricsPage() -> impl IntoView {
                             </tbody>
                         </table>
                         {catalogue.editor_csrf.clone().map(|csrf| view! {
-                            <CatalogueEditors csrf metrics=names.clone() ics_codes=catalogue.ics_codes.clone() create ics_target />
+                            <CatalogueEditors csrf metrics=names.clone() ics_codes=catalogue.ics_codes.iter().map(ToString::to_string).collect() create ics_target />
                         })}
                     }.into_any()
                     } />

@@ -5,6 +5,7 @@ use crate::api::status::get_status;
 use crate::components::loaded::Loaded;
 use crate::components::rag_badge::{MismatchFlag, RagBadge};
 use crate::domain::concordat::{Commitment, Concordat};
+use crate::domain::london::IcsCode;
 use crate::domain::period::ReportingPeriod;
 use crate::domain::status::{CommitmentCell, LondonStatus};
 use crate::model::status::StatusPage;
@@ -79,7 +80,7 @@ fn PeriodPicker(periods: Vec<String>, selected: String) -> impl IntoView {
 
 #[component]
 fn MatrixTable(status: LondonStatus, concordat: Concordat) -> impl IntoView {
-    let codes: Vec<String> = status.icss.iter().map(|i| i.ics.clone()).collect();
+    let codes: Vec<IcsCode> = status.icss.iter().map(|i| i.ics.clone()).collect();
     let columns = codes.len() + 1;
     let period = status.period;
     view! {
@@ -88,7 +89,7 @@ fn MatrixTable(status: LondonStatus, concordat: Concordat) -> impl IntoView {
             <thead>
                 <tr>
                     <th scope="col">"Commitment"</th>
-                    {codes.iter().map(|c| view! { <th scope="col"><a href=format!("/ics/{c}")>{c.clone()}</a></th> }).collect_view()}
+                    {codes.iter().map(|c| view! { <th scope="col"><a href=format!("/ics/{c}")>{c.to_string()}</a></th> }).collect_view()}
                 </tr>
             </thead>
             <tbody>
@@ -121,7 +122,7 @@ fn MatrixTable(status: LondonStatus, concordat: Concordat) -> impl IntoView {
 #[component]
 fn CommitmentRow(
     commitment: Commitment,
-    cells: Vec<(String, Option<CommitmentCell>)>,
+    cells: Vec<(IcsCode, Option<CommitmentCell>)>,
     period: ReportingPeriod,
 ) -> impl IntoView {
     let commitment_id = commitment.id.clone();
@@ -141,12 +142,12 @@ fn CommitmentRow(
 
 /// One ICS × commitment cell: its status as a label and shape, linking to its reasons.
 #[component]
-fn MatrixCell(ics: String, commitment_id: String, cell: CommitmentCell, period: ReportingPeriod) -> impl IntoView {
+fn MatrixCell(ics: IcsCode, commitment_id: String, cell: CommitmentCell, period: ReportingPeriod) -> impl IntoView {
     let href = format!("/status/{ics}/{commitment_id}?period={period}");
     let overridden = cell.overridden.is_some();
     let label = format!("{ics} {commitment_id}: {}{}", cell.rag.label(), if overridden { " (overridden)" } else { "" });
     view! {
-        <td data-ics=ics data-commitment=commitment_id>
+        <td data-ics=ics.to_string() data-commitment=commitment_id>
             <a href=href aria-label=label>
                 <RagBadge rag=cell.rag />
                 {overridden.then(|| view! { <span class="override-mark" aria-hidden="true">" ✎"</span> })}

@@ -44,7 +44,7 @@ fn CellView(detail: CellDetail, set_override: ServerAction<SetOverride>) -> impl
     let title = format!("{} in {ics}, {period}", commitment.id);
     let computed = cell.computed.clone();
     let form = csrf.filter(|_| can_override).map(|csrf| {
-        view! { <OverrideForm csrf ics=ics.clone() commitment_id=commitment.id.clone() period=period.to_string() action=set_override /> }
+        view! { <OverrideForm csrf ics=ics.to_string() commitment_id=commitment.id.clone() period=period.to_string() action=set_override /> }
     });
     view! {
         <Title text=title.clone() />

@@ -53,7 +53,7 @@ fn TrendView(trend: MetricTrend) -> impl IntoView {
             view! {
                 <table class="data">
                     <caption>{format!("{} by ICS and period", metric.name)}</caption>
-                    <thead><tr><th scope="col">"Period"</th>{series.iter().map(|(ics, _)| view! { <th scope="col">{ics.clone()}</th> }).collect_view()}</tr></thead>
+                    <thead><tr><th scope="col">"Period"</th>{series.iter().map(|(ics, _)| view! { <th scope="col">{ics.to_string()}</th> }).collect_view()}</tr></thead>
                     <tbody>
                         {with_data.iter().map(|&i| view! {
                             <tr>

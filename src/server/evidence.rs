@@ -49,7 +49,11 @@ pub async fn commitment_evidence(commitment_id: &str) -> Result<CommitmentEviden
                 .collect();
             let choices = allowed
                 .into_iter()
-                .map(|o| OrganisationChoice { id: o.id.clone(), name: o.name.clone(), ics: o.ics.clone() })
+                .map(|o| OrganisationChoice {
+                    id: o.id.clone(),
+                    name: o.name.clone(),
+                    ics: o.ics.as_deref().and_then(|code| IcsCode::parse(code).ok()),
+                })
                 .collect();
             (choices, editable)
         }

@@ -58,7 +58,7 @@ impl Reference {
             .into_iter()
             .map(|m| (m.definition.id.clone(), (m.definition.kind, m.version, m.retired_at.is_some())))
             .collect();
-        let ics_codes = db::london::ics_codes(pool).await?.into_iter().collect();
+        let ics_codes = db::london::ics_codes(pool).await?.into_iter().map(String::from).collect();
         let organisations =
             db::london::list_organisations(pool).await?.into_iter().map(|o| (o.id.clone(), o)).collect();
         Ok(Reference { metrics, ics_codes, organisations })

@@ -15,7 +15,13 @@ pub async fn known_ics(pool: &Pool, field: &str, text: &str) -> Result<IcsCode, 
     if known.iter().any(|c| c == code.as_str()) {
         Ok(code)
     } else {
-        Err(AppError::invalid(field, format!("there is no ICS {code}; London's ICSs are {}", known.join(", "))))
+        Err(AppError::invalid(
+            field,
+            format!(
+                "there is no ICS {code}; London's ICSs are {}",
+                known.iter().map(IcsCode::as_str).collect::<Vec<_>>().join(", ")
+            ),
+        ))
     }
 }
 

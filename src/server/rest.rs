@@ -319,7 +319,7 @@ impl From<&CommitmentCell> for CommitmentStatusResponse {
 impl From<&IcsStatus> for IcsStatusResponse {
     fn from(ics: &IcsStatus) -> Self {
         IcsStatusResponse {
-            ics: ics.ics.clone(),
+            ics: ics.ics.to_string(),
             rag: ics.rollup.rag,
             summary: ics.rollup.summary(),
             principles: ics
@@ -350,7 +350,7 @@ pub async fn get_status(
     let icss: Vec<IcsStatusResponse> = status
         .icss
         .iter()
-        .filter(|i| ics.as_deref().is_none_or(|code| i.ics == code))
+        .filter(|i| ics.as_deref().is_none_or(|code| i.ics == *code))
         .map(IcsStatusResponse::from)
         .collect();
     if let (Some(code), true) = (&ics, icss.is_empty()) {

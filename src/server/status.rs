@@ -56,15 +56,15 @@ pub async fn cell_detail(
     let ics_status = status
         .icss
         .iter()
-        .find(|i| i.ics == ics.trim().to_uppercase())
+        .find(|i| i.ics == *ics.trim().to_uppercase())
         .ok_or_else(|| AppError::NotFound(format!("ICS {ics}")))?;
     let cell = ics_status
         .cell(commitment_id)
         .cloned()
         .ok_or_else(|| AppError::NotFound(format!("commitment {commitment_id}")))?;
     let commitment = concordat.commitments().find(|c| c.id == commitment_id).cloned().ok_or(AppError::Internal)?;
-    let can_override =
-        session.is_some_and(|s| authorise(&s.principal, &Action::SetOverride { ics: ics_status.ics.clone() }).is_ok());
+    let can_override = session
+        .is_some_and(|s| authorise(&s.principal, &Action::SetOverride { ics: ics_status.ics.to_string() }).is_ok());
     let csrf = session.map(|s| s.csrf_token.clone());
     Ok(CellDetail { ics: ics_status.ics.clone(), period, commitment, cell, can_override, csrf })
 }
