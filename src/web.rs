@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(rest::MAX_READINGS_BODY))
         .layer(axum::middleware::from_fn(errors::server_fn_error_status))
         .layer(axum::middleware::from_fn(auth::reject_cross_site))
+        .layer(axum::middleware::from_fn(auth::security_headers))
         .with_state(state)
 }
 

@@ -17,9 +17,21 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     }))
 }
 
-/// Only paths on this site, so a crafted link cannot send people elsewhere.
+/// Where to go after signing in: only a path on this site, so a crafted link
+/// cannot send people elsewhere; anything else is `/me`.
+///
+/// It must start with one `/` (`//host` and `/\host` name another host) and hold
+/// only visible ASCII: browsers drop tabs and newlines from a URL, so
+/// `/<TAB>/evil.example` would become `//evil.example`, and a `Location` header
+/// cannot carry control characters or non-ASCII at all.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    const LONGEST: usize = 2000;
+    let bytes = next.as_bytes();
+    let local = bytes.first() == Some(&b'/')
+        && bytes.get(1) != Some(&b'/')
+        && bytes.iter().all(|b| (0x21..=0x7e).contains(b) && *b != b'\\')
+        && bytes.len() <= LONGEST;
+    if local {
         next
     } else {
         "/me"
@@ -68,5 +80,14 @@ mod tests {
         assert_eq!(safe_next("https://evil.example"), "/me");
         assert_eq!(safe_next("//evil.example"), "/me");
         assert_eq!(safe_next("/\\evil.example"), "/me");
+        assert_eq!(safe_next("/\t/evil.example"), "/me", "browsers drop the tab: //evil.example");
+        assert_eq!(safe_next("/\n/evil.example"), "/me");
+        assert_eq!(safe_next("/me\r\nSet-Cookie: x=1"), "/me");
+        assert_eq!(safe_next("/caf\u{e9}"), "/me", "a Location header holds ASCII only");
+        assert_eq!(safe_next("/a b"), "/me");
+        assert_eq!(safe_next(""), "/me");
+        assert_eq!(safe_next("evil.example"), "/me");
+        assert_eq!(safe_next("/status?period=2023-24-Q1"), "/status?period=2023-24-Q1");
+        assert_eq!(safe_next(&format!("/{}", "a".repeat(3000))), "/me");
     }
 }

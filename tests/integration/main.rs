@@ -15,4 +15,5 @@ mod permissions;
 mod readings;
 mod references;
 mod render_stress;
+mod security;
 mod status;

@@ -152,6 +152,7 @@ pub struct Browser {
 
 pub struct Reply {
     pub status: axum::http::StatusCode,
+    pub headers: axum::http::HeaderMap,
     pub body: String,
 }
 
@@ -200,8 +201,9 @@ impl TestApp {
             .unwrap_or_else(|_| panic!("no response to {uri} within 30 s"))
             .expect("response");
         let status = response.status();
+        let headers = response.headers().clone();
         let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.expect("body");
-        Reply { status, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
     /// Posts a form to a server function, as a script in the page would.

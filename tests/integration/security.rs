@@ -1,0 +1,102 @@
+//! Security headers, the CSRF check's one exemption, and safe redirects after
+//! signing in.
+
+use crate::app_tests;
+use crate::support::TestApp;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+
+app_tests! {
+    every_response_carries_the_security_headers => every_response_carries_the_security_headers;
+    only_bearer_api_calls_skip_the_cross_site_check => only_bearer_api_calls_skip_the_cross_site_check;
+    sign_in_redirects_only_to_this_site => sign_in_redirects_only_to_this_site;
+}
+
+fn header<'a>(reply: &'a crate::support::Reply, name: &str) -> Option<&'a str> {
+    reply.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+async fn every_response_carries_the_security_headers(app: TestApp) {
+    for path in ["/", "/status", "/api/v1/concordat", "/healthz", "/no-such-page", "/ics/XYZ"] {
+        let reply = app.get(path).await;
+        assert_eq!(header(&reply, "x-content-type-options"), Some("nosniff"), "{path}");
+        assert_eq!(header(&reply, "x-frame-options"), Some("DENY"), "{path}");
+        assert_eq!(header(&reply, "referrer-policy"), Some("same-origin"), "{path}");
+        let csp = header(&reply, "content-security-policy").unwrap_or_default();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(header(&reply, "strict-transport-security"), None, "no HSTS over plain http: {path}");
+        assert_ne!(header(&reply, "cache-control"), Some("no-store"), "public pages may be cached: {path}");
+    }
+    let https =
+        app.send(Request::get("/").header("x-forwarded-proto", "https").body(Body::empty()).expect("request")).await;
+    assert!(header(&https, "strict-transport-security").is_some_and(|v| v.starts_with("max-age=")));
+
+    let board = app.sign_in("board@demo.test").await;
+    for path in ["/me", "/status", "/account"] {
+        let reply =
+            app.send(Request::get(path).header("cookie", &board.cookie).body(Body::empty()).expect("request")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert_eq!(header(&reply, "cache-control"), Some("no-store"), "signed-in pages are never cached: {path}");
+    }
+}
+
+async fn only_bearer_api_calls_skip_the_cross_site_check(app: TestApp) {
+    let slam = app.sign_in("slam@demo.test").await;
+    let before = crate::support::count(&app.pool, "api_token").await;
+    // A proxy's Basic credentials, which a browser attaches by itself, do not exempt a cross-site form.
+    let forged = Request::post("/api/tokens/create")
+        .header("cookie", &slam.cookie)
+        .header("origin", "https://evil.example")
+        .header("sec-fetch-site", "cross-site")
+        .header("authorization", "Basic dXNlcjpwYXNz")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={}&name=evil", slam.csrf)))
+        .expect("request");
+    assert_eq!(app.send(forged).await.status, StatusCode::FORBIDDEN);
+    // Nor does a bearer token sent to a server function rather than the JSON API.
+    let forged = Request::post("/api/tokens/create")
+        .header("cookie", &slam.cookie)
+        .header("host", "tracker.example")
+        .header("origin", "https://evil.example")
+        .header("authorization", "Bearer demo-token-slam")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={}&name=evil", slam.csrf)))
+        .expect("request");
+    assert_eq!(app.send(forged).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(crate::support::count(&app.pool, "api_token").await, before, "no token was made");
+
+    // A machine calling the JSON API with its bearer token is not a browser: allowed.
+    let api = Request::post("/api/v1/readings")
+        .header("origin", "https://elsewhere.example")
+        .header("authorization", "Bearer demo-token-slam")
+        .header("content-type", "application/json")
+        .body(Body::from(r#"[{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":80}]"#))
+        .expect("request");
+    let reply = app.send(api).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+}
+
+async fn sign_in_redirects_only_to_this_site(app: TestApp) {
+    let cases = [
+        ("/commitments/P1.C1", "/commitments/P1.C1"),
+        ("/\t/evil.example", "/me"),
+        ("//evil.example", "/me"),
+        ("https://evil.example", "/me"),
+        ("/\r\nSet-Cookie: stolen=1", "/me"),
+        ("/caf\u{e9}", "/me"),
+    ];
+    for (next, expected) in cases {
+        let body = format!(
+            "email=slam%40demo.test&password=demo-password&next={}",
+            next.bytes().map(|b| format!("%{b:02X}")).collect::<String>()
+        );
+        let request = Request::post("/api/auth/sign-in")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .body(Body::from(body))
+            .expect("request");
+        let reply = app.send(request).await;
+        assert_eq!(reply.status, StatusCode::FOUND, "{next:?}: {}", reply.body);
+        assert_eq!(header(&reply, "location"), Some(expected), "{next:?}");
+    }
+}
