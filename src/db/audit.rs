@@ -15,10 +15,11 @@ pub struct Change<'a> {
     pub after: Option<serde_json::Value>,
 }
 
-/// Who made a change: a signed-in user, or the system itself (seeding, demo set-up,
-/// the command line).
+/// Who made a change: a signed-in user, an account signing in, or the system
+/// itself (seeding, demo set-up, the command line, an anonymous attempt).
 pub enum Actor<'a> {
     User(&'a Principal),
+    Account { id: &'a str, email: &'a str },
     System(&'a str),
 }
 
@@ -26,6 +27,7 @@ pub async fn record(tx: &mut Transaction<'_, Any>, actor: Actor<'_>, change: Cha
     let now = super::now();
     let (actor_id, actor_email) = match actor {
         Actor::User(principal) => (Some(principal.user_id.as_str()), principal.email.as_str()),
+        Actor::Account { id, email } => (Some(id), email),
         Actor::System(label) => (None, label),
     };
     sqlx::query(

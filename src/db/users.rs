@@ -95,7 +95,7 @@ pub async fn principal_by_email(pool: &Pool, email: &str) -> Result<Option<Princ
 }
 
 pub async fn create_session(
-    pool: &Pool,
+    tx: &mut Transaction<'_, Any>,
     token_hash: &str,
     user_id: &str,
     csrf_token: &str,
@@ -111,7 +111,7 @@ pub async fn create_session(
     .bind(csrf_token)
     .bind(expires_at)
     .bind(&now)
-    .execute(pool)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -139,11 +139,11 @@ pub async fn session_principal(pool: &Pool, token_hash: &str) -> Result<Option<(
 }
 
 /// Ends a session, and sweeps expired ones while we are here.
-pub async fn delete_session(pool: &Pool, token_hash: &str) -> Result<(), sqlx::Error> {
+pub async fn delete_session(tx: &mut Transaction<'_, Any>, token_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM user_session WHERE token_hash = $1 OR expires_at <= $2")
         .bind(token_hash)
         .bind(super::now())
-        .execute(pool)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }

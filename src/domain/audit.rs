@@ -11,11 +11,23 @@ pub enum AuditAction {
     /// A value removed (an ICS's own target).
     Remove,
     Revoke,
+    SignIn,
+    /// A wrong email or password (the password is never recorded).
+    SignInFailed,
+    SignOut,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 5] =
-        [AuditAction::Create, AuditAction::Update, AuditAction::Set, AuditAction::Remove, AuditAction::Revoke];
+    pub const ALL: [AuditAction; 8] = [
+        AuditAction::Create,
+        AuditAction::Update,
+        AuditAction::Set,
+        AuditAction::Remove,
+        AuditAction::Revoke,
+        AuditAction::SignIn,
+        AuditAction::SignInFailed,
+        AuditAction::SignOut,
+    ];
 
     /// The name stored in the log.
     pub fn as_str(self) -> &'static str {
@@ -25,6 +37,9 @@ impl AuditAction {
             AuditAction::Set => "set",
             AuditAction::Remove => "remove",
             AuditAction::Revoke => "revoke",
+            AuditAction::SignIn => "sign_in",
+            AuditAction::SignInFailed => "sign_in_failed",
+            AuditAction::SignOut => "sign_out",
         }
     }
 
@@ -43,10 +58,12 @@ pub enum AuditEntity {
     RagOverride,
     User,
     ApiToken,
+    /// A sign-in session; for a failed attempt, the email address tried.
+    Session,
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 7] = [
+    pub const ALL: [AuditEntity; 8] = [
         AuditEntity::Evidence,
         AuditEntity::Reading,
         AuditEntity::Metric,
@@ -54,6 +71,7 @@ impl AuditEntity {
         AuditEntity::RagOverride,
         AuditEntity::User,
         AuditEntity::ApiToken,
+        AuditEntity::Session,
     ];
 
     /// The name stored in the log.
@@ -66,6 +84,7 @@ impl AuditEntity {
             AuditEntity::RagOverride => "rag_override",
             AuditEntity::User => "user",
             AuditEntity::ApiToken => "api_token",
+            AuditEntity::Session => "session",
         }
     }
 
@@ -79,6 +98,7 @@ impl AuditEntity {
             AuditEntity::RagOverride => "Status overrides",
             AuditEntity::User => "Users",
             AuditEntity::ApiToken => "API tokens",
+            AuditEntity::Session => "Sign-ins",
         }
     }
 

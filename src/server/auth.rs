@@ -2,7 +2,9 @@
 //! CSRF checks, and the bridge from domain permissions to HTTP errors.
 
 use super::secrets;
+use crate::db::audit::{self, Actor, Change};
 use crate::db::{self, Pool};
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::permission::{self, Action, Principal};
 use crate::error::AppError;
 use axum::extract::Request;
@@ -94,13 +96,36 @@ pub async fn sign_in(pool: &Pool, email: &str, password: &str) -> Result<String,
             tracing::error!(%error, "password check panicked");
             AppError::Internal
         })?;
+    let mut tx = db::begin_write(pool).await?;
     let Some(user_id) = user_id.filter(|_| verified) else {
+        // The address tried, never the password; only admins and the board read the log.
+        let tried: String = email.chars().take(254).collect();
+        let change = Change {
+            action: AuditAction::SignInFailed,
+            entity: AuditEntity::Session,
+            entity_id: &tried,
+            before: None,
+            after: None,
+        };
+        audit::record(&mut tx, Actor::System("anonymous"), change).await?;
+        tx.commit().await?;
         return Err(AppError::invalid("password", "the email address or password is not right"));
     };
     let token = secrets::random_token();
+    let token_hash = secrets::token_hash(&token);
     let expires_at = (Utc::now() + Duration::hours(SESSION_HOURS)).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
-    db::users::create_session(pool, &secrets::token_hash(&token), &user_id, &secrets::random_token(), &expires_at)
-        .await?;
+    db::users::create_session(&mut tx, &token_hash, &user_id, &secrets::random_token(), &expires_at).await?;
+    // The session's id in the log is a prefix of its hash: enough to tell
+    // sessions apart, useless for taking one over.
+    let change = Change {
+        action: AuditAction::SignIn,
+        entity: AuditEntity::Session,
+        entity_id: &token_hash[..12],
+        before: None,
+        after: None,
+    };
+    audit::record(&mut tx, Actor::Account { id: &user_id, email: &email }, change).await?;
+    tx.commit().await?;
     Ok(token)
 }
 
@@ -130,7 +155,21 @@ pub async fn sign_out_current() -> Result<bool, AppError> {
     let parts = request_parts()?;
     let pool = super::state::pool()?;
     if let Some(token) = cookie_value(&parts.headers, SESSION_COOKIE) {
-        db::users::delete_session(&pool, &secrets::token_hash(token)).await?;
+        let token_hash = secrets::token_hash(token);
+        let signed_in = db::users::session_principal(&pool, &token_hash).await?;
+        let mut tx = db::begin_write(&pool).await?;
+        db::users::delete_session(&mut tx, &token_hash).await?;
+        if let Some((principal, _)) = &signed_in {
+            let change = Change {
+                action: AuditAction::SignOut,
+                entity: AuditEntity::Session,
+                entity_id: &token_hash[..12],
+                before: None,
+                after: None,
+            };
+            audit::record(&mut tx, Actor::User(principal), change).await?;
+        }
+        tx.commit().await?;
     }
     Ok(is_https(&parts.headers, &parts.uri))
 }

@@ -10,6 +10,7 @@ app_tests! {
     every_response_carries_the_security_headers => every_response_carries_the_security_headers;
     only_bearer_api_calls_skip_the_cross_site_check => only_bearer_api_calls_skip_the_cross_site_check;
     sign_in_redirects_only_to_this_site => sign_in_redirects_only_to_this_site;
+    sign_ins_and_sign_outs_are_audited => sign_ins_and_sign_outs_are_audited;
 }
 
 fn header<'a>(reply: &'a crate::support::Reply, name: &str) -> Option<&'a str> {
@@ -99,4 +100,39 @@ async fn sign_in_redirects_only_to_this_site(app: TestApp) {
         assert_eq!(reply.status, StatusCode::FOUND, "{next:?}: {}", reply.body);
         assert_eq!(header(&reply, "location"), Some(expected), "{next:?}");
     }
+}
+
+async fn sign_ins_and_sign_outs_are_audited(app: TestApp) {
+    let wrong = Request::post("/api/auth/sign-in")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(Body::from("email=Slam%40demo.test&password=not-the-password-42"))
+        .expect("request");
+    assert_eq!(app.send(wrong).await.status, StatusCode::BAD_REQUEST);
+    let slam = app.sign_in("slam@demo.test").await;
+    let out = Request::post("/api/auth/sign-out")
+        .header("cookie", &slam.cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(Body::empty())
+        .expect("request");
+    assert!(app.send(out).await.status.is_success());
+
+    let rows: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT action, actor_email, entity_id, after_json FROM audit_log WHERE entity = 'session' ORDER BY occurred_at",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("audit rows");
+    let seen: Vec<(&str, &str)> = rows.iter().map(|(action, actor, _, _)| (action.as_str(), actor.as_str())).collect();
+    assert_eq!(seen, [("sign_in_failed", "anonymous"), ("sign_in", "slam@demo.test"), ("sign_out", "slam@demo.test")]);
+    assert_eq!(rows[0].2, "slam@demo.test", "a failed attempt names the address tried");
+    let all: Vec<String> = sqlx::query_scalar("SELECT COALESCE(after_json, '') || entity_id FROM audit_log")
+        .fetch_all(&app.pool)
+        .await
+        .expect("audit text");
+    assert!(
+        all.iter().all(|text| !text.contains("not-the-password-42") && !text.contains("demo-password")),
+        "no password is ever logged"
+    );
 }
