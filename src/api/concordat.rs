@@ -27,5 +27,6 @@ pub async fn get_ics(code: String) -> Result<IcsDetail, AppError> {
 #[server(endpoint = "ics/page")]
 pub async fn get_ics_page(code: String) -> Result<IcsPageData, AppError> {
     let pool = crate::server::state::pool()?;
-    crate::server::london::ics_page(&pool, &code).await
+    let signed_in = crate::server::auth::current_session().await?.is_some();
+    crate::server::london::ics_page(&pool, &code, signed_in).await
 }

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 #[server(endpoint = "status/london")]
 pub async fn get_status(period: String) -> Result<StatusPage, AppError> {
     let pool = crate::server::state::pool()?;
-    crate::server::status::status_page(&pool, &period).await
+    let signed_in = crate::server::auth::current_session().await?.is_some();
+    crate::server::status::status_page(&pool, &period, signed_in).await
 }
 
 #[server(endpoint = "status/cell")]

@@ -632,7 +632,16 @@ impl Override {
     pub fn applies_to(&self, period: ReportingPeriod) -> bool {
         period <= self.expires_after
     }
+
+    /// The same override with its author given as the board, not a person:
+    /// what readers who are not signed in see.
+    pub fn by_the_board(&self) -> Override {
+        Override { set_by: BOARD.to_string(), ..self.clone() }
+    }
 }
+
+/// Who sets overrides, as the public sees it.
+pub const BOARD: &str = "the London recovery board";
 
 /// A computed status together with any override in force.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -85,6 +85,14 @@ pub struct IcsStatus {
     pub principles: Vec<PrincipleStatus>,
 }
 
+impl CommitmentCell {
+    /// Names no person: an override's author becomes the board.
+    pub fn without_names(mut self) -> CommitmentCell {
+        self.overridden = self.overridden.map(|ov| ov.by_the_board());
+        self
+    }
+}
+
 impl PrincipleStatus {
     /// The delivery lens (milestones, self-assessment, evidence) of its
     /// commitments, rolled up.
@@ -104,6 +112,15 @@ impl PrincipleStatus {
 }
 
 impl IcsStatus {
+    /// Names no person (see `CommitmentCell::without_names`).
+    pub fn without_names(mut self) -> IcsStatus {
+        for principle in &mut self.principles {
+            principle.commitments =
+                std::mem::take(&mut principle.commitments).into_iter().map(CommitmentCell::without_names).collect();
+        }
+        self
+    }
+
     pub fn cell(&self, commitment_id: &str) -> Option<&CommitmentCell> {
         self.principles.iter().flat_map(|p| p.commitments.iter()).find(|c| c.commitment_id == commitment_id)
     }
@@ -115,6 +132,14 @@ pub struct LondonStatus {
     pub as_at: NaiveDate,
     pub rollup: RollUp,
     pub icss: Vec<IcsStatus>,
+}
+
+impl LondonStatus {
+    /// Names no person (see `CommitmentCell::without_names`).
+    pub fn without_names(mut self) -> LondonStatus {
+        self.icss = std::mem::take(&mut self.icss).into_iter().map(IcsStatus::without_names).collect();
+        self
+    }
 }
 
 /// A short name for evidence in reasons: the first few words of the narrative.
@@ -307,6 +332,20 @@ mod tests {
         assert_eq!(principle.outcome().red, 1);
         assert_eq!(principle.delivery().red, 0, "a missed target is an outcome, not a delivery, problem");
         assert!(!principle.mismatch());
+    }
+
+    #[test]
+    fn without_names_the_board_stands_for_the_person() {
+        let mut data = with_reading(70.0);
+        let ov = Override::new(Rag::Amber, "Recovery plan agreed", "board@demo.test", data.period).expect("valid");
+        data.overrides.insert(("P3.C2".into(), "SEL".into()), ov);
+        let status = london_status(&data).without_names();
+        let sel = status.icss.iter().find(|i| i.ics == "SEL").expect("SEL");
+        let cell = sel.cell("P3.C2").expect("cell");
+        let ov = cell.overridden.as_ref().expect("override kept");
+        assert_eq!(ov.set_by(), crate::domain::rag::BOARD);
+        assert_eq!((ov.rag(), ov.rationale()), (Rag::Amber, "Recovery plan agreed"), "only the author changes");
+        assert_eq!(cell.rag, Rag::Amber);
     }
 
     #[test]

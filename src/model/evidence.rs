@@ -27,6 +27,14 @@ pub struct EvidenceEntry {
     pub updated_by: Option<String>,
 }
 
+impl EvidenceEntry {
+    /// The entry as readers who are not signed in see it: the organisation, not
+    /// the person who last saved it.
+    pub fn without_names(self) -> EvidenceEntry {
+        EvidenceEntry { updated_by: None, ..self }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvidenceVersion {
     pub version: i64,

@@ -55,7 +55,7 @@ fn CellView(detail: CellDetail, set_override: ServerAction<SetOverride>) -> impl
             <h2 id="status-heading">"Status: " <RagBadge rag=cell.rag /></h2>
             {cell.overridden.clone().map(|ov| view! {
                 <div class="override" role="note">
-                    <p>{format!("Set by the board ({}) in place of the computed status, until {}.", ov.set_by(), ov.expires_after())}</p>
+                    <p>{format!("Set by {} in place of the computed status, until {}.", ov.set_by(), ov.expires_after())}</p>
                     <p>"Computed status: " <RagBadge rag=computed.rag /></p>
                     <p class="rationale">{format!("Rationale: {}", ov.rationale())}</p>
                 </div>

@@ -12,7 +12,8 @@ use crate::domain::period::ReportingPeriod;
 use crate::domain::permission::{Action, Principal};
 use crate::error::AppError;
 use crate::model::evidence::{
-    CommitmentEvidence, CommitmentProgress, EvidenceDetail, EvidenceEntry, MyOrganisation, OrganisationChoice,
+    CommitmentEvidence, CommitmentProgress, EvidenceDetail, EvidenceEntry, EvidenceVersion, MyOrganisation,
+    OrganisationChoice,
 };
 
 fn today() -> chrono::NaiveDate {
@@ -37,6 +38,8 @@ pub async fn commitment_evidence(commitment_id: &str) -> Result<CommitmentEviden
         .ok_or_else(|| AppError::NotFound(format!("commitment {commitment_id}")))?;
     let entries = db::evidence::list_for_commitment(&pool, commitment_id).await?;
     let session = auth::current_session().await?;
+    let entries =
+        if session.is_some() { entries } else { entries.into_iter().map(EvidenceEntry::without_names).collect() };
     let organisations = db::london::list_organisations(&pool).await?;
     let (can_add_for, editable) = match &session {
         Some(s) => {
@@ -97,6 +100,12 @@ pub async fn evidence_detail(id: &str) -> Result<EvidenceDetail, AppError> {
         tracing::error!(entry = %entry.id, commitment = %entry.commitment_id, "evidence for a commitment that is not in the concordat");
         AppError::Internal
     })?;
+    let (entry, versions) = if session.is_some() {
+        (entry, versions)
+    } else {
+        let versions = versions.into_iter().map(|v| EvidenceVersion { entry: v.entry.without_names(), ..v }).collect();
+        (entry.without_names(), versions)
+    };
     Ok(EvidenceDetail { entry, versions, can_edit, commitment, csrf: session.map(|s| s.csrf_token) })
 }
 

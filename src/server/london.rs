@@ -6,6 +6,7 @@ use crate::domain::london::{Ics, IcsCode, IcsDetail};
 use crate::domain::period::ReportingPeriod;
 use crate::error::AppError;
 use crate::model::concordat::IcsPageData;
+use crate::model::evidence::EvidenceEntry;
 
 pub async fn concordat(pool: &Pool) -> Result<Concordat, AppError> {
     Ok(db::concordat::load(pool).await?)
@@ -22,12 +23,17 @@ pub async fn ics_detail(pool: &Pool, code: &str) -> Result<IcsDetail, AppError> 
 }
 
 /// The ICS page: the ICS, this period's status for it and its latest evidence.
-pub async fn ics_page(pool: &Pool, code: &str) -> Result<IcsPageData, AppError> {
+pub async fn ics_page(pool: &Pool, code: &str, signed_in: bool) -> Result<IcsPageData, AppError> {
     let detail = ics_detail(pool, code).await?;
     let period = ReportingPeriod::containing(super::status::today());
     let (london, concordat) = super::status::london(pool, period).await?;
     let status = london.icss.into_iter().find(|i| i.ics == detail.ics.code).ok_or(AppError::Internal)?;
     let principle_numbers = concordat.principles.iter().map(|p| (p.id.clone(), p.number)).collect();
-    let latest_evidence = db::evidence::latest_for_ics(pool, &detail.ics.code, 5).await?;
+    let mut latest_evidence = db::evidence::latest_for_ics(pool, &detail.ics.code, 5).await?;
+    let (status, latest_evidence) = if signed_in {
+        (status, latest_evidence)
+    } else {
+        (status.without_names(), latest_evidence.drain(..).map(EvidenceEntry::without_names).collect())
+    };
     Ok(IcsPageData { detail, status, period, principle_numbers, latest_evidence })
 }

@@ -35,9 +35,10 @@ pub async fn london(pool: &Pool, period: ReportingPeriod) -> Result<(LondonStatu
 
 /// The matrix page: every ICS × commitment for a period (blank: the current
 /// one), and the periods one can choose, newest first.
-pub async fn status_page(pool: &Pool, period: &str) -> Result<StatusPage, AppError> {
+pub async fn status_page(pool: &Pool, period: &str, signed_in: bool) -> Result<StatusPage, AppError> {
     let period = period_or_current(period)?;
     let (status, concordat) = london(pool, period).await?;
+    let status = if signed_in { status } else { status.without_names() };
     let current = ReportingPeriod::containing(today());
     let periods = ReportingPeriod::range(ReportingPeriod::FIRST, current).into_iter().rev().collect();
     Ok(StatusPage { status, periods, concordat })
@@ -63,6 +64,7 @@ pub async fn cell_detail(
         .cloned()
         .ok_or_else(|| AppError::NotFound(format!("commitment {commitment_id}")))?;
     let commitment = concordat.commitments().find(|c| c.id == commitment_id).cloned().ok_or(AppError::Internal)?;
+    let cell = if session.is_some() { cell } else { cell.without_names() };
     let can_override = session
         .is_some_and(|s| authorise(&s.principal, &Action::SetOverride { ics: ics_status.ics.to_string() }).is_ok());
     let csrf = session.map(|s| s.csrf_token.clone());

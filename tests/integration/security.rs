@@ -11,6 +11,7 @@ app_tests! {
     only_bearer_api_calls_skip_the_cross_site_check => only_bearer_api_calls_skip_the_cross_site_check;
     sign_in_redirects_only_to_this_site => sign_in_redirects_only_to_this_site;
     sign_ins_and_sign_outs_are_audited => sign_ins_and_sign_outs_are_audited;
+    anonymous_readers_see_organisations_not_people => anonymous_readers_see_organisations_not_people;
 }
 
 fn header<'a>(reply: &'a crate::support::Reply, name: &str) -> Option<&'a str> {
@@ -135,4 +136,41 @@ async fn sign_ins_and_sign_outs_are_audited(app: TestApp) {
         all.iter().all(|text| !text.contains("not-the-password-42") && !text.contains("demo-password")),
         "no password is ever logged"
     );
+}
+
+async fn anonymous_readers_see_organisations_not_people(app: TestApp) {
+    let slam = app.sign_in("slam@demo.test").await;
+    let form = [
+        ("csrf", slam.csrf.as_str()),
+        ("id", ""),
+        ("version", "0"),
+        ("organisation_id", ""),
+        ("ics", ""),
+        ("commitment_id", "P3.C2"),
+        ("action_id", ""),
+        ("period", "2023-24-Q1"),
+        ("narrative", "Liaison team now 24/7"),
+        ("delivery_status", ""),
+        ("milestone", ""),
+        ("milestone_due", ""),
+        ("milestone_completed", ""),
+        ("links", ""),
+    ];
+    let saved = app.post_form("/api/evidence/save", Some(&slam), &form).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let id = saved.json()["id"].as_str().expect("id").to_string();
+
+    for path in [format!("/evidence/{id}"), "/commitments/P3.C2".to_string(), "/ics/SEL".to_string()] {
+        let anonymous = app.get(&path).await;
+        assert_eq!(anonymous.status, StatusCode::OK, "{path}");
+        assert!(anonymous.body.contains("South London and Maudsley"), "{path}: the organisation is named");
+        assert!(!anonymous.body.contains("@demo.test"), "{path}: no email address for anonymous readers");
+    }
+    let detail = app.post_form("/api/evidence/get", None, &[("id", &id)]).await.json();
+    assert!(detail["entry"]["updated_by"].is_null(), "{detail}");
+    assert!(detail["versions"].as_array().expect("versions").iter().all(|v| v["entry"]["updated_by"].is_null()));
+
+    let request = Request::get(format!("/evidence/{id}")).header("cookie", &slam.cookie);
+    let signed_in = app.send(request.body(Body::empty()).expect("request")).await;
+    assert!(signed_in.body.contains("by slam@demo.test"), "signed-in readers see who saved each version");
 }

@@ -114,7 +114,13 @@ async fn overrides_show_beside_the_computed_status(app: TestApp) {
     let sel = cell(&json, "SEL", "P3.C2");
     assert_eq!((sel["rag"].as_str(), sel["computed_rag"].as_str()), (Some("amber"), Some("red")));
     assert_eq!(sel["override"]["rationale"], "Recovery plan agreed with the board on 12 July");
-    assert_eq!(sel["override"]["set_by"], "board@demo.test");
+    assert_eq!(sel["override"]["set_by"], "the London recovery board", "the public API names no person");
+    let request = axum::http::Request::get("/status/SEL/P3.C2?period=2023-24-Q1").header("cookie", &board.cookie);
+    let signed_in = app.send(request.body(axum::body::Body::empty()).expect("request")).await;
+    assert!(signed_in.body.contains("Set by board@demo.test"), "signed-in readers see who set it");
+    let anonymous = app.get("/status/SEL/P3.C2?period=2023-24-Q1").await;
+    assert!(anonymous.body.contains("Set by the London recovery board"));
+    assert!(!anonymous.body.contains("@demo.test"), "anonymous readers see no email address");
     // It expires after 2023-24-Q2.
     let later = app.get("/api/v1/status?period=2023-24-Q3&ics=SEL").await.json();
     assert!(cell(&later, "SEL", "P3.C2").get("override").is_none());
