@@ -58,18 +58,33 @@ pub async fn load(pool: &Pool, period: ReportingPeriod, as_at: chrono::NaiveDate
         })
         .collect();
 
-    let targets: Vec<(String, String, f64, f64)> =
+    #[derive(FromRow)]
+    struct SqlIcsTarget {
+        metric_id: String,
+        ics_code: String,
+        target: f64,
+        amber: f64,
+    }
+    let targets: Vec<SqlIcsTarget> =
         sqlx::query_as("SELECT metric_id, ics_code, target, amber FROM metric_ics_target").fetch_all(pool).await?;
-    let ics_thresholds =
-        targets.into_iter().map(|(m, i, target, amber)| ((m, i), Thresholds { target, amber })).collect();
+    let ics_thresholds = targets
+        .into_iter()
+        .map(|t| ((t.metric_id, t.ics_code), Thresholds { target: t.target, amber: t.amber }))
+        .collect();
 
+    #[derive(FromRow)]
+    struct SqlIcsValue {
+        metric_id: String,
+        ics_code: String,
+        value: f64,
+    }
     let period_text = period.to_string();
-    let readings: Vec<(String, String, f64)> =
+    let readings: Vec<SqlIcsValue> =
         sqlx::query_as("SELECT metric_id, ics_code, value FROM reading WHERE period = $1 AND partner_id = ''")
             .bind(&period_text)
             .fetch_all(pool)
             .await?;
-    let readings = readings.into_iter().map(|(m, i, v)| ((m, i), v)).collect();
+    let readings = readings.into_iter().map(|r| ((r.metric_id, r.ics_code), r.value)).collect();
 
     let rows: Vec<SqlEvidence> = sqlx::query_as(
         "SELECT e.ics_code, e.commitment_id, o.name AS organisation_name, e.narrative, e.delivery_status,

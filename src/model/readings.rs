@@ -9,7 +9,7 @@ pub struct PreviewRow {
     pub line: usize,
     pub metric: String,
     pub ics: String,
-    pub period: String,
+    pub period: ReportingPeriod,
     pub value: f64,
     pub partner: Option<String>,
     pub note: Option<String>,

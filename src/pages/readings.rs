@@ -104,7 +104,7 @@ fn PreviewResult(
                 <thead><tr><th scope="col">"Line"</th><th scope="col">"Metric"</th><th scope="col">"ICS"</th><th scope="col">"Period"</th><th scope="col">"Value"</th><th scope="col">"Partner"</th><th scope="col">"Note"</th></tr></thead>
                 <tbody>
                     {result.rows.into_iter().map(|r| view! {
-                        <tr><td>{r.line}</td><td>{r.metric}</td><td>{r.ics}</td><td>{r.period}</td><td>{format_value(r.value)}</td>
+                        <tr><td>{r.line}</td><td>{r.metric}</td><td>{r.ics}</td><td>{r.period.to_string()}</td><td>{format_value(r.value)}</td>
                             <td>{r.partner.unwrap_or_else(|| "ICS level".into())}</td><td>{r.note.unwrap_or_default()}</td></tr>
                     }).collect_view()}
                 </tbody>

@@ -205,7 +205,7 @@ pub async fn preview(
                     line: r.line,
                     metric: r.metric,
                     ics: r.ics,
-                    period: r.period.to_string(),
+                    period: r.period,
                     value: r.value,
                     partner: r.partner,
                     note: r.note,
