@@ -29,11 +29,11 @@ pub async fn ics_page(pool: &Pool, code: &str, signed_in: bool) -> Result<IcsPag
     let (london, concordat) = super::status::london(pool, period).await?;
     let status = london.icss.into_iter().find(|i| i.ics == detail.ics.code).ok_or(AppError::Internal)?;
     let principle_numbers = concordat.principles.iter().map(|p| (p.id.clone(), p.number)).collect();
-    let mut latest_evidence = db::evidence::latest_for_ics(pool, &detail.ics.code, 5).await?;
+    let latest_evidence = db::evidence::latest_for_ics(pool, &detail.ics.code, 5).await?;
     let (status, latest_evidence) = if signed_in {
         (status, latest_evidence)
     } else {
-        (status.without_names(), latest_evidence.drain(..).map(EvidenceEntry::without_names).collect())
+        (status.without_names(), latest_evidence.into_iter().map(EvidenceEntry::without_names).collect())
     };
     Ok(IcsPageData { detail, status, period, principle_numbers, latest_evidence })
 }

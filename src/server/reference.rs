@@ -7,31 +7,32 @@ use crate::domain::london::IcsCode;
 use crate::domain::period::ReportingPeriod;
 use crate::error::AppError;
 
+/// A well-formed code and whether it names a London ICS (with the ones that do).
+/// A malformed code is a 400 naming `field`.
+async fn lookup_ics(pool: &Pool, field: &str, text: &str) -> Result<(IcsCode, Result<(), Vec<IcsCode>>), AppError> {
+    let code = IcsCode::parse(text).map_err(|message| AppError::invalid(field, message))?;
+    let known = db::london::ics_codes(pool).await?;
+    let found = if known.contains(&code) { Ok(()) } else { Err(known) };
+    Ok((code, found))
+}
+
 /// An ICS code from a form field that names a London ICS; anything else is a
 /// 400 naming the field.
 pub async fn known_ics(pool: &Pool, field: &str, text: &str) -> Result<IcsCode, AppError> {
-    let code = IcsCode::parse(text).map_err(|message| AppError::invalid(field, message))?;
-    let known = db::london::ics_codes(pool).await?;
-    if known.iter().any(|c| c == code.as_str()) {
-        Ok(code)
-    } else {
-        Err(AppError::invalid(
-            field,
-            format!(
-                "there is no ICS {code}; London's ICSs are {}",
-                known.iter().map(IcsCode::as_str).collect::<Vec<_>>().join(", ")
-            ),
-        ))
+    match lookup_ics(pool, field, text).await? {
+        (code, Ok(())) => Ok(code),
+        (code, Err(known)) => {
+            let known: Vec<&str> = known.iter().map(IcsCode::as_str).collect();
+            Err(AppError::invalid(field, format!("there is no ICS {code}; London's ICSs are {}", known.join(", "))))
+        }
     }
 }
 
 /// An ICS named in a URL (`?ics=`): malformed is 400, well-formed but unknown 404.
 pub async fn requested_ics(pool: &Pool, text: &str) -> Result<IcsCode, AppError> {
-    let code = IcsCode::parse(text).map_err(|message| AppError::invalid("ics", message))?;
-    if db::london::ics_codes(pool).await?.iter().any(|c| c == code.as_str()) {
-        Ok(code)
-    } else {
-        Err(AppError::NotFound(format!("ICS {code}")))
+    match lookup_ics(pool, "ics", text).await? {
+        (code, Ok(())) => Ok(code),
+        (code, Err(_)) => Err(AppError::NotFound(format!("ICS {code}"))),
     }
 }
 
