@@ -2,10 +2,11 @@
 
 use crate::components::session::{provide_session, use_session};
 use crate::pages::{
-    account::AccountPage, admin::AdminUsersPage, audit::AuditPage, commitment::CommitmentPage, evidence::EvidencePage,
-    home::HomePage, ics::IcsPage, ics_list::IcsListPage, me::MyOrganisationPage, metrics::MetricsPage,
-    not_found::NotFoundPage, readings::ReadingsPage, sign_in::SignInPage, status::StatusMatrixPage,
-    status_cell::StatusCellPage, trend::MetricTrendPage,
+    account::AccountPage, admin::AdminUsersPage, admin_user::AdminUserPage, audit::AuditPage,
+    commitment::CommitmentPage, evidence::EvidencePage, home::HomePage, ics::IcsPage, ics_list::IcsListPage,
+    me::MyOrganisationPage, metrics::MetricsPage, not_found::NotFoundPage, readings::ReadingsPage,
+    set_password::SetPasswordPage, sign_in::SignInPage, status::StatusMatrixPage, status_cell::StatusCellPage,
+    trend::MetricTrendPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -13,6 +14,10 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{path, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The response's Content Security Policy names the nonce this render puts
+    // on its scripts.
+    #[cfg(feature = "ssr")]
+    crate::server::headers::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -65,6 +70,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users/:id") view=AdminUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/set-password") view=SetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/status") view=StatusMatrixPage ssr=SsrMode::Async />
                     <Route path=path!("/status/:ics/:commitment") view=StatusCellPage ssr=SsrMode::Async />
                 </Routes>
@@ -96,10 +103,12 @@ fn SiteHeader() -> impl IntoView {
                     match session.user.await {
                         Ok(Some(user)) => {
                             let audit = user.role.can_view_audit();
+                            let users = user.role.can_manage_users();
                             view! {
                                 <div class="user-menu">
                                     <A href="/me">"My organisation"</A>
                                     {audit.then(|| view! { <A href="/audit">"Audit log"</A> })}
+                                    {users.then(|| view! { <A href="/admin/users">"Users"</A> })}
                                     <A href="/account">{user.email.clone()}</A>
                                     <ActionForm action=session.sign_out>
                                         <button type="submit" class="link-button">"Sign out"</button>

@@ -27,6 +27,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts (sign-in throttling): try again after the wait.
+    #[error("{message}")]
+    TooManyRequests { retry_after_seconds: u64, message: String },
     #[error("something went wrong on the server; the problem has been logged")]
     Internal,
     /// The request could not be made or understood (network, encoding).
@@ -60,7 +63,21 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The `Retry-After` header a throttled answer carries.
+    pub fn retry_after(&self) -> Option<http::HeaderValue> {
+        match self {
+            AppError::TooManyRequests { retry_after_seconds, .. } => {
+                Some(http::HeaderValue::from(*retry_after_seconds))
+            }
+            _ => None,
         }
     }
 }
@@ -113,6 +130,10 @@ impl From<sqlx::Error> for AppError {
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
         let body = serde_json::json!({ "error": self.to_string(), "detail": self });
-        (self.status_code(), axum::Json(body)).into_response()
+        let mut response = (self.status_code(), axum::Json(body)).into_response();
+        if let Some(value) = self.retry_after() {
+            response.headers_mut().insert(http::header::RETRY_AFTER, value);
+        }
+        response
     }
 }

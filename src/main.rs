@@ -53,9 +53,18 @@ async fn run() -> Result<(), String> {
     if config.demo {
         tracing::warn!("demo mode: demo accounts and API tokens are enabled (password demo-password)");
         demo::seed(&pool).await.map_err(|e| format!("cannot create the demo accounts: {e}"))?;
+    } else {
+        let switched_off =
+            demo::deactivate_accounts(&pool).await.map_err(|e| format!("cannot switch off the demo accounts: {e}"))?;
+        if switched_off > 0 {
+            tracing::warn!(switched_off, "demo mode is off: demo accounts deactivated");
+        }
     }
     let submission_days = config.submission_days;
-    serve(AppState { leptos_options, pool, submission_days }).await.map_err(|e| format!("server stopped: {e}"))
+    let behind_proxy = config.behind_proxy;
+    serve(AppState { leptos_options, pool, submission_days, behind_proxy })
+        .await
+        .map_err(|e| format!("server stopped: {e}"))
 }
 
 #[cfg(feature = "ssr")]
@@ -108,13 +117,13 @@ mod cli {
         let account = NewAccount {
             email,
             display_name: name,
-            password,
+            password: Some(password),
             role: Role::Admin,
             organisation_id: organisation,
             lead_ics: None,
         };
         let created = create_user(&pool, Actor::System("command line"), &account).await.map_err(|e| e.to_string())?;
-        println!("created admin {} ({})", account.email, created);
+        println!("created admin {} ({})", created.email, created.id);
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 //! pages (`app`) and the server side (`server`) together.
 
 use crate::app::{shell, App};
-use crate::server::{auth, errors, rest, AppState};
+use crate::server::{auth, errors, headers, rest, AppState};
 use axum::routing::get;
 use axum::Router;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
@@ -45,7 +45,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(rest::MAX_READINGS_BODY))
         .layer(axum::middleware::from_fn(errors::server_fn_error_status))
         .layer(axum::middleware::from_fn(auth::reject_cross_site))
-        .layer(axum::middleware::from_fn(auth::security_headers))
+        .layer(axum::middleware::from_fn(headers::security_headers))
         .with_state(state)
 }
 
@@ -54,7 +54,9 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     let addr = state.leptos_options.site_addr;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+    // The peer's address is kept for sign-in throttling (see `server::throttle`).
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -53,7 +53,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         return Err(AppError::invalid("password", "the email address or password is not right"));
     }
     let pool = crate::server::state::pool()?;
-    let token = auth::sign_in(&pool, &email, &password).await?;
+    let token = auth::sign_in(&pool, &email, &password, &auth::request_client_address()?).await?;
     let response = expect_context::<leptos_axum::ResponseOptions>();
     response.insert_header(SET_COOKIE, auth::session_cookie(&token, auth::request_is_https())?);
     leptos_axum::redirect(safe_next(next.as_deref().unwrap_or("/me")));

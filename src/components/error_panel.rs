@@ -15,6 +15,7 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         AppError::Unauthorized => "Please sign in",
         AppError::Forbidden(_) => "Not allowed",
         AppError::Conflict(_) => "Someone else changed this",
+        AppError::TooManyRequests { .. } => "Please wait",
         AppError::Internal | AppError::Request(_) => "Something went wrong",
     };
     view! {

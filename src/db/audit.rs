@@ -17,6 +17,7 @@ pub struct Change<'a> {
 
 /// Who made a change: a signed-in user, an account signing in, or the system
 /// itself (seeding, demo set-up, the command line, an anonymous attempt).
+#[derive(Clone, Copy)]
 pub enum Actor<'a> {
     User(&'a Principal),
     Account { id: &'a str, email: &'a str },

@@ -12,6 +12,7 @@ pub mod london;
 pub mod metrics;
 pub mod readings;
 pub mod status;
+pub mod throttle;
 pub mod users;
 
 use sqlx::any::AnyPoolOptions;
@@ -195,7 +196,17 @@ pub async fn seed_all(pool: &Pool, seed: &crate::seed::SeedData) -> Result<(), s
 /// The current time as stored: RFC 3339 UTC with microseconds, fixed width so
 /// text order is time order on both backends.
 pub fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    timestamp(chrono::Utc::now())
+}
+
+/// A time as stored (see `now`).
+pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// A stored time read back; `None` if it is not one of ours.
+pub fn parse_timestamp(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&chrono::Utc))
 }
 
 /// A random id for a new row: 128 bits, hex-encoded.

@@ -148,18 +148,45 @@ pub async fn delete_session(tx: &mut Transaction<'_, Any>, token_hash: &str) -> 
     Ok(())
 }
 
-pub async fn api_token_principal(pool: &Pool, token_hash: &str) -> Result<Option<Principal>, sqlx::Error> {
-    let row: Option<SqlPrincipal> = sqlx::query_as(&format!(
-        "SELECT {PRINCIPAL_COLUMNS}
+/// The user behind a live API token (not revoked, not expired, account
+/// active), the token's id and when it was last used.
+pub async fn api_token_principal(
+    pool: &Pool,
+    token_hash: &str,
+) -> Result<Option<(Principal, String, Option<String>)>, sqlx::Error> {
+    #[derive(FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        principal: SqlPrincipal,
+        token_id: String,
+        last_used_at: Option<String>,
+    }
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {PRINCIPAL_COLUMNS}, t.id AS token_id, t.last_used_at
          FROM api_token t
          JOIN app_user u ON u.id = t.user_id
          JOIN organisation o ON o.id = u.organisation_id
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1"
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)
+           AND u.active = 1"
     ))
     .bind(token_hash)
+    .bind(super::now())
     .fetch_optional(pool)
     .await?;
-    row.map(Principal::try_from).transpose()
+    row.map(|r| Ok((Principal::try_from(r.principal)?, r.token_id, r.last_used_at))).transpose()
+}
+
+/// Notes that a token was used now (at most once a minute per token, so a busy
+/// script does not write on every call).
+pub async fn touch_api_token(pool: &Pool, token_id: &str) -> Result<(), sqlx::Error> {
+    let now = chrono::Utc::now();
+    sqlx::query("UPDATE api_token SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)")
+        .bind(super::timestamp(now))
+        .bind(token_id)
+        .bind(super::timestamp(now - chrono::Duration::seconds(60)))
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, FromRow)]
@@ -167,6 +194,8 @@ pub struct TokenRow {
     pub id: String,
     pub name: String,
     pub created_at: String,
+    pub expires_at: Option<String>,
+    pub last_used_at: Option<String>,
     pub revoked_at: Option<String>,
 }
 
@@ -176,16 +205,18 @@ pub async fn insert_api_token(
     user_id: &str,
     name: &str,
     token_hash: &str,
+    expires_at: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     let now = super::now();
     sqlx::query(
-        "INSERT INTO api_token (id, user_id, name, token_hash, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $5)",
+        "INSERT INTO api_token (id, user_id, name, token_hash, expires_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)",
     )
     .bind(id)
     .bind(user_id)
     .bind(name)
     .bind(token_hash)
+    .bind(expires_at)
     .bind(&now)
     .execute(&mut **tx)
     .await?;
@@ -202,26 +233,163 @@ pub async fn token_hash_exists(pool: &Pool, token_hash: &str) -> Result<bool, sq
 
 pub async fn list_api_tokens(pool: &Pool, user_id: &str) -> Result<Vec<TokenRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, name, created_at, revoked_at FROM api_token WHERE user_id = $1 ORDER BY created_at DESC, id",
+        "SELECT id, name, created_at, expires_at, last_used_at, revoked_at FROM api_token
+         WHERE user_id = $1 ORDER BY created_at DESC, id",
     )
     .bind(user_id)
     .fetch_all(pool)
     .await
 }
 
-/// Revokes one of the user's own tokens; `false` if they have no such live token.
+/// Revokes a live token: of `owner` only when given (a user's own tokens), any
+/// user's otherwise (an admin). Returns the owner's id, or `None` if there is no
+/// such live token.
 pub async fn revoke_api_token(
     tx: &mut Transaction<'_, Any>,
-    user_id: &str,
     token_id: &str,
-) -> Result<bool, sqlx::Error> {
+    owner: Option<&str>,
+) -> Result<Option<String>, sqlx::Error> {
     let now = super::now();
-    let result = sqlx::query(
-        "UPDATE api_token SET revoked_at = $1, updated_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+    sqlx::query_scalar(
+        "UPDATE api_token SET revoked_at = $1, updated_at = $1
+         WHERE id = $2 AND ($3 IS NULL OR user_id = $3) AND revoked_at IS NULL
+         RETURNING user_id",
     )
     .bind(&now)
     .bind(token_id)
+    .bind(owner)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// An account as the admin pages show it.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub lead_ics: Option<String>,
+    pub active: i64,
+    /// Whether a password has been set (an account made with a set-password
+    /// link has none until the link is used).
+    pub has_password: i64,
+    pub created_at: String,
+}
+
+const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.organisation_id, o.name AS organisation_name,
+    u.lead_ics, u.active, CAST(CASE WHEN u.password_hash = '!' THEN 0 ELSE 1 END AS BIGINT) AS has_password, u.created_at";
+
+pub async fn list_users(pool: &Pool) -> Result<Vec<UserRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM app_user u JOIN organisation o ON o.id = u.organisation_id ORDER BY u.email"
+    ))
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn get_user(pool: &Pool, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM app_user u JOIN organisation o ON o.id = u.organisation_id WHERE u.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn user_id_by_email(pool: &Pool, email: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM app_user WHERE email = $1").bind(email).fetch_optional(pool).await
+}
+
+/// Switches an account on or off; `false` if it already was.
+pub async fn set_active(tx: &mut Transaction<'_, Any>, user_id: &str, active: bool) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query("UPDATE app_user SET active = $1, updated_at = $2 WHERE id = $3 AND active <> $1")
+        .bind(i64::from(active))
+        .bind(super::now())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Ends every session of a user, but the one named by `keep` (the session that
+/// asked, when a user changes their own password).
+pub async fn end_sessions(tx: &mut Transaction<'_, Any>, user_id: &str, keep: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM user_session WHERE user_id = $1 AND ($2 IS NULL OR token_hash <> $2)")
+        .bind(user_id)
+        .bind(keep)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn password_hash(pool: &Pool, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM app_user WHERE id = $1 AND active = 1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn set_password_hash(tx: &mut Transaction<'_, Any>, user_id: &str, hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE app_user SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(super::now())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Stores a new set-password link for a user; any earlier unused link of theirs
+/// stops working, so only the newest link handed out is live.
+pub async fn insert_password_link(
+    tx: &mut Transaction<'_, Any>,
+    token_hash: &str,
+    user_id: &str,
+    expires_at: &str,
+) -> Result<(), sqlx::Error> {
+    let now = super::now();
+    sqlx::query("DELETE FROM password_link WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO password_link (token_hash, user_id, expires_at, used_at, created_at, updated_at)
+         VALUES ($1, $2, $3, NULL, $4, $4)",
+    )
+    .bind(token_hash)
     .bind(user_id)
+    .bind(expires_at)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The user id and email a live set-password link is for (unused, unexpired,
+/// account active).
+pub async fn password_link_user(pool: &Pool, token_hash: &str) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.email FROM password_link l JOIN app_user u ON u.id = l.user_id
+         WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2 AND u.active = 1",
+    )
+    .bind(token_hash)
+    .bind(super::now())
+    .fetch_optional(pool)
+    .await
+}
+
+/// Uses up a live link; `false` if it was used (or expired) meanwhile.
+pub async fn use_password_link(tx: &mut Transaction<'_, Any>, token_hash: &str) -> Result<bool, sqlx::Error> {
+    let now = super::now();
+    let result = sqlx::query(
+        "UPDATE password_link SET used_at = $1, updated_at = $1
+         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(&now)
+    .bind(token_hash)
     .execute(&mut **tx)
     .await?;
     Ok(result.rows_affected() == 1)

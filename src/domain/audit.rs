@@ -15,10 +15,19 @@ pub enum AuditAction {
     /// A wrong email or password (the password is never recorded).
     SignInFailed,
     SignOut,
+    /// An account switched off: its sessions end and its tokens stop working.
+    Deactivate,
+    Reactivate,
+    /// A one-time link for setting a password was issued (never the link itself).
+    IssuePasswordLink,
+    /// A password set through a one-time link.
+    SetPassword,
+    /// A user changed their own password.
+    ChangePassword,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 8] = [
+    pub const ALL: [AuditAction; 13] = [
         AuditAction::Create,
         AuditAction::Update,
         AuditAction::Set,
@@ -27,6 +36,11 @@ impl AuditAction {
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
+        AuditAction::Deactivate,
+        AuditAction::Reactivate,
+        AuditAction::IssuePasswordLink,
+        AuditAction::SetPassword,
+        AuditAction::ChangePassword,
     ];
 
     /// The name stored in the log.
@@ -40,6 +54,11 @@ impl AuditAction {
             AuditAction::SignIn => "sign_in",
             AuditAction::SignInFailed => "sign_in_failed",
             AuditAction::SignOut => "sign_out",
+            AuditAction::Deactivate => "deactivate",
+            AuditAction::Reactivate => "reactivate",
+            AuditAction::IssuePasswordLink => "issue_password_link",
+            AuditAction::SetPassword => "set_password",
+            AuditAction::ChangePassword => "change_password",
         }
     }
 

@@ -10,6 +10,7 @@ pub mod period;
 pub mod permission;
 pub mod rag;
 pub mod status;
+pub mod throttle;
 // Files are read and written only on the server, so the csv crate stays out of the WASM.
 #[cfg(feature = "ssr")]
 pub mod readings_csv;

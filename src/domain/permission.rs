@@ -88,6 +88,11 @@ impl Role {
     pub fn can_view_audit(self) -> bool {
         matches!(self, Role::Admin | Role::BoardReviewer)
     }
+
+    /// Whether menus should offer user management (the server checks again).
+    pub fn can_manage_users(self) -> bool {
+        self == Role::Admin
+    }
 }
 
 impl fmt::Display for Role {

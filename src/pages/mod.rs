@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_user;
 pub mod audit;
 pub mod commitment;
 pub mod evidence;
@@ -21,6 +22,7 @@ pub mod me;
 pub mod metrics;
 pub mod not_found;
 pub mod readings;
+pub mod set_password;
 pub mod sign_in;
 pub mod status;
 pub mod status_cell;

@@ -10,10 +10,13 @@ use leptos_router::hooks::use_query_map;
 pub fn SignInPage() -> impl IntoView {
     let session = use_session();
     let error = last_error(session.sign_in.value());
-    let next = use_query_map().read_untracked().get("next").unwrap_or_else(|| "/me".into());
+    let query = use_query_map().read_untracked();
+    let next = query.get("next").unwrap_or_else(|| "/me".into());
+    let password_set = query.get("password-set").is_some();
     view! {
         <Title text="Sign in" />
         <h1>"Sign in"</h1>
+        {password_set.then(|| view! { <p class="success" role="status">"Your password is set. Sign in with it now."</p> })}
         <QueryError />
         <ErrorSummary error />
         <ActionForm action=session.sign_in>

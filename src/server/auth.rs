@@ -2,6 +2,7 @@
 //! CSRF checks, and the bridge from domain permissions to HTTP errors.
 
 use super::secrets;
+use super::throttle::Attempt;
 use crate::db::audit::{self, Actor, Change};
 use crate::db::{self, Pool};
 use crate::domain::audit::{AuditAction, AuditEntity};
@@ -22,6 +23,8 @@ pub const SESSION_HOURS: i64 = 12;
 pub struct Session {
     pub principal: Principal,
     pub csrf_token: String,
+    /// The SHA-256 of the session's cookie token: names the session in the database.
+    pub token_hash: String,
 }
 
 fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -39,8 +42,9 @@ pub async fn session_from_headers(pool: &Pool, headers: &HeaderMap) -> Result<Op
     let Some(token) = cookie_value(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
-    let found = db::users::session_principal(pool, &secrets::token_hash(token)).await?;
-    Ok(found.map(|(principal, csrf_token)| Session { principal, csrf_token }))
+    let token_hash = secrets::token_hash(token);
+    let found = db::users::session_principal(pool, &token_hash).await?;
+    Ok(found.map(|(principal, csrf_token)| Session { principal, csrf_token, token_hash }))
 }
 
 fn request_parts() -> Result<http::request::Parts, AppError> {
@@ -82,22 +86,23 @@ pub fn authorise(principal: &Principal, action: &Action) -> Result<(), AppError>
 }
 
 /// Checks an email and password; on success opens a session and returns its token.
-/// Unknown emails cost the same argon2 work as wrong passwords.
-pub async fn sign_in(pool: &Pool, email: &str, password: &str) -> Result<String, AppError> {
+/// Unknown emails cost the same argon2 work as wrong passwords, and are
+/// throttled the same way, so neither the time nor the answer tells whether an
+/// account exists. While the account or the client's address is locked, the
+/// password is not even checked.
+pub async fn sign_in(pool: &Pool, email: &str, password: &str, client_address: &str) -> Result<String, AppError> {
     let email = email.trim().to_lowercase();
+    let attempt = Attempt::new(&email, client_address);
+    attempt.check_open(pool).await?;
     let login = db::users::find_login(pool, &email).await?;
     let (hash, user_id) = match &login {
         Some(row) => (row.password_hash.clone(), Some(row.id.clone())),
         None => (secrets::dummy_hash().to_string(), None),
     };
-    let password = password.to_string();
-    let verified =
-        tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash)).await.map_err(|error| {
-            tracing::error!(%error, "password check panicked");
-            AppError::Internal
-        })?;
+    let verified = secrets::verify_password_queued(password.to_string(), hash).await?;
     let mut tx = db::begin_write(pool).await?;
     let Some(user_id) = user_id.filter(|_| verified) else {
+        attempt.record_failure(&mut tx).await?;
         // The address tried, never the password; only admins and the board read the log.
         let tried: String = email.chars().take(254).collect();
         let change = Change {
@@ -105,15 +110,16 @@ pub async fn sign_in(pool: &Pool, email: &str, password: &str) -> Result<String,
             entity: AuditEntity::Session,
             entity_id: &tried,
             before: None,
-            after: None,
+            after: Some(serde_json::json!({ "client": client_address })),
         };
         audit::record(&mut tx, Actor::System("anonymous"), change).await?;
         tx.commit().await?;
         return Err(AppError::invalid("password", "the email address or password is not right"));
     };
+    attempt.record_success(&mut tx).await?;
     let token = secrets::random_token();
     let token_hash = secrets::token_hash(&token);
-    let expires_at = (Utc::now() + Duration::hours(SESSION_HOURS)).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    let expires_at = db::timestamp(Utc::now() + Duration::hours(SESSION_HOURS));
     db::users::create_session(&mut tx, &token_hash, &user_id, &secrets::random_token(), &expires_at).await?;
     // The session's id in the log is a prefix of its hash: enough to tell
     // sessions apart, useless for taking one over.
@@ -122,11 +128,16 @@ pub async fn sign_in(pool: &Pool, email: &str, password: &str) -> Result<String,
         entity: AuditEntity::Session,
         entity_id: &token_hash[..12],
         before: None,
-        after: None,
+        after: Some(serde_json::json!({ "client": client_address })),
     };
     audit::record(&mut tx, Actor::Account { id: &user_id, email: &email }, change).await?;
     tx.commit().await?;
     Ok(token)
+}
+
+/// The client address of the request being served (see `throttle::client_address`).
+pub fn request_client_address() -> Result<String, AppError> {
+    Ok(super::throttle::client_address(&request_parts()?, super::state::behind_proxy()))
 }
 
 /// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure over https.
@@ -192,7 +203,19 @@ pub async fn bearer_principal(pool: &Pool, headers: &HeaderMap) -> Result<Princi
         .map(str::trim)
         .filter(|token| !token.is_empty())
         .ok_or(AppError::Unauthorized)?;
-    db::users::api_token_principal(pool, &secrets::token_hash(token)).await?.ok_or(AppError::Unauthorized)
+    let (principal, token_id, last_used_at) =
+        db::users::api_token_principal(pool, &secrets::token_hash(token)).await?.ok_or(AppError::Unauthorized)?;
+    // Last use is shown to the token's owner, to the minute: a busy script
+    // writes once a minute, not on every call.
+    let stale =
+        last_used_at.as_deref().and_then(db::parse_timestamp).is_none_or(|at| Utc::now() - at > Duration::seconds(60));
+    if stale {
+        // Failing to note the use must not fail the call.
+        if let Err(error) = db::users::touch_api_token(pool, &token_id).await {
+            tracing::warn!(%error, "could not note an API token's use");
+        }
+    }
+    Ok(principal)
 }
 
 /// The API caller named by the request's bearer token: an axum extractor, so
@@ -239,31 +262,6 @@ pub async fn reject_cross_site(request: Request, next: Next) -> Response {
         }
     }
     next.run(request).await
-}
-
-/// Headers every response carries: no framing (clickjacking), no MIME sniffing,
-/// no referrer beyond this site, HSTS over https, and nothing a signed-in user
-/// sees kept in a shared or browser cache.
-pub async fn security_headers(request: Request, next: Next) -> Response {
-    let https = is_https(request.headers(), request.uri());
-    let signed_in = carries_session(request.headers());
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"),
-    );
-    if https {
-        headers
-            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
-    }
-    if signed_in {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    response
 }
 
 #[cfg(test)]

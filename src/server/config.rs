@@ -10,14 +10,18 @@ pub struct Config {
     pub demo: bool,
     /// `CONCORDAT_SUBMISSION_DAYS`: days after a quarter ends that submissions are due (default 20).
     pub submission_days: u32,
+    /// `CONCORDAT_BEHIND_PROXY=1`: a reverse proxy in front appends the client's
+    /// address to `X-Forwarded-For`, and sign-in throttling counts by that
+    /// address. Off by default, since anyone can send that header.
+    pub behind_proxy: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("DATABASE_URL is not valid: {0}")]
     DatabaseUrl(String),
-    #[error("CONCORDAT_DEMO must be 1 or 0, not {0:?}")]
-    Demo(String),
+    #[error("{0} must be 1 or 0, not {1:?}")]
+    Switch(&'static str, String),
     #[error("CONCORDAT_SUBMISSION_DAYS must be a whole number of days from 0 to 366, not {0:?}")]
     SubmissionDays(String),
 }
@@ -32,11 +36,8 @@ impl Config {
         let database_url =
             lookup("DATABASE_URL").filter(|v| !v.trim().is_empty()).unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
         Backend::from_url(&database_url).map_err(|e| ConfigError::DatabaseUrl(e.to_string()))?;
-        let demo = match lookup("CONCORDAT_DEMO").as_deref().map(str::trim) {
-            None | Some("") | Some("0") | Some("false") => false,
-            Some("1") | Some("true") => true,
-            Some(other) => return Err(ConfigError::Demo(other.to_string())),
-        };
+        let demo = switch(&lookup, "CONCORDAT_DEMO")?;
+        let behind_proxy = switch(&lookup, "CONCORDAT_BEHIND_PROXY")?;
         let submission_days = match lookup("CONCORDAT_SUBMISSION_DAYS").as_deref().map(str::trim) {
             None | Some("") => crate::domain::period::DEFAULT_SUBMISSION_DAYS,
             Some(text) => text
@@ -45,12 +46,21 @@ impl Config {
                 .filter(|days| *days <= 366)
                 .ok_or_else(|| ConfigError::SubmissionDays(text.to_string()))?,
         };
-        Ok(Config { database_url, demo, submission_days })
+        Ok(Config { database_url, demo, submission_days, behind_proxy })
     }
 
     /// The database URL with any password replaced, for logs.
     pub fn redacted_database_url(&self) -> String {
         redact_password(&self.database_url)
+    }
+}
+
+/// An on/off setting: `1` or `true`, `0` or `false`; unset is off.
+fn switch(lookup: &impl Fn(&str) -> Option<String>, key: &'static str) -> Result<bool, ConfigError> {
+    match lookup(key).as_deref().map(str::trim) {
+        None | Some("") | Some("0") | Some("false") => Ok(false),
+        Some("1") | Some("true") => Ok(true),
+        Some(other) => Err(ConfigError::Switch(key, other.to_string())),
     }
 }
 
@@ -88,7 +98,16 @@ mod tests {
         assert!(!Config::from_lookup(|_| None).expect("valid").demo);
         let on = Config::from_lookup(|k| (k == "CONCORDAT_DEMO").then(|| "1".to_string())).expect("valid");
         assert!(on.demo);
-        assert!(Config::from_lookup(|k| (k == "CONCORDAT_DEMO").then(|| "yes please".to_string())).is_err());
+        let refused = Config::from_lookup(|k| (k == "CONCORDAT_DEMO").then(|| "yes please".to_string()));
+        assert_eq!(refused.expect_err("refused").to_string(), "CONCORDAT_DEMO must be 1 or 0, not \"yes please\"");
+    }
+
+    #[test]
+    fn forwarded_addresses_are_trusted_only_when_asked() {
+        assert!(!Config::from_lookup(|_| None).expect("valid").behind_proxy);
+        let on = Config::from_lookup(|k| (k == "CONCORDAT_BEHIND_PROXY").then(|| "true".to_string())).expect("valid");
+        assert!(on.behind_proxy);
+        assert!(Config::from_lookup(|k| (k == "CONCORDAT_BEHIND_PROXY").then(|| "2".to_string())).is_err());
     }
 
     #[test]
@@ -109,11 +128,19 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_the_log() {
-        let config =
-            Config { database_url: "postgres://app:s3cret@db:5432/concordat".into(), demo: false, submission_days: 20 };
+        let config = Config {
+            database_url: "postgres://app:s3cret@db:5432/concordat".into(),
+            demo: false,
+            submission_days: 20,
+            behind_proxy: false,
+        };
         assert_eq!(config.redacted_database_url(), "postgres://app:***@db:5432/concordat");
-        let plain =
-            Config { database_url: "postgres://postgres@127.0.0.1/test".into(), demo: false, submission_days: 20 };
+        let plain = Config {
+            database_url: "postgres://postgres@127.0.0.1/test".into(),
+            demo: false,
+            submission_days: 20,
+            behind_proxy: false,
+        };
         assert_eq!(plain.redacted_database_url(), "postgres://postgres@127.0.0.1/test");
     }
 }

@@ -1,7 +1,7 @@
 //! Demo mode (`CONCORDAT_DEMO=1`): known accounts and API tokens for trying the
 //! app and for the browser tests. Never the default; a deployment must not set it.
 
-use super::accounts::{create_user, NewAccount};
+use super::accounts::{change_active, create_user, NewAccount};
 use super::secrets;
 use crate::db::audit::{self, Actor, Change};
 use crate::db::users;
@@ -75,16 +75,20 @@ pub enum DemoError {
     Account(#[from] crate::error::AppError),
 }
 
-/// Creates whichever demo accounts and tokens are missing.
+/// Creates whichever demo accounts and tokens are missing, and switches back
+/// on any that were switched off when the app last ran without demo mode.
 pub async fn seed(pool: &Pool) -> Result<(), DemoError> {
     for account in &ACCOUNTS {
-        if users::email_exists(pool, account.email).await? {
+        if let Some(id) = users::user_id_by_email(pool, account.email).await? {
+            let mut tx = crate::db::begin_write(pool).await?;
+            change_active(&mut tx, Actor::System("demo mode"), &id, true).await?;
+            tx.commit().await?;
             continue;
         }
         let new = NewAccount {
             email: account.email.to_string(),
             display_name: account.name.to_string(),
-            password: DEMO_PASSWORD.to_string(),
+            password: Some(DEMO_PASSWORD.to_string()),
             role: account.role,
             organisation_id: account.organisation_id.to_string(),
             lead_ics: account.lead_ics.map(str::to_string),
@@ -99,7 +103,7 @@ pub async fn seed(pool: &Pool) -> Result<(), DemoError> {
         let Some(owner) = users::principal_by_email(pool, email).await? else { continue };
         let id = crate::db::new_id();
         let mut tx = crate::db::begin_write(pool).await?;
-        users::insert_api_token(&mut tx, &id, &owner.user_id, "demo token", &hash).await?;
+        users::insert_api_token(&mut tx, &id, &owner.user_id, "demo token", &hash, None).await?;
         audit::record(
             &mut tx,
             Actor::System("demo mode"),
@@ -115,4 +119,20 @@ pub async fn seed(pool: &Pool) -> Result<(), DemoError> {
         tx.commit().await?;
     }
     Ok(())
+}
+
+/// Without demo mode, the demo accounts (known passwords, known tokens) must not
+/// work: any left in the database from an earlier demo run are switched off,
+/// their sessions ended and their tokens stopped. Run at every start.
+pub async fn deactivate_accounts(pool: &Pool) -> Result<usize, DemoError> {
+    let mut switched_off = 0;
+    for account in &ACCOUNTS {
+        let Some(id) = users::user_id_by_email(pool, account.email).await? else { continue };
+        let mut tx = crate::db::begin_write(pool).await?;
+        if change_active(&mut tx, Actor::System("start-up: demo mode is off"), &id, false).await? {
+            switched_off += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(switched_off)
 }

@@ -29,17 +29,31 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         if parts.status.is_redirection() {
             if let Some(location) = parts.headers.get(header::LOCATION).and_then(|l| l.to_str().ok()) {
-                let base = location.split(['?', '#']).next().unwrap_or("/");
-                let target = format!("{base}?error={}", encode_query(&error.to_string()));
+                let target = with_error(location, &error.to_string());
                 if let Ok(value) = HeaderValue::from_str(&target) {
                     parts.headers.insert(header::LOCATION, value);
                 }
             }
         } else {
             parts.status = error.status_code();
+            if let Some(value) = error.retry_after() {
+                parts.headers.insert(header::RETRY_AFTER, value);
+            }
         }
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The form's page with `error=…` in its query, keeping what else the query
+/// held (a period, a set-password link's token) and dropping an older error.
+fn with_error(location: &str, message: &str) -> String {
+    let without_fragment = location.split('#').next().unwrap_or("/");
+    let (path, query) = without_fragment.split_once('?').unwrap_or((without_fragment, ""));
+    let mut pairs: Vec<&str> =
+        query.split('&').filter(|pair| !pair.is_empty() && pair.split('=').next() != Some("error")).collect();
+    let error = format!("error={}", encode_query(message));
+    pairs.push(&error);
+    format!("{path}?{}", pairs.join("&"))
 }
 
 fn encode_query(text: &str) -> String {
@@ -56,6 +70,16 @@ fn encode_query(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_error_joins_the_query_and_replaces_an_older_one() {
+        assert_eq!(super::with_error("/me", "no"), "/me?error=no");
+        assert_eq!(super::with_error("/set-password?token=abc", "no"), "/set-password?token=abc&error=no");
+        assert_eq!(
+            super::with_error("/status?error=old&period=2024-25-Q1#x", "new"),
+            "/status?period=2024-25-Q1&error=new"
+        );
+    }
+
     #[test]
     fn query_values_are_encoded() {
         assert_eq!(super::encode_query("a b&c=é"), "a%20b%26c%3D%C3%A9");

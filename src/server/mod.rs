@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod errors;
 pub mod evidence;
+pub mod headers;
 pub mod london;
 pub mod readings;
 pub mod reference;
@@ -17,6 +18,7 @@ pub mod rest;
 pub mod secrets;
 pub mod state;
 pub mod status;
+pub mod throttle;
 pub mod tokens;
 
 pub use state::AppState;

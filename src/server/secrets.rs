@@ -9,14 +9,65 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use sha2::{Digest, Sha256};
 
+use crate::domain::validation::FieldError;
+use crate::error::AppError;
+
 /// Shortest password accepted when an account is created.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Longest password accepted: bounds the hashing work one request can cause.
 pub const MAX_PASSWORD_CHARS: usize = 256;
 
+/// Stored in place of a hash for an account whose password has not been set
+/// yet (it was made with a set-password link): no password matches it.
+pub const NO_PASSWORD: &str = "!";
+
+/// How many argon2 computations run at once. Each takes about 19 MiB and a core
+/// for tens of milliseconds; more attempts wait their turn instead of
+/// exhausting the machine's memory and CPU.
+const CONCURRENT_HASHES: usize = 2;
+
 #[derive(Debug, thiserror::Error)]
 #[error("cannot hash the password: {0}")]
 pub struct HashError(String);
+
+fn hashing_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| tokio::sync::Semaphore::new(CONCURRENT_HASHES))
+}
+
+/// Runs one argon2 job off the async threads, after waiting for a permit.
+async fn queued<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    let _permit = hashing_permits().acquire().await.map_err(|_| AppError::Internal)?;
+    tokio::task::spawn_blocking(job).await.map_err(|error| {
+        tracing::error!(%error, "password hashing panicked");
+        AppError::Internal
+    })
+}
+
+/// Hashes a new password, waiting its turn.
+pub async fn hash_password_queued(password: String) -> Result<String, AppError> {
+    queued(move || hash_password(&password)).await?.map_err(|error| {
+        tracing::error!(%error, "password hashing failed");
+        AppError::Internal
+    })
+}
+
+/// Checks a password against a stored hash, waiting its turn.
+pub async fn verify_password_queued(password: String, stored_hash: String) -> Result<bool, AppError> {
+    queued(move || verify_password(&password, &stored_hash)).await
+}
+
+/// The rules for a new password, as a message for the form's `field`.
+pub fn check_new_password(field: &str, password: &str) -> Result<(), FieldError> {
+    let length = password.chars().count();
+    if length < MIN_PASSWORD_CHARS {
+        Err(FieldError::new(field, format!("must be at least {MIN_PASSWORD_CHARS} characters")))
+    } else if length > MAX_PASSWORD_CHARS {
+        Err(FieldError::new(field, format!("must be at most {MAX_PASSWORD_CHARS} characters")))
+    } else {
+        Ok(())
+    }
+}
 
 pub fn hash_password(password: &str) -> Result<String, HashError> {
     let salt = SaltString::generate(&mut OsRng);
@@ -28,7 +79,7 @@ pub fn hash_password(password: &str) -> Result<String, HashError> {
 
 /// True only for the right password; a malformed stored hash is logged and fails.
 pub fn verify_password(password: &str, stored_hash: &str) -> bool {
-    if password.chars().count() > MAX_PASSWORD_CHARS {
+    if password.chars().count() > MAX_PASSWORD_CHARS || stored_hash == NO_PASSWORD {
         return false;
     }
     match PasswordHash::new(stored_hash) {
@@ -85,6 +136,17 @@ mod tests {
         assert!(!verify_password("correct horse batterY", &hash));
         assert!(!verify_password("correct horse battery", "not a hash"));
         assert!(!verify_password(&"x".repeat(MAX_PASSWORD_CHARS + 1), &hash));
+        assert!(!verify_password("", NO_PASSWORD));
+        assert!(!verify_password("!", NO_PASSWORD));
+    }
+
+    #[test]
+    fn new_passwords_are_long_enough_and_bounded() {
+        assert!(check_new_password("password", "twelve chars").is_ok());
+        let short = check_new_password("password", "eleven char").expect_err("too short");
+        assert_eq!(short.field, "password");
+        assert!(short.message.contains("at least 12"));
+        assert!(check_new_password("password", &"x".repeat(MAX_PASSWORD_CHARS + 1)).is_err());
     }
 
     #[test]

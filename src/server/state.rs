@@ -11,6 +11,8 @@ pub struct AppState {
     pub pool: Pool,
     /// Days after a quarter ends that its submissions are due.
     pub submission_days: u32,
+    /// Whether a trusted reverse proxy names the client in `X-Forwarded-For`.
+    pub behind_proxy: bool,
 }
 
 /// The pool for the current server function. leptos_axum provides the router's
@@ -27,4 +29,9 @@ pub fn submission_days() -> u32 {
     use_context::<AppState>()
         .map(|state| state.submission_days)
         .unwrap_or(crate::domain::period::DEFAULT_SUBMISSION_DAYS)
+}
+
+/// Whether the app runs behind a reverse proxy that names the client.
+pub fn behind_proxy() -> bool {
+    use_context::<AppState>().is_some_and(|state| state.behind_proxy)
 }

@@ -6,6 +6,7 @@
 
 mod support;
 
+mod accounts;
 mod audit;
 mod concordat;
 mod concurrency;
@@ -17,3 +18,4 @@ mod references;
 mod render_stress;
 mod security;
 mod status;
+mod throttling;

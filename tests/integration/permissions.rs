@@ -15,14 +15,26 @@ const MUTATING_SERVER_FNS: &[&str] = &[
     "/api/tokens/create",
     "/api/tokens/revoke",
     "/api/users/create",
+    "/api/users/deactivate",
+    "/api/users/reactivate",
+    "/api/users/password-link",
     "/api/metrics/update",
     "/api/status/override",
     "/api/metrics/create",
     "/api/metrics/ics-target",
 ];
 
-/// Server functions open to everyone by design (signing in and out).
-const SESSION_SERVER_FNS: &[&str] = &["/api/auth/sign-in", "/api/auth/sign-out"];
+/// Server functions open to everyone by design: signing in and out, and
+/// setting a password through a one-time link (the link's secret is the proof;
+/// see `accounts.rs`). Changing one's own password acts only on the caller's
+/// own account (tested there too).
+const SESSION_SERVER_FNS: &[&str] = &[
+    "/api/auth/sign-in",
+    "/api/auth/sign-out",
+    "/api/password-link/email",
+    "/api/password-link/set",
+    "/api/account/password",
+];
 
 /// Server functions that only read (each still checks permission where the data needs it).
 const READ_ONLY_SERVER_FNS: &[&str] = &[
@@ -35,6 +47,8 @@ const READ_ONLY_SERVER_FNS: &[&str] = &[
     "/api/evidence/get",
     "/api/evidence/mine",
     "/api/tokens/list",
+    "/api/users/list",
+    "/api/users/get",
     "/api/metrics/list",
     "/api/metrics/trend",
     "/api/audit/list",
@@ -170,6 +184,7 @@ async fn the_permission_matrix_holds(app: TestApp) {
         browsers.push((who, browser));
     }
     let anonymous = Browser { cookie: String::new(), csrf: String::new() };
+    let target = matrix_target_account(&app).await;
 
     for (who, browser) in &browsers {
         let who = *who;
@@ -217,7 +232,7 @@ async fn the_permission_matrix_holds(app: TestApp) {
         let as_own = matches!(who, Who::Slam | Who::Oxleas);
         expect(who, ics_level || as_own, &reply, "import an ICS-level reading");
 
-        // tokens: every signed-in user manages their own tokens, nobody else's.
+        // tokens: every signed-in user manages their own tokens; admins may revoke anyone's.
         let reply =
             app.post_form("/api/tokens/create", Some(browser), &[("csrf", &browser.csrf), ("name", "matrix")]).await;
         expect(who, signed_in, &reply, "create a token");
@@ -231,7 +246,8 @@ async fn the_permission_matrix_holds(app: TestApp) {
             let reply = app
                 .post_form("/api/tokens/revoke", Some(browser), &[("csrf", &browser.csrf), ("id", &board_token)])
                 .await;
-            assert!(!reply.status.is_success(), "{who:?} revoked the board's token");
+            // Admins may revoke anyone's token; others only find their own.
+            assert_eq!(reply.status.is_success(), who == Who::Admin, "{who:?} and the board's token: {}", reply.body);
         }
 
         // users/create: admins only.
@@ -244,7 +260,6 @@ async fn the_permission_matrix_holds(app: TestApp) {
                     ("csrf", &browser.csrf),
                     ("email", &email),
                     ("display_name", "New Person"),
-                    ("password", "a long enough password"),
                     ("role", "viewer"),
                     ("organisation_id", Org::Slam.id()),
                     ("lead_ics", ""),
@@ -252,6 +267,20 @@ async fn the_permission_matrix_holds(app: TestApp) {
             )
             .await;
         expect(who, who == Who::Admin, &reply, "create a user");
+
+        // The account lifecycle: admins only, on another account.
+        for (path, what) in [
+            ("/api/users/deactivate", "deactivate an account"),
+            ("/api/users/reactivate", "reactivate an account"),
+            ("/api/users/password-link", "issue a set-password link"),
+        ] {
+            let reply = app.post_form(path, Some(browser), &[("csrf", &browser.csrf), ("id", &target)]).await;
+            expect(who, who == Who::Admin, &reply, what);
+        }
+        let reply = app.post_form("/api/users/list", Some(browser), &[]).await;
+        expect(who, who == Who::Admin, &reply, "list accounts");
+        let reply = app.post_form("/api/users/get", Some(browser), &[("id", &target)]).await;
+        expect(who, who == Who::Admin, &reply, "read an account");
 
         // metrics/update: board reviewers only.
         let version: i64 = sqlx::query_scalar("SELECT version FROM metric WHERE id = 'm_liaison_1h'")
@@ -350,6 +379,23 @@ async fn the_permission_matrix_holds(app: TestApp) {
             expect(who, may_edit_for(who, org), &reply, &format!("post {org:?}'s readings to the API"));
         }
     }
+}
+
+/// An account for the lifecycle rows to act on, so that switching it off and on
+/// leaves the roles under test signed in.
+async fn matrix_target_account(app: &TestApp) -> String {
+    let admin = app.sign_in("admin@demo.test").await;
+    let fields = [
+        ("csrf", admin.csrf.as_str()),
+        ("email", "matrix.target@demo.test"),
+        ("display_name", "Matrix Target"),
+        ("role", "viewer"),
+        ("organisation_id", Org::Slam.id()),
+        ("lead_ics", ""),
+    ];
+    let reply = app.post_form("/api/users/create", Some(&admin), &fields).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.json()["user_id"].as_str().expect("user id").to_string()
 }
 
 async fn forms_need_their_csrf_token(app: TestApp) {

@@ -12,6 +12,7 @@ app_tests! {
     sign_in_redirects_only_to_this_site => sign_in_redirects_only_to_this_site;
     sign_ins_and_sign_outs_are_audited => sign_ins_and_sign_outs_are_audited;
     anonymous_readers_see_organisations_not_people => anonymous_readers_see_organisations_not_people;
+    pages_allow_only_their_own_nonced_scripts => pages_allow_only_their_own_nonced_scripts;
 }
 
 fn header<'a>(reply: &'a crate::support::Reply, name: &str) -> Option<&'a str> {
@@ -167,4 +168,37 @@ async fn anonymous_readers_see_organisations_not_people(app: TestApp) {
     let request = Request::get(format!("/evidence/{id}")).header("cookie", &slam.cookie);
     let signed_in = app.send(request.body(Body::empty()).expect("request")).await;
     assert!(signed_in.body.contains("by slam@demo.test"), "signed-in readers see who saved each version");
+}
+
+/// The nonce a page's policy names (`'nonce-…'` in `script-src`).
+fn policy_nonce(reply: &crate::support::Reply) -> Option<String> {
+    let policy = header(reply, "content-security-policy")?;
+    let start = policy.find("'nonce-")? + "'nonce-".len();
+    let end = start + policy[start..].find('\'')?;
+    Some(policy[start..end].to_string())
+}
+
+async fn pages_allow_only_their_own_nonced_scripts(app: TestApp) {
+    let mut nonces = std::collections::HashSet::new();
+    for path in ["/", "/status", "/sign-in", "/ics/SEL", "/commitments/P3.C2"] {
+        let page = app.get(path).await;
+        let policy = header(&page, "content-security-policy").unwrap_or_default().to_string();
+        assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"), "{path}: {policy}");
+        assert!(policy.contains("default-src 'self'") && policy.contains("object-src 'none'"), "{path}: {policy}");
+        let nonce = policy_nonce(&page).unwrap_or_else(|| panic!("{path}: no nonce in {policy}"));
+        assert!(nonce.len() >= 16, "{path}: a nonce long enough not to guess");
+        // Every script in the page carries this render's nonce.
+        let scripts = page.body.matches("<script").count();
+        assert!(scripts > 0, "{path}: hydration scripts");
+        assert_eq!(
+            page.body.matches(&format!("<script nonce=\"{nonce}\"")).count()
+                + page.body.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count(),
+            scripts,
+            "{path}"
+        );
+        assert!(nonces.insert(nonce), "{path}: a fresh nonce for every render");
+    }
+    let json = app.get("/api/v1/concordat").await;
+    assert_eq!(policy_nonce(&json), None, "only rendered pages name a nonce");
+    assert!(header(&json, "content-security-policy").is_some_and(|p| p.contains("script-src 'self'")));
 }

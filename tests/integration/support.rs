@@ -101,6 +101,7 @@ pub fn app_state(pool: Pool) -> AppState {
         leptos_options: leptos_options(),
         pool,
         submission_days: concordat_tracker::domain::period::DEFAULT_SUBMISSION_DAYS,
+        behind_proxy: false,
     }
 }
 

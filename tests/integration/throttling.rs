@@ -1,0 +1,106 @@
+//! Sign-in throttling: by account and by client address, in the database so it
+//! holds across instances, answered with 429 and `Retry-After`.
+
+use crate::app_tests;
+use crate::support::{Reply, TestApp};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode};
+use std::net::SocketAddr;
+
+app_tests! {
+    an_account_locks_after_repeated_failures => an_account_locks_after_repeated_failures;
+    one_address_cannot_try_many_accounts => one_address_cannot_try_many_accounts;
+    parallel_attempts_queue_and_all_get_an_answer => parallel_attempts_queue_and_all_get_an_answer;
+}
+
+/// A sign-in from `peer`, as a script in the page sends it.
+pub async fn try_sign_in(app: &TestApp, email: &str, password: &str, peer: &str) -> Reply {
+    let body = format!("email={}&password={}", urlencode(email), urlencode(password));
+    let mut request = Request::post("/api/auth/sign-in")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(Body::from(body))
+        .expect("request");
+    request.extensions_mut().insert(ConnectInfo(peer.parse::<SocketAddr>().expect("peer address")));
+    app.send(request).await
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+fn signed_in(reply: &Reply) -> bool {
+    reply.headers.get_all("set-cookie").iter().any(|c| c.to_str().is_ok_and(|c| c.starts_with("concordat_session=")))
+}
+
+async fn an_account_locks_after_repeated_failures(app: TestApp) {
+    for attempt in 1..=5 {
+        let reply = try_sign_in(&app, "slam@demo.test", "wrong password here", "198.51.100.1:4000").await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "attempt {attempt}: {}", reply.body);
+    }
+    // Now even the right password, from another address, waits.
+    let locked = try_sign_in(&app, "SLAM@demo.test", "demo-password", "198.51.100.2:4000").await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "{}", locked.body);
+    let retry_after: u64 = locked
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After in seconds");
+    assert!((1..=30).contains(&retry_after), "{retry_after}");
+    assert!(locked.body.contains("try again in"), "a message a person understands: {}", locked.body);
+    assert!(!signed_in(&locked));
+
+    // The count lives in the database: another instance sees the lock.
+    let second = app.second_instance().await;
+    let elsewhere = try_sign_in(&second, "slam@demo.test", "demo-password", "198.51.100.3:4000").await;
+    assert_eq!(elsewhere.status, StatusCode::TOO_MANY_REQUESTS);
+
+    // Other accounts are not affected.
+    let oxleas = try_sign_in(&app, "oxleas@demo.test", "demo-password", "198.51.100.2:4000").await;
+    assert!(signed_in(&oxleas), "{}: {}", oxleas.status, oxleas.body);
+
+    // When the lock has passed, the right password works and the count starts again.
+    sqlx::query("UPDATE sign_in_throttle SET locked_until = '2000-01-01T00:00:00.000000Z'")
+        .execute(&app.pool)
+        .await
+        .expect("lock passes");
+    let after = try_sign_in(&app, "slam@demo.test", "demo-password", "198.51.100.2:4000").await;
+    assert!(signed_in(&after), "{}: {}", after.status, after.body);
+    for attempt in 1..=4 {
+        let reply = try_sign_in(&app, "slam@demo.test", "wrong again", "198.51.100.2:4000").await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "the count restarted after success: attempt {attempt}");
+    }
+}
+
+async fn one_address_cannot_try_many_accounts(app: TestApp) {
+    let attacker = "203.0.113.66:5555";
+    for n in 1..=20 {
+        let reply = try_sign_in(&app, &format!("guess{n}@nhs.example"), "Winter2026!", attacker).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "attempt {n}");
+    }
+    let locked = try_sign_in(&app, "slam@demo.test", "demo-password", attacker).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "{}", locked.body);
+    let colleague = try_sign_in(&app, "slam@demo.test", "demo-password", "198.51.100.9:1234").await;
+    assert!(signed_in(&colleague), "another address is not locked: {}", colleague.body);
+}
+
+async fn parallel_attempts_queue_and_all_get_an_answer(app: TestApp) {
+    let app = std::sync::Arc::new(app);
+    let attempts: Vec<_> = (0..12)
+        .map(|n| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                try_sign_in(&app, &format!("parallel{n}@nhs.example"), "not right at all", "192.0.2.1:1").await.status
+            })
+        })
+        .collect();
+    for attempt in attempts {
+        let status = attempt.await.expect("attempt finished");
+        assert!(
+            status == StatusCode::BAD_REQUEST || status == StatusCode::TOO_MANY_REQUESTS,
+            "each attempt is refused cleanly, not failed: {status}"
+        );
+    }
+}
