@@ -1,5 +1,4 @@
-import { test, expect } from "@playwright/test";
-import { hydrated } from "./helpers";
+import { test, expect, hydrated } from "./helpers";
 
 test.describe("the concordat", () => {
   test("home page shows the four principles and fourteen commitments", async ({ page }) => {

@@ -1,6 +1,4 @@
-import { test, expect, type Page } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
-import { hydrated, signIn } from "./helpers";
+import { test, expect, expectNoSeriousViolations, hydrated, signIn } from "./helpers";
 
 async function postReading(request: import("@playwright/test").APIRequestContext, value: number) {
   const response = await request.post("/api/v1/readings", {
@@ -8,14 +6,6 @@ async function postReading(request: import("@playwright/test").APIRequestContext
     data: [{ metric: "m_liaison_1h", ics: "SEL", period: "2023-24-Q1", value }],
   });
   expect(response.status()).toBe(200);
-}
-
-async function expectNoSeriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
-    .analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }
 
 test.describe("RAG status", () => {
