@@ -12,6 +12,9 @@ CREATE TABLE sign_in_throttle (
     updated_at       TEXT   NOT NULL
 );
 
+-- For sweeping counts that are too old to matter.
+CREATE INDEX sign_in_throttle_by_last_failure ON sign_in_throttle (last_failure_at);
+
 -- One-time links for setting a password: an admin creates an account without
 -- knowing its password, and the user sets it. Only the SHA-256 of the link's
 -- secret is stored; a link works once, before it expires.

@@ -3,7 +3,7 @@
 //! instance counts the same failures.
 
 use super::Pool;
-use crate::domain::throttle::ThrottlePolicy;
+use crate::domain::throttle::{ThrottlePolicy, ACCOUNT, ADDRESS};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{Any, Transaction};
 
@@ -63,8 +63,19 @@ pub async fn record_failure(
     Ok(())
 }
 
-/// Forgets `key`'s failures (after a successful sign-in).
+/// Forgets `key`'s failures (after a successful sign-in), and sweeps counts
+/// that no policy remembers any more, so the table stays small.
 pub async fn clear(tx: &mut Transaction<'_, Any>, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sign_in_throttle WHERE throttle_key = $1").bind(key).execute(&mut **tx).await?;
+    let now = Utc::now();
+    let longest_memory = ACCOUNT.forget_after_seconds.max(ADDRESS.forget_after_seconds);
+    sqlx::query(
+        "DELETE FROM sign_in_throttle
+         WHERE throttle_key = $1 OR (last_failure_at < $2 AND (locked_until IS NULL OR locked_until < $3))",
+    )
+    .bind(key)
+    .bind(super::timestamp(now - Duration::seconds(longest_memory)))
+    .bind(super::timestamp(now))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

@@ -66,8 +66,23 @@ async fn an_account_locks_after_repeated_failures(app: TestApp) {
         .execute(&app.pool)
         .await
         .expect("lock passes");
+    let long_ago = "2000-01-01T00:00:00.000000Z";
+    sqlx::query(
+        "INSERT INTO sign_in_throttle (throttle_key, failures, last_failure_at, locked_until, created_at, updated_at)
+         VALUES ('address:192.0.2.200', 3, $1, NULL, $1, $1)",
+    )
+    .bind(long_ago)
+    .execute(&app.pool)
+    .await
+    .expect("an old count");
     let after = try_sign_in(&app, "slam@demo.test", "demo-password", "198.51.100.2:4000").await;
     assert!(signed_in(&after), "{}: {}", after.status, after.body);
+    let old: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_throttle WHERE last_failure_at = $1")
+        .bind(long_ago)
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(old, 0, "counts too old to matter are swept");
     for attempt in 1..=4 {
         let reply = try_sign_in(&app, "slam@demo.test", "wrong again", "198.51.100.2:4000").await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "the count restarted after success: attempt {attempt}");
