@@ -24,13 +24,13 @@ test.describe("accounts", () => {
     await hydrated(theirs);
     await expect(theirs.getByText(`Choose a password for ${email}`)).toBeVisible();
     await expectNoSeriousViolations(theirs);
-    await theirs.getByLabel("New password", { exact: true }).fill("short");
+    await theirs.getByLabel("New password (12 characters or more)").fill("short");
     await theirs.getByLabel("New password again").fill("short");
     // The browser's own minlength check would stop this; the server's is the one that counts.
     await theirs.locator("form").evaluate((form) => form.setAttribute("novalidate", ""));
     await theirs.getByRole("button", { name: "Set password" }).click();
     await expect(theirs.getByRole("alert")).toContainText("at least 12 characters");
-    await theirs.getByLabel("New password", { exact: true }).fill("three unrelated words");
+    await theirs.getByLabel("New password (12 characters or more)").fill("three unrelated words");
     await theirs.getByLabel("New password again").fill("three unrelated words");
     await theirs.getByRole("button", { name: "Set password" }).click();
     await expect(theirs).toHaveURL(/\/sign-in\?password-set=1$/);

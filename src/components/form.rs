@@ -53,3 +53,21 @@ pub fn FieldError(error: Signal<Option<AppError>>, field: &'static str) -> impl 
         })
     }
 }
+
+/// A new password typed twice (`{field}` and `confirm_password`), each with its
+/// own error, as the set-password and change-password forms ask for it.
+#[component]
+pub fn NewPasswordFields(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=field>"New password (12 characters or more)"</label>
+            <input id=field name=field type="password" autocomplete="new-password" required minlength="12" />
+            <FieldError error field=field />
+        </div>
+        <div class="field">
+            <label for="confirm_password">"New password again"</label>
+            <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required />
+            <FieldError error field="confirm_password" />
+        </div>
+    }
+}

@@ -2,7 +2,7 @@
 //! expiry, shown once; their last use; revoke).
 
 use crate::api::account::{list_tokens, ChangePassword, CreateToken, RevokeToken};
-use crate::components::form::{last_error, ErrorSummary, FieldError, QueryError};
+use crate::components::form::{last_error, ErrorSummary, FieldError, NewPasswordFields, QueryError};
 use crate::components::loaded::Loaded;
 use crate::components::session::CsrfField;
 use crate::components::token_table::TokenTable;
@@ -51,16 +51,7 @@ fn ChangePasswordForm(csrf: String) -> impl IntoView {
                     <input id="current_password" name="current_password" type="password" autocomplete="current-password" required />
                     <FieldError error field="current_password" />
                 </div>
-                <div class="field">
-                    <label for="new_password">"New password (12 characters or more)"</label>
-                    <input id="new_password" name="new_password" type="password" autocomplete="new-password" required minlength="12" />
-                    <FieldError error field="new_password" />
-                </div>
-                <div class="field">
-                    <label for="confirm_password">"New password again"</label>
-                    <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required />
-                    <FieldError error field="confirm_password" />
-                </div>
+                <NewPasswordFields error field="new_password" />
                 <button type="submit">"Change password"</button>
             </ActionForm>
         </section>

@@ -4,7 +4,7 @@
 
 use super::query_params;
 use crate::api::account::{password_link_email, SetPassword};
-use crate::components::form::{last_error, ErrorSummary, FieldError, QueryError};
+use crate::components::form::{last_error, ErrorSummary, NewPasswordFields, QueryError};
 use crate::components::loaded::Loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,22 +34,13 @@ fn SetPasswordForm(email: String, token: String) -> impl IntoView {
     let action = ServerAction::<SetPassword>::new();
     let error = last_error(action.value());
     view! {
-        <p>{format!("Choose a password for {email}. It needs 12 characters or more; a few unrelated words make a good one.")}</p>
+        <p>{format!("Choose a password for {email}. A few unrelated words make a good one.")}</p>
         <ErrorSummary error />
         <ActionForm action>
             <input type="hidden" name="token" value=token />
             // Lets password managers save the new password against the account.
             <input type="hidden" name="username" autocomplete="username" value=email />
-            <div class="field">
-                <label for="password">"New password"</label>
-                <input id="password" name="password" type="password" autocomplete="new-password" required minlength="12" />
-                <FieldError error field="password" />
-            </div>
-            <div class="field">
-                <label for="confirm_password">"New password again"</label>
-                <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required />
-                <FieldError error field="confirm_password" />
-            </div>
+            <NewPasswordFields error field="password" />
             <button type="submit">"Set password"</button>
         </ActionForm>
     }

@@ -4,7 +4,7 @@
 //! use, and demo accounts stop working when demo mode is off. All audited.
 
 use crate::app_tests;
-use crate::support::{Browser, Reply, TestApp};
+use crate::support::{new_account_fields, Browser, Reply, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 
@@ -88,19 +88,10 @@ async fn deactivation_stops_sessions_and_tokens_at_once(app: TestApp) {
     assert_eq!(forged.status, StatusCode::FORBIDDEN, "the CSRF token is checked");
 
     // The admin pages list the account and show its state.
-    let page = app
-        .send(
-            Request::get(format!("/admin/users/{slam_id}"))
-                .header("cookie", &admin.cookie)
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let page = app.get_as(&format!("/admin/users/{slam_id}"), &admin).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("slam@demo.test") && page.body.contains("Deactivate account"), "{}", page.body);
-    let list = app
-        .send(Request::get("/admin/users").header("cookie", &admin.cookie).body(Body::empty()).expect("request"))
-        .await;
+    let list = app.get_as("/admin/users", &admin).await;
     assert!(list.body.contains(&format!("/admin/users/{slam_id}")));
 }
 
@@ -126,14 +117,12 @@ async fn admins_revoke_any_token_and_users_only_their_own(app: TestApp) {
 
 async fn new_accounts_set_their_own_password_through_a_one_time_link(app: TestApp) {
     let admin = app.sign_in("admin@demo.test").await;
-    let form = [
-        ("csrf", admin.csrf.as_str()),
-        ("email", "New.Analyst@slam.nhs.example"),
-        ("display_name", "New Analyst"),
-        ("role", "partner_editor"),
-        ("organisation_id", "south-london-and-maudsley-nhs-foundation-trust"),
-        ("lead_ics", ""),
-    ];
+    let form = new_account_fields(
+        &admin.csrf,
+        "New.Analyst@slam.nhs.example",
+        "partner_editor",
+        "south-london-and-maudsley-nhs-foundation-trust",
+    );
     let created = app.post_form("/api/users/create", Some(&admin), &form).await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.body);
     let link = created.json();
@@ -217,8 +206,7 @@ async fn new_accounts_set_their_own_password_through_a_one_time_link(app: TestAp
     assert_eq!(reply.status, StatusCode::FOUND);
     let location = reply.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     assert!(location.starts_with("/admin/users/") && location.contains("?new_link="), "{location}");
-    let shown =
-        app.send(Request::get(&location).header("cookie", &admin.cookie).body(Body::empty()).expect("request")).await;
+    let shown = app.get_as(&location, &admin).await;
     assert!(shown.body.contains("/set-password?token="), "{}", shown.body);
 }
 

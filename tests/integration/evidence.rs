@@ -161,8 +161,7 @@ async fn editing_keeps_the_action(app: TestApp) {
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
     let id = saved.json()["id"].as_str().expect("id").to_string();
 
-    let request = axum::http::Request::get(format!("/evidence/{id}")).header("cookie", &slam.cookie);
-    let page = app.send(request.body(axum::body::Body::empty()).expect("request")).await;
+    let page = app.get_as(&format!("/evidence/{id}"), &slam).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(r#"<select id="action_id" name="action_id">"#), "the edit form offers the actions");
     assert!(page.body.contains(r#"<option value="P1.C1.a" selected"#), "with the entry's action selected");

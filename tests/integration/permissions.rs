@@ -4,7 +4,7 @@
 //! of the matrix (see `every_endpoint_is_in_the_matrix`).
 
 use crate::app_tests;
-use crate::support::{Browser, TestApp};
+use crate::support::{new_account_fields, Browser, TestApp};
 use axum::http::StatusCode;
 use std::collections::BTreeSet;
 
@@ -252,20 +252,8 @@ async fn the_permission_matrix_holds(app: TestApp) {
 
         // users/create: admins only.
         let email = format!("new.{}@demo.test", format!("{who:?}").to_lowercase());
-        let reply = app
-            .post_form(
-                "/api/users/create",
-                Some(browser),
-                &[
-                    ("csrf", &browser.csrf),
-                    ("email", &email),
-                    ("display_name", "New Person"),
-                    ("role", "viewer"),
-                    ("organisation_id", Org::Slam.id()),
-                    ("lead_ics", ""),
-                ],
-            )
-            .await;
+        let fields = new_account_fields(&browser.csrf, &email, "viewer", Org::Slam.id());
+        let reply = app.post_form("/api/users/create", Some(browser), &fields).await;
         expect(who, who == Who::Admin, &reply, "create a user");
 
         // The account lifecycle: admins only, on another account.
@@ -385,14 +373,7 @@ async fn the_permission_matrix_holds(app: TestApp) {
 /// leaves the roles under test signed in.
 async fn matrix_target_account(app: &TestApp) -> String {
     let admin = app.sign_in("admin@demo.test").await;
-    let fields = [
-        ("csrf", admin.csrf.as_str()),
-        ("email", "matrix.target@demo.test"),
-        ("display_name", "Matrix Target"),
-        ("role", "viewer"),
-        ("organisation_id", Org::Slam.id()),
-        ("lead_ics", ""),
-    ];
+    let fields = new_account_fields(&admin.csrf, "matrix.target@demo.test", "viewer", Org::Slam.id());
     let reply = app.post_form("/api/users/create", Some(&admin), &fields).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     reply.json()["user_id"].as_str().expect("user id").to_string()

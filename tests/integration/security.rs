@@ -36,8 +36,7 @@ async fn every_response_carries_the_security_headers(app: TestApp) {
 
     let board = app.sign_in("board@demo.test").await;
     for path in ["/me", "/status", "/account"] {
-        let reply =
-            app.send(Request::get(path).header("cookie", &board.cookie).body(Body::empty()).expect("request")).await;
+        let reply = app.get_as(path, &board).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
         assert_eq!(header(&reply, "cache-control"), Some("no-store"), "signed-in pages are never cached: {path}");
     }
@@ -165,8 +164,7 @@ async fn anonymous_readers_see_organisations_not_people(app: TestApp) {
     assert!(detail["entry"]["updated_by"].is_null(), "{detail}");
     assert!(detail["versions"].as_array().expect("versions").iter().all(|v| v["entry"]["updated_by"].is_null()));
 
-    let request = Request::get(format!("/evidence/{id}")).header("cookie", &slam.cookie);
-    let signed_in = app.send(request.body(Body::empty()).expect("request")).await;
+    let signed_in = app.get_as(&format!("/evidence/{id}"), &slam).await;
     assert!(signed_in.body.contains("by slam@demo.test"), "signed-in readers see who saved each version");
 }
 

@@ -115,8 +115,7 @@ async fn overrides_show_beside_the_computed_status(app: TestApp) {
     assert_eq!((sel["rag"].as_str(), sel["computed_rag"].as_str()), (Some("amber"), Some("red")));
     assert_eq!(sel["override"]["rationale"], "Recovery plan agreed with the board on 12 July");
     assert_eq!(sel["override"]["set_by"], "the London recovery board", "the public API names no person");
-    let request = axum::http::Request::get("/status/SEL/P3.C2?period=2023-24-Q1").header("cookie", &board.cookie);
-    let signed_in = app.send(request.body(axum::body::Body::empty()).expect("request")).await;
+    let signed_in = app.get_as("/status/SEL/P3.C2?period=2023-24-Q1", &board).await;
     assert!(signed_in.body.contains("Set by board@demo.test"), "signed-in readers see who set it");
     let anonymous = app.get("/status/SEL/P3.C2?period=2023-24-Q1").await;
     assert!(anonymous.body.contains("Set by the London recovery board"));
@@ -139,8 +138,7 @@ async fn overrides_show_beside_the_computed_status(app: TestApp) {
     let entries = entries.as_array().expect("entries");
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0]["entity"], "rag_override");
-    let request = axum::http::Request::get("/audit?entity=rag_override").header("cookie", &board.cookie);
-    let page = app.send(request.body(axum::body::Body::empty()).expect("request")).await;
+    let page = app.get_as("/audit?entity=rag_override", &board).await;
     assert!(page.body.contains(r#"<option value="rag_override" selected"#), "the filter offers overrides");
     assert!(page.body.contains("Recovery plan agreed with the board on 12 July"));
     let unknown = app

@@ -261,9 +261,32 @@ impl TestApp {
         self.send(request.body(axum::body::Body::from(body.to_string())).expect("request")).await
     }
 
+    /// A page or API read by a signed-in browser.
+    pub async fn get_as(&self, path: &str, browser: &Browser) -> Reply {
+        let request = axum::http::Request::get(path).header("cookie", &browser.cookie);
+        self.send(request.body(axum::body::Body::empty()).expect("request")).await
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
         self.send(axum::http::Request::get(path).body(axum::body::Body::empty()).expect("request")).await
     }
+}
+
+/// The fields of the admin's new-account form (`/api/users/create`).
+pub fn new_account_fields<'a>(
+    csrf: &'a str,
+    email: &'a str,
+    role: &'a str,
+    organisation_id: &'a str,
+) -> [(&'a str, &'a str); 6] {
+    [
+        ("csrf", csrf),
+        ("email", email),
+        ("display_name", "New Person"),
+        ("role", role),
+        ("organisation_id", organisation_id),
+        ("lead_ics", ""),
+    ]
 }
 
 /// Declares `name::sqlite` and `name::postgres` tests running `body(TestApp)`.
