@@ -16,6 +16,7 @@ use std::collections::HashSet;
 
 pub const CONCORDAT_TOML: &str = include_str!("../seed/concordat.toml");
 pub const LONDON_TOML: &str = include_str!("../seed/london.toml");
+pub const PARTNERS_TOML: &str = include_str!("../seed/london-partners.toml");
 pub const METRICS_TOML: &str = include_str!("../seed/metrics.toml");
 pub const SEL_PROGRESS_TOML: &str = include_str!("../seed/sel-progress-2023-04.toml");
 
@@ -87,6 +88,11 @@ struct CommitmentEntry {
 #[serde(deny_unknown_fields)]
 struct LondonFile {
     ics: Vec<IcsEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartnersFile {
     partner: Vec<PartnerEntry>,
 }
 
@@ -98,26 +104,49 @@ struct IcsEntry {
     boroughs: Vec<String>,
 }
 
+/// One `[[partner]]` of london-partners.toml (its header explains the fields).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PartnerEntry {
     name: String,
+    /// The tracker's id when it is not the slug of `name` (kept from its first seed).
+    id: Option<String>,
     short: Option<String>,
     kind: String,
     ics: String,
+    #[serde(default)]
+    also_serves: Vec<String>,
+    /// Boroughs served; the ICSs they belong to are what the tracker uses.
+    #[serde(default)]
+    #[allow(dead_code)]
+    boroughs: Vec<String>,
+    ods: Option<String>,
+    ons: Option<String>,
+    /// The sub-ICB location code, for MHSDS returns: not used by the tracker.
+    #[allow(dead_code)]
+    sub_icb: Option<String>,
+    since: Option<toml::value::Datetime>,
+    until: Option<toml::value::Datetime>,
+    /// The name of the organisation that took over.
+    successor: Option<String>,
+    /// The name since a rename (same body, same code): what the tracker shows.
+    current_name: Option<String>,
+    #[allow(dead_code)]
+    note: Option<String>,
 }
 
 /// Parses and checks the embedded seed files.
 pub fn load() -> Result<SeedData, SeedError> {
-    let mut seed = parse(CONCORDAT_TOML, LONDON_TOML)?;
+    let mut seed = parse(CONCORDAT_TOML, LONDON_TOML, PARTNERS_TOML)?;
     seed.metrics = parse_metrics(METRICS_TOML, &seed.concordat)?;
     seed.progress = parse_progress(SEL_PROGRESS_TOML, &seed)?;
     Ok(seed)
 }
 
-pub fn parse(concordat_toml: &str, london_toml: &str) -> Result<SeedData, SeedError> {
+pub fn parse(concordat_toml: &str, london_toml: &str, partners_toml: &str) -> Result<SeedData, SeedError> {
     let concordat = parse_concordat(concordat_toml)?;
-    let (icss, organisations) = parse_london(london_toml)?;
+    let icss = parse_london(london_toml)?;
+    let organisations = parse_partners(partners_toml, &icss)?;
     Ok(SeedData { concordat, icss, organisations, metrics: Vec::new(), progress: Vec::new() })
 }
 
@@ -277,12 +306,11 @@ fn parse_concordat(text: &str) -> Result<Concordat, SeedError> {
     })
 }
 
-fn parse_london(text: &str) -> Result<(Vec<Ics>, Vec<Organisation>), SeedError> {
+fn parse_london(text: &str) -> Result<Vec<Ics>, SeedError> {
     const FILE: &str = "london.toml";
     let invalid = |message: String| SeedError::Invalid { file: FILE, message };
     let file: LondonFile =
         toml::from_str(text).map_err(|e| SeedError::Syntax { file: FILE, message: e.to_string() })?;
-
     let mut codes = HashSet::new();
     let mut icss = Vec::with_capacity(file.ics.len());
     for entry in file.ics {
@@ -295,27 +323,64 @@ fn parse_london(text: &str) -> Result<(Vec<Ics>, Vec<Organisation>), SeedError> 
         }
         icss.push(Ics { code: code.to_string(), name: entry.name, boroughs: entry.boroughs });
     }
+    Ok(icss)
+}
 
+/// Every London partner, each checked: a known kind and ICS, unique ids, and a
+/// successor that is itself listed.
+fn parse_partners(text: &str, icss: &[Ics]) -> Result<Vec<Organisation>, SeedError> {
+    const FILE: &str = "london-partners.toml";
+    let invalid = |message: String| SeedError::Invalid { file: FILE, message };
+    let file: PartnersFile =
+        toml::from_str(text).map_err(|e| SeedError::Syntax { file: FILE, message: e.to_string() })?;
+    let known_ics = |name: &str, code: &str| -> Result<String, SeedError> {
+        let code = IcsCode::parse(code).map_err(invalid)?;
+        if icss.iter().any(|ics| ics.code == code) {
+            Ok(code.to_string())
+        } else {
+            Err(invalid(format!("{name} names unknown ICS {code}")))
+        }
+    };
+    let ids_by_name: std::collections::HashMap<&str, String> =
+        file.partner.iter().map(|p| (p.name.as_str(), p.id.clone().unwrap_or_else(|| slug(&p.name)))).collect();
     let mut ids = HashSet::new();
     let mut organisations = Vec::with_capacity(file.partner.len());
-    for entry in file.partner {
-        let kind = OrgKind::parse(&entry.kind).map_err(|e| invalid(format!("{}: {e}", entry.name)))?;
-        let ics = if entry.ics == LONDON_WIDE {
-            None
-        } else {
-            let code = IcsCode::parse(&entry.ics).map_err(invalid)?;
-            if !codes.contains(&code) {
-                return Err(invalid(format!("{} names unknown ICS {code}", entry.name)));
-            }
-            Some(code.to_string())
-        };
-        let id = slug(&entry.name);
+    for entry in &file.partner {
+        let name = entry.name.as_str();
+        let kind = OrgKind::parse(&entry.kind).map_err(|e| invalid(format!("{name}: {e}")))?;
+        let ics = if entry.ics == LONDON_WIDE { None } else { Some(known_ics(name, &entry.ics)?) };
+        let also_serves = entry.also_serves.iter().map(|code| known_ics(name, code)).collect::<Result<Vec<_>, _>>()?;
+        let id = ids_by_name[name].clone();
         if !ids.insert(id.clone()) {
-            return Err(invalid(format!("organisation {:?} is listed twice", entry.name)));
+            return Err(invalid(format!("organisation {name:?} is listed twice")));
         }
-        organisations.push(Organisation { id, name: entry.name, short_name: entry.short, kind, ics });
+        let successor_id = match &entry.successor {
+            Some(successor) => Some(
+                ids_by_name
+                    .get(successor.as_str())
+                    .cloned()
+                    .ok_or_else(|| invalid(format!("{name}: successor {successor:?} is not listed")))?,
+            ),
+            None => None,
+        };
+        // "" means no code could be verified (the file says why).
+        let code =
+            |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+        organisations.push(Organisation {
+            id,
+            name: entry.current_name.clone().unwrap_or_else(|| entry.name.clone()),
+            short_name: entry.short.clone(),
+            kind,
+            ics,
+            also_serves,
+            ods: code(&entry.ods),
+            ons: code(&entry.ons),
+            started_on: entry.since.as_ref().map(ToString::to_string),
+            retired_on: entry.until.as_ref().map(ToString::to_string),
+            successor_id,
+        });
     }
-    Ok((icss, organisations))
+    Ok(organisations)
 }
 
 #[cfg(test)]
@@ -370,11 +435,66 @@ mod tests {
         assert!(police.is_london_wide());
     }
 
+    #[test]
+    fn embedded_seed_has_every_london_partner() {
+        let seed = load().expect("embedded seed parses");
+        assert_eq!(seed.organisations.len(), 85);
+        let councils = seed.organisations.iter().filter(|o| o.kind == OrgKind::LocalAuthority && o.ics.is_some());
+        assert_eq!(councils.count(), 33, "all 33 local authorities");
+        let slam = seed.organisations.iter().find(|o| o.ods.as_deref() == Some("RV5")).expect("SLaM by ODS code");
+        assert!(slam.serves("SEL") && slam.serves("SWL") && !slam.serves("NEL"), "SLaM also serves Croydon");
+        let candi = seed.organisations.iter().find(|o| o.ods.as_deref() == Some("TAF")).expect("C&I");
+        assert_eq!(candi.retired_on.as_deref(), Some("2024-11-01"));
+        assert_eq!(candi.successor_id.as_deref(), Some("north-london-nhs-foundation-trust"));
+        assert!(seed.organisations.iter().any(|o| o.id == "nhs-south-east-london-icb"), "the SEL ICB keeps its id");
+        for ics in &seed.icss {
+            assert_eq!(
+                seed.organisations
+                    .iter()
+                    .filter(|o| o.kind == OrgKind::Icb && o.ics.as_deref() == Some(&ics.code))
+                    .count(),
+                1,
+                "{} has one ICB",
+                ics.code
+            );
+        }
+    }
+
+    #[test]
+    fn each_ics_needs_its_icb_trusts_councils_police_and_ambulance() {
+        use crate::domain::london::required_signatories;
+        let seed = load().expect("embedded seed parses");
+        let names = |ics: &str, day: &str| -> Vec<String> {
+            required_signatories(ics, &seed.organisations, day).iter().map(|o| o.id.clone()).collect()
+        };
+        let sel = names("SEL", "2025-01-01");
+        assert_eq!(sel.len(), 1 + 2 + 6 + 1 + 1, "{sel:?}");
+        assert!(sel.contains(&"south-london-and-maudsley-nhs-foundation-trust".to_string()));
+        let swl = names("SWL", "2025-01-01");
+        assert!(swl.contains(&"south-london-and-maudsley-nhs-foundation-trust".to_string()), "SLaM serves Croydon");
+        let nel = names("NEL", "2025-01-01");
+        assert!(
+            nel.contains(&"city-of-london-police".to_string())
+                && nel.contains(&"metropolitan-police-service".to_string())
+        );
+        assert!(!names("NCL", "2025-01-01").contains(&"city-of-london-police".to_string()));
+        // Before and after the North London merger.
+        let before = names("NCL", "2024-06-01");
+        let after = names("NCL", "2025-01-01");
+        assert!(before.contains(&"camden-and-islington-nhs-foundation-trust".to_string()), "{before:?}");
+        assert!(!after.contains(&"camden-and-islington-nhs-foundation-trust".to_string()));
+        assert!(after.contains(&"north-london-nhs-foundation-trust".to_string()));
+        assert!(!before.contains(&"north-london-nhs-foundation-trust".to_string()));
+    }
+
     const MINIMAL_LONDON: &str = r#"
         [[ics]]
         code = "SEL"
         name = "South East London"
         boroughs = ["Bexley"]
+    "#;
+
+    const MINIMAL_PARTNERS: &str = r#"
         [[partner]]
         name = "Oxleas"
         kind = "mh_trust"
@@ -401,10 +521,10 @@ mod tests {
 
     #[test]
     fn out_of_order_ids_are_refused() {
-        assert!(parse(&concordat_with("P1", "P1.C1"), MINIMAL_LONDON).is_ok());
-        let err = parse(&concordat_with("P2", "P2.C1"), MINIMAL_LONDON).unwrap_err();
+        assert!(parse(&concordat_with("P1", "P1.C1"), MINIMAL_LONDON, MINIMAL_PARTNERS).is_ok());
+        let err = parse(&concordat_with("P2", "P2.C1"), MINIMAL_LONDON, MINIMAL_PARTNERS).unwrap_err();
         assert!(err.to_string().contains("expected P1"), "{err}");
-        let err = parse(&concordat_with("P1", "P1.C2"), MINIMAL_LONDON).unwrap_err();
+        let err = parse(&concordat_with("P1", "P1.C2"), MINIMAL_LONDON, MINIMAL_PARTNERS).unwrap_err();
         assert!(err.to_string().contains("P1.C1"), "{err}");
     }
 
@@ -412,10 +532,15 @@ mod tests {
     fn unknown_fields_kinds_and_icss_are_refused() {
         let concordat = concordat_with("P1", "P1.C1");
         let typo = MINIMAL_LONDON.replace("boroughs", "borough");
-        assert!(matches!(parse(&concordat, &typo), Err(SeedError::Syntax { .. })));
-        let kind = MINIMAL_LONDON.replace("mh_trust", "hospital");
-        assert!(parse(&concordat, &kind).unwrap_err().to_string().contains("hospital"));
-        let ics = MINIMAL_LONDON.replace("ics = \"SEL\"", "ics = \"XYZ\"");
-        assert!(parse(&concordat, &ics).unwrap_err().to_string().contains("unknown ICS XYZ"));
+        assert!(matches!(parse(&concordat, &typo, MINIMAL_PARTNERS), Err(SeedError::Syntax { .. })));
+        let kind = MINIMAL_PARTNERS.replace("mh_trust", "hospital");
+        assert!(parse(&concordat, MINIMAL_LONDON, &kind).unwrap_err().to_string().contains("hospital"));
+        let ics = MINIMAL_PARTNERS.replace("ics = \"SEL\"", "ics = \"XYZ\"");
+        assert!(parse(&concordat, MINIMAL_LONDON, &ics).unwrap_err().to_string().contains("unknown ICS XYZ"));
+        let successor = format!("{MINIMAL_PARTNERS}\nsuccessor = \"Nobody\"");
+        assert!(parse(&concordat, MINIMAL_LONDON, &successor)
+            .unwrap_err()
+            .to_string()
+            .contains("\"Nobody\" is not listed"));
     }
 }

@@ -16,21 +16,61 @@ struct SqlBorough {
     name: String,
 }
 
+/// The columns that make an `Organisation` (its other ICSs come from
+/// `organisation_also_serves`, see `with_also_serves`).
+pub(super) const ORGANISATION_COLUMNS: &str =
+    "id, name, short_name, kind, ics_code, ods, ons, started_on, retired_on, successor_id";
+
 #[derive(FromRow)]
-struct SqlOrganisation {
+pub(super) struct SqlOrganisation {
     id: String,
     name: String,
     short_name: Option<String>,
     kind: String,
     ics_code: Option<String>,
+    ods: Option<String>,
+    ons: Option<String>,
+    started_on: Option<String>,
+    retired_on: Option<String>,
+    successor_id: Option<String>,
 }
 
 impl TryFrom<SqlOrganisation> for Organisation {
     type Error = sqlx::Error;
     fn try_from(row: SqlOrganisation) -> Result<Self, Self::Error> {
         let kind = OrgKind::parse(&row.kind).map_err(|e| sqlx::Error::Decode(e.into()))?;
-        Ok(Organisation { id: row.id, name: row.name, short_name: row.short_name, kind, ics: row.ics_code })
+        Ok(Organisation {
+            id: row.id,
+            name: row.name,
+            short_name: row.short_name,
+            kind,
+            ics: row.ics_code,
+            also_serves: Vec::new(),
+            ods: row.ods,
+            ons: row.ons,
+            started_on: row.started_on,
+            retired_on: row.retired_on,
+            successor_id: row.successor_id,
+        })
     }
+}
+
+/// Organisations with the other ICSs each serves, in one more query.
+pub(super) async fn with_also_serves(
+    pool: &Pool,
+    rows: Vec<SqlOrganisation>,
+) -> Result<Vec<Organisation>, sqlx::Error> {
+    let mut organisations = rows.into_iter().map(Organisation::try_from).collect::<Result<Vec<_>, _>>()?;
+    let also: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.organisation_id, a.ics_code FROM organisation_also_serves a JOIN ics i ON i.code = a.ics_code
+         ORDER BY a.organisation_id, i.position",
+    )
+    .fetch_all(pool)
+    .await?;
+    for org in &mut organisations {
+        org.also_serves = also.iter().filter(|(id, _)| *id == org.id).map(|(_, ics)| ics.clone()).collect();
+    }
+    Ok(organisations)
 }
 
 pub(super) async fn seed(
@@ -63,20 +103,52 @@ pub(super) async fn seed(
             .await?;
         }
     }
+    // Organisations first, then the successors they name (a successor may come
+    // later in the file). An organisation already there keeps what it has: an
+    // edit in the app wins; seeding only fills the codes and dates it lacks
+    // (databases seeded before they were recorded).
     for (position, org) in organisations.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO organisation (id, name, short_name, kind, ics_code, position, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO organisation (id, name, short_name, kind, ics_code, ods, ons, started_on, retired_on,
+                                       position, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)
+             ON CONFLICT (id) DO UPDATE SET
+                 ods = COALESCE(organisation.ods, excluded.ods),
+                 ons = COALESCE(organisation.ons, excluded.ons),
+                 started_on = COALESCE(organisation.started_on, excluded.started_on),
+                 retired_on = COALESCE(organisation.retired_on, excluded.retired_on)",
         )
         .bind(&org.id)
         .bind(&org.name)
         .bind(&org.short_name)
         .bind(org.kind.as_str())
         .bind(&org.ics)
+        .bind(&org.ods)
+        .bind(&org.ons)
+        .bind(&org.started_on)
+        .bind(&org.retired_on)
         .bind(position as i64 + 1)
         .bind(now)
         .execute(&mut **tx)
         .await?;
+        for ics in &org.also_serves {
+            sqlx::query(
+                "INSERT INTO organisation_also_serves (organisation_id, ics_code, created_at, updated_at)
+                 VALUES ($1, $2, $3, $3) ON CONFLICT (organisation_id, ics_code) DO NOTHING",
+            )
+            .bind(&org.id)
+            .bind(ics)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    for org in organisations.iter().filter(|org| org.successor_id.is_some()) {
+        sqlx::query("UPDATE organisation SET successor_id = $1 WHERE id = $2 AND successor_id IS NULL")
+            .bind(&org.successor_id)
+            .bind(&org.id)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }
@@ -109,35 +181,48 @@ pub async fn ics_detail(pool: &Pool, code: &str) -> Result<Option<IcsDetail>, sq
             .bind(code)
             .fetch_all(pool)
             .await?;
-    let partners: Vec<SqlOrganisation> = sqlx::query_as(
-        "SELECT id, name, short_name, kind, ics_code FROM organisation
-         WHERE (ics_code = $1 OR ics_code IS NULL) AND kind <> 'board'
-         ORDER BY CASE WHEN ics_code IS NULL THEN 1 ELSE 0 END, position",
-    )
+    let partners: Vec<SqlOrganisation> = sqlx::query_as(&format!(
+        "SELECT {ORGANISATION_COLUMNS} FROM organisation
+         WHERE (ics_code = $1 OR ics_code IS NULL
+                OR id IN (SELECT organisation_id FROM organisation_also_serves WHERE ics_code = $1))
+           AND kind <> 'board' AND (retired_on IS NULL OR retired_on > $2)
+         ORDER BY CASE WHEN ics_code = $1 THEN 0 WHEN ics_code IS NULL THEN 2 ELSE 1 END, position"
+    ))
     .bind(code)
+    .bind(super::today())
     .fetch_all(pool)
     .await?;
     Ok(Some(IcsDetail {
         ics: Ics { code: ics.code, name: ics.name, boroughs: boroughs.into_iter().map(|b| b.name).collect() },
-        partners: partners.into_iter().map(Organisation::try_from).collect::<Result<_, _>>()?,
+        partners: with_also_serves(pool, partners).await?,
     }))
 }
 
 pub async fn get_organisation(pool: &Pool, id: &str) -> Result<Option<Organisation>, sqlx::Error> {
     let row: Option<SqlOrganisation> =
-        sqlx::query_as("SELECT id, name, short_name, kind, ics_code FROM organisation WHERE id = $1")
+        sqlx::query_as(&format!("SELECT {ORGANISATION_COLUMNS} FROM organisation WHERE id = $1"))
             .bind(id)
             .fetch_optional(pool)
             .await?;
-    row.map(Organisation::try_from).transpose()
+    let Some(row) = row else { return Ok(None) };
+    let mut organisation = Organisation::try_from(row)?;
+    organisation.also_serves = sqlx::query_scalar(
+        "SELECT a.ics_code FROM organisation_also_serves a JOIN ics i ON i.code = a.ics_code
+         WHERE a.organisation_id = $1 ORDER BY i.position",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(Some(organisation))
 }
 
+/// Every organisation, retired ones included, in the seed's order.
 pub async fn list_organisations(pool: &Pool) -> Result<Vec<Organisation>, sqlx::Error> {
     let rows: Vec<SqlOrganisation> =
-        sqlx::query_as("SELECT id, name, short_name, kind, ics_code FROM organisation ORDER BY position")
+        sqlx::query_as(&format!("SELECT {ORGANISATION_COLUMNS} FROM organisation ORDER BY position"))
             .fetch_all(pool)
             .await?;
-    rows.into_iter().map(Organisation::try_from).collect()
+    with_also_serves(pool, rows).await
 }
 
 pub async fn ics_codes(pool: &Pool) -> Result<Vec<IcsCode>, sqlx::Error> {

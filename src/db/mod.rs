@@ -199,6 +199,11 @@ pub fn now() -> String {
     timestamp(chrono::Utc::now())
 }
 
+/// Today's date as stored (`YYYY-MM-DD`, UTC).
+pub fn today() -> String {
+    chrono::Utc::now().date_naive().to_string()
+}
+
 /// A time as stored (see `now`).
 pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()

@@ -81,27 +81,84 @@ pub struct IcsDetail {
     pub partners: Vec<Organisation>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Organisation {
     /// Stable slug of the name, e.g. `oxleas-nhs-foundation-trust`.
     pub id: String,
     pub name: String,
     pub short_name: Option<String>,
     pub kind: OrgKind,
-    /// `None` for London-wide partners (police, ambulance) that serve every ICS.
+    /// The ICS it belongs to; `None` for London-wide partners (police,
+    /// ambulance) that serve every ICS.
     pub ics: Option<String>,
+    /// Other ICSs whose boroughs it serves (SLaM, in SEL, also serves Croydon in SWL).
+    pub also_serves: Vec<String>,
+    /// NHS ODS code (NHS bodies), e.g. `RV5`.
+    pub ods: Option<String>,
+    /// ONS GSS code (councils, ICBs, police force areas), e.g. `E09000022`.
+    pub ons: Option<String>,
+    /// The day it came into being, if after 2023 (a merger's new trust), `YYYY-MM-DD`.
+    pub started_on: Option<String>,
+    /// The day it ceased or was retired from the tracker, `YYYY-MM-DD`. It stays
+    /// for history: what it recorded keeps pointing at it.
+    pub retired_on: Option<String>,
+    /// The organisation that took over its services (a merger's new trust).
+    pub successor_id: Option<String>,
 }
 
 impl Organisation {
     pub fn is_london_wide(&self) -> bool {
         self.ics.is_none()
     }
+
+    /// Whether it serves `ics`: its own ICS, one it also serves, or any when London-wide.
+    pub fn serves(&self, ics: &str) -> bool {
+        match &self.ics {
+            None => true,
+            Some(own) => own == ics || self.also_serves.iter().any(|other| other == ics),
+        }
+    }
+
+    /// The ICSs it serves, given every ICS code (all of them when London-wide).
+    pub fn icss<'a>(&'a self, all: &'a [String]) -> Vec<String> {
+        all.iter().filter(|code| self.serves(code)).cloned().collect()
+    }
+
+    /// Whether it had been retired (or had ceased) by `day` (`YYYY-MM-DD`).
+    pub fn is_retired_on(&self, day: &str) -> bool {
+        self.retired_on.as_deref().is_some_and(|retired| retired <= day)
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// The agencies whose signature the concordat needs in an ICS: its ICB, every
+/// mental health trust serving it, each of its local authorities, the
+/// Metropolitan Police (and the City of London Police for NEL, which holds the
+/// City), and the London Ambulance Service. Only organisations still in being
+/// on `day` count.
+pub fn required_signatories<'a>(ics: &str, organisations: &'a [Organisation], day: &str) -> Vec<&'a Organisation> {
+    organisations
+        .iter()
+        .filter(|org| !org.is_retired_on(day) && org.started_on.as_deref().is_none_or(|started| started <= day))
+        .filter(|org| match org.kind {
+            OrgKind::Icb | OrgKind::LocalAuthority => org.ics.as_deref() == Some(ics),
+            OrgKind::MhTrust => org.ics.is_some() && org.serves(ics),
+            OrgKind::Police => org.id == METROPOLITAN_POLICE || (ics == "NEL" && org.id == CITY_OF_LONDON_POLICE),
+            OrgKind::Ambulance => org.id == LONDON_AMBULANCE_SERVICE,
+            _ => false,
+        })
+        .collect()
+}
+
+pub const METROPOLITAN_POLICE: &str = "metropolitan-police-service";
+pub const CITY_OF_LONDON_POLICE: &str = "city-of-london-police";
+pub const LONDON_AMBULANCE_SERVICE: &str = "london-ambulance-service-nhs-trust";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
-    /// The London UEC Mental Health Recovery Board, which reviews everyone's progress.
+    /// A partnership with no statutory body of its own: the London UEC Mental
+    /// Health Recovery Board, which reviews everyone's progress, or Thrive LDN.
+    #[default]
     Board,
     Icb,
     MhTrust,
@@ -112,10 +169,12 @@ pub enum OrgKind {
     Ambulance,
     Vcse,
     Healthwatch,
+    /// NHS England's London region.
+    NhsRegion,
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 10] = [
+    pub const ALL: [OrgKind; 11] = [
         OrgKind::Board,
         OrgKind::Icb,
         OrgKind::MhTrust,
@@ -126,6 +185,7 @@ impl OrgKind {
         OrgKind::Ambulance,
         OrgKind::Vcse,
         OrgKind::Healthwatch,
+        OrgKind::NhsRegion,
     ];
 
     /// The value stored in the database and used in seed files.
@@ -141,6 +201,7 @@ impl OrgKind {
             OrgKind::Ambulance => "ambulance",
             OrgKind::Vcse => "vcse",
             OrgKind::Healthwatch => "healthwatch",
+            OrgKind::NhsRegion => "nhs_region",
         }
     }
 
@@ -153,7 +214,7 @@ impl OrgKind {
 
     pub fn label(self) -> &'static str {
         match self {
-            OrgKind::Board => "London recovery board",
+            OrgKind::Board => "Partnership board",
             OrgKind::Icb => "Integrated care board",
             OrgKind::MhTrust => "Mental health trust",
             OrgKind::AcuteTrust => "Acute trust",
@@ -163,6 +224,7 @@ impl OrgKind {
             OrgKind::Ambulance => "Ambulance service",
             OrgKind::Vcse => "Voluntary, community and social enterprise",
             OrgKind::Healthwatch => "Healthwatch",
+            OrgKind::NhsRegion => "NHS England region",
         }
     }
 }

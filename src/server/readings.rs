@@ -87,14 +87,17 @@ pub fn check(
                         "there is no organisation {partner:?}; use its id, e.g. oxleas-nhs-foundation-trust"
                     ),
                 }),
-                Some(org) if org.ics.as_deref().is_some_and(|ics| ics != reading.ics) => errors.push(RowError {
+                Some(org) if !org.serves(&reading.ics) => errors.push(RowError {
                     line: reading.line,
                     column: "partner".into(),
                     message: format!(
-                        "{} is in {}, not {}",
+                        "{} does not serve {}; it serves {}",
                         org.name,
-                        org.ics.as_deref().unwrap_or_default(),
-                        reading.ics
+                        reading.ics,
+                        std::iter::once(org.ics.as_deref().unwrap_or_default())
+                            .chain(org.also_serves.iter().map(String::as_str))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 }),
                 Some(_) => {}

@@ -9,15 +9,17 @@ on_both_backends! {
     seeding_is_idempotent => seeding_is_idempotent;
     the_concordat_reads_back_as_seeded => the_concordat_reads_back_as_seeded;
     ics_detail_lists_boroughs_and_partners => ics_detail_lists_boroughs_and_partners;
+    seeding_fills_codes_but_keeps_edits => seeding_fills_codes_but_keeps_edits;
 }
 
-const SEEDED_TABLES: [(&str, i64); 7] = [
+const SEEDED_TABLES: [(&str, i64); 8] = [
     ("principle", 4),
     ("commitment", 14),
     ("commitment_action", 12),
     ("ics", 5),
     ("borough", 33),
-    ("organisation", 18),
+    ("organisation", 85),
+    ("organisation_also_serves", 4),
     ("concordat_text", 11),
 ];
 
@@ -58,12 +60,42 @@ async fn ics_detail_lists_boroughs_and_partners(test_db: TestDb) {
 
     let sel = db::london::ics_detail(&pool, "SEL").await.expect("query").expect("SEL exists");
     assert_eq!(sel.ics.boroughs, ["Bexley", "Bromley", "Greenwich", "Lambeth", "Lewisham", "Southwark"]);
-    assert_eq!(sel.partners.len(), 17, "15 SEL partners and 2 London-wide");
-    assert_eq!(sel.partners[0].name, "NHS South East London ICB");
-    assert!(sel.partners.iter().rev().take(2).all(|p| p.is_london_wide()), "London-wide partners come last");
+    assert_eq!(sel.partners.len(), 15 + 7, "15 SEL partners and 7 London-wide (the boards oversee, not partner)");
+    assert_eq!(sel.partners[0].name, "NHS South East London Integrated Care Board");
+    assert_eq!(sel.partners[0].ods.as_deref(), Some("QKK"));
+    assert!(sel.partners.iter().rev().take(7).all(|p| p.is_london_wide()), "London-wide partners come last");
+
+    let swl = db::london::ics_detail(&pool, "SWL").await.expect("query").expect("SWL exists");
+    let slam = swl.partners.iter().find(|p| p.ods.as_deref() == Some("RV5")).expect("SLaM serves Croydon");
+    assert_eq!(slam.ics.as_deref(), Some("SEL"));
+    assert_eq!(slam.also_serves, ["SWL"]);
 
     let ncl = db::london::ics_detail(&pool, "NCL").await.expect("query").expect("NCL exists");
-    assert_eq!(ncl.partners.len(), 2, "only the London-wide partners so far");
+    let ids: Vec<&str> = ncl.partners.iter().map(|p| p.id.as_str()).collect();
+    assert!(ids.contains(&"north-london-nhs-foundation-trust"), "{ids:?}");
+    assert!(!ids.contains(&"camden-and-islington-nhs-foundation-trust"), "merged trusts are history, not partners");
+    let merged = db::london::get_organisation(&pool, "camden-and-islington-nhs-foundation-trust")
+        .await
+        .expect("query")
+        .expect("kept for history");
+    assert_eq!(merged.successor_id.as_deref(), Some("north-london-nhs-foundation-trust"));
     assert!(db::london::ics_detail(&pool, "XYZ").await.expect("query").is_none());
+    pool.close().await;
+}
+
+async fn seeding_fills_codes_but_keeps_edits(test_db: TestDb) {
+    let pool = test_db.open().await;
+    // As a database seeded before codes were recorded, with a name changed in the app.
+    sqlx::query(
+        "UPDATE organisation SET ods = NULL, name = 'SEL ICB (renamed)' WHERE id = 'nhs-south-east-london-icb'",
+    )
+    .execute(&pool)
+    .await
+    .expect("older state");
+    let seed = seed::load().expect("seed parses");
+    db::concordat::seed(&pool, &seed).await.expect("seeding again");
+    let icb = db::london::get_organisation(&pool, "nhs-south-east-london-icb").await.expect("query").expect("ICB");
+    assert_eq!(icb.ods.as_deref(), Some("QKK"), "the missing code is filled");
+    assert_eq!(icb.name, "SEL ICB (renamed)", "the edit is kept");
     pool.close().await;
 }
