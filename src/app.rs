@@ -4,9 +4,9 @@ use crate::components::session::{provide_session, use_session};
 use crate::pages::{
     account::AccountPage, admin::AdminUsersPage, admin_user::AdminUserPage, audit::AuditPage,
     commitment::CommitmentPage, evidence::EvidencePage, home::HomePage, ics::IcsPage, ics_list::IcsListPage,
-    me::MyOrganisationPage, metrics::MetricsPage, not_found::NotFoundPage, readings::ReadingsPage,
-    set_password::SetPasswordPage, sign_in::SignInPage, status::StatusMatrixPage, status_cell::StatusCellPage,
-    trend::MetricTrendPage,
+    me::MyOrganisationPage, metrics::MetricsPage, not_found::NotFoundPage, organisation::OrganisationPage,
+    organisations::OrganisationsPage, readings::ReadingsPage, set_password::SetPasswordPage, sign_in::SignInPage,
+    sign_up::SignUpPage, status::StatusMatrixPage, status_cell::StatusCellPage, trend::MetricTrendPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -60,6 +60,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/ics") view=IcsListPage ssr=SsrMode::Async />
                     <Route path=path!("/ics/:code") view=IcsPage ssr=SsrMode::Async />
+                    <Route path=path!("/organisations") view=OrganisationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/organisations/:id") view=OrganisationPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/commitments/:id") view=CommitmentPage ssr=SsrMode::Async />
                     <Route path=path!("/evidence/:id") view=EvidencePage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
@@ -94,6 +97,7 @@ fn SiteHeader() -> impl IntoView {
                     <li><A href="/" exact=true>"The concordat"</A></li>
                     <li><A href="/status">"Status"</A></li>
                     <li><A href="/ics">"London ICSs"</A></li>
+                    <li><A href="/organisations">"Organisations"</A></li>
                     <li><A href="/metrics">"Metrics"</A></li>
                     <li><A href="/readings">"Readings"</A></li>
                 </ul>

@@ -7,5 +7,6 @@ pub mod audit;
 pub mod auth;
 pub mod concordat;
 pub mod evidence;
+pub mod organisations;
 pub mod readings;
 pub mod status;

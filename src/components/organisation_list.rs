@@ -17,7 +17,7 @@ pub fn OrganisationList(organisations: Vec<Organisation>, empty: &'static str) -
                     };
                     view! {
                         <li>
-                            <span class="org-name">{name}</span>
+                            <a class="org-name" href=format!("/organisations/{}", org.id)>{name}</a>
                             <span class="org-kind">{org.kind.label()}</span>
                         </li>
                     }

@@ -234,3 +234,129 @@ pub async fn ics_codes(pool: &Pool) -> Result<Vec<IcsCode>, sqlx::Error> {
 pub fn decode_ics(code: String) -> Result<IcsCode, sqlx::Error> {
     IcsCode::try_from(code).map_err(|e| sqlx::Error::Decode(format!("stored ICS code: {e}").into()))
 }
+
+/// Adds an organisation at the end of the list, as version 1.
+pub async fn insert_organisation(tx: &mut Transaction<'_, Any>, org: &Organisation) -> Result<(), sqlx::Error> {
+    let now = super::now();
+    sqlx::query(
+        "INSERT INTO organisation (id, name, short_name, kind, ics_code, ods, ons, started_on, retired_on, successor_id,
+                                   position, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+                 (SELECT COALESCE(MAX(position), 0) + 1 FROM organisation), 1, $11, $11)",
+    )
+    .bind(&org.id)
+    .bind(&org.name)
+    .bind(&org.short_name)
+    .bind(org.kind.as_str())
+    .bind(&org.ics)
+    .bind(&org.ods)
+    .bind(&org.ons)
+    .bind(&org.started_on)
+    .bind(&org.retired_on)
+    .bind(&org.successor_id)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    replace_also_serves(tx, org, &now).await
+}
+
+/// Saves an edit made against `expected_version`; `None` when someone saved a
+/// newer version first, else the new version.
+pub async fn update_organisation(
+    tx: &mut Transaction<'_, Any>,
+    org: &Organisation,
+    expected_version: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let now = super::now();
+    let version: Option<i64> = sqlx::query_scalar(
+        "UPDATE organisation SET name = $1, short_name = $2, kind = $3, ics_code = $4, ods = $5, ons = $6,
+                started_on = $7, retired_on = $8, successor_id = $9, version = version + 1, updated_at = $10
+         WHERE id = $11 AND version = $12
+         RETURNING version",
+    )
+    .bind(&org.name)
+    .bind(&org.short_name)
+    .bind(org.kind.as_str())
+    .bind(&org.ics)
+    .bind(&org.ods)
+    .bind(&org.ons)
+    .bind(&org.started_on)
+    .bind(&org.retired_on)
+    .bind(&org.successor_id)
+    .bind(&now)
+    .bind(&org.id)
+    .bind(expected_version)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if version.is_some() {
+        replace_also_serves(tx, org, &now).await?;
+    }
+    Ok(version)
+}
+
+async fn replace_also_serves(tx: &mut Transaction<'_, Any>, org: &Organisation, now: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM organisation_also_serves WHERE organisation_id = $1")
+        .bind(&org.id)
+        .execute(&mut **tx)
+        .await?;
+    for ics in &org.also_serves {
+        sqlx::query(
+            "INSERT INTO organisation_also_serves (organisation_id, ics_code, created_at, updated_at)
+             VALUES ($1, $2, $3, $3)",
+        )
+        .bind(&org.id)
+        .bind(ics)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Keeps a saved version of an organisation, as JSON, with who saved it.
+pub async fn record_version(
+    tx: &mut Transaction<'_, Any>,
+    org: &Organisation,
+    version: i64,
+    changed_by: &str,
+) -> Result<(), sqlx::Error> {
+    let now = super::now();
+    let snapshot = serde_json::to_string(org).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    sqlx::query(
+        "INSERT INTO organisation_version (organisation_id, version, snapshot_json, changed_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(&org.id)
+    .bind(version)
+    .bind(snapshot)
+    .bind(changed_by)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// An organisation's current version number.
+pub async fn organisation_version(pool: &Pool, id: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT version FROM organisation WHERE id = $1").bind(id).fetch_optional(pool).await
+}
+
+/// Every saved version of an organisation, newest first: (version, saved by, saved at, snapshot).
+pub async fn organisation_versions(
+    pool: &Pool,
+    id: &str,
+) -> Result<Vec<(i64, String, String, Organisation)>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT version, changed_by, created_at, snapshot_json FROM organisation_version
+         WHERE organisation_id = $1 ORDER BY version DESC",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(version, by, at, json)| {
+            let org = serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(e.into()))?;
+            Ok((version, by, at, org))
+        })
+        .collect()
+}

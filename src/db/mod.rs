@@ -11,6 +11,7 @@ pub mod evidence;
 pub mod london;
 pub mod metrics;
 pub mod readings;
+pub mod signup;
 pub mod status;
 pub mod throttle;
 pub mod users;

@@ -79,10 +79,13 @@ pub enum AuditEntity {
     ApiToken,
     /// A sign-in session; for a failed attempt, the email address tried.
     Session,
+    Organisation,
+    /// An organisation's entry in the concordat's sign-up register.
+    SignUp,
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 8] = [
+    pub const ALL: [AuditEntity; 10] = [
         AuditEntity::Evidence,
         AuditEntity::Reading,
         AuditEntity::Metric,
@@ -91,6 +94,8 @@ impl AuditEntity {
         AuditEntity::User,
         AuditEntity::ApiToken,
         AuditEntity::Session,
+        AuditEntity::Organisation,
+        AuditEntity::SignUp,
     ];
 
     /// The name stored in the log.
@@ -104,6 +109,8 @@ impl AuditEntity {
             AuditEntity::User => "user",
             AuditEntity::ApiToken => "api_token",
             AuditEntity::Session => "session",
+            AuditEntity::Organisation => "organisation",
+            AuditEntity::SignUp => "sign_up",
         }
     }
 
@@ -118,6 +125,8 @@ impl AuditEntity {
             AuditEntity::User => "Users",
             AuditEntity::ApiToken => "API tokens",
             AuditEntity::Session => "Sign-ins",
+            AuditEntity::Organisation => "Organisations",
+            AuditEntity::SignUp => "Concordat sign-up",
         }
     }
 

@@ -271,3 +271,187 @@ mod tests {
         assert_eq!(slug("  Royal Borough of Greenwich "), "royal-borough-of-greenwich");
     }
 }
+
+/// An organisation as the add/edit form sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrganisationInput {
+    pub name: String,
+    pub short_name: String,
+    pub kind: String,
+    /// An ICS code, or `ALL` (or blank) for London-wide.
+    pub ics: String,
+    pub also_serves: Vec<String>,
+    pub ods: String,
+    pub ons: String,
+    pub started_on: String,
+    pub retired_on: String,
+    pub successor_id: String,
+}
+
+/// Checks an organisation's details, naming every problem. `id` is its id (a
+/// new one's is the slug of its name); `all_icss` every ICS code; `exists`
+/// says whether an id names an organisation (for the successor).
+pub fn validate_organisation(
+    id: &str,
+    input: &OrganisationInput,
+    all_icss: &[String],
+    exists: impl Fn(&str) -> bool,
+) -> Result<Organisation, super::validation::FieldErrors> {
+    use super::validation::{clean_text, FieldError, FieldErrors};
+    let mut errors = FieldErrors::new();
+    let name = errors.take(clean_text("name", &input.name, true, 200));
+    let short_name = errors.take(clean_text("short_name", &input.short_name, false, 40)).filter(|s| !s.is_empty());
+    let kind = errors.take(OrgKind::parse(input.kind.trim()).map_err(|e| FieldError::new("kind", e)));
+    let known = |field: &str, code: &str| -> Result<String, FieldError> {
+        let code = IcsCode::parse(code).map_err(|e| FieldError::new(field, e))?;
+        all_icss
+            .iter()
+            .find(|c| **c == code)
+            .cloned()
+            .ok_or_else(|| FieldError::new(field, format!("there is no ICS {code}")))
+    };
+    let ics = match input.ics.trim() {
+        "" | "ALL" | "all" => None,
+        code => errors.take(known("ics", code)),
+    };
+    let mut also_serves = Vec::new();
+    for code in input.also_serves.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        if let Some(code) = errors.take(known("also_serves", code)) {
+            if ics.as_deref() != Some(code.as_str()) && !also_serves.contains(&code) {
+                also_serves.push(code);
+            }
+        }
+    }
+    if ics.is_none() {
+        also_serves.clear(); // a London-wide organisation serves every ICS already
+    }
+    also_serves.sort_by_key(|code| all_icss.iter().position(|c| c == code));
+    let code = |field: &'static str, value: &str, valid: fn(&str) -> bool, example: &str| {
+        let value = value.trim().to_ascii_uppercase();
+        if value.is_empty() {
+            Ok(None)
+        } else if valid(&value) {
+            Ok(Some(value))
+        } else {
+            Err(FieldError::new(field, format!("{value:?} is not a code like {example}")))
+        }
+    };
+    let ods = errors
+        .take(code(
+            "ods",
+            &input.ods,
+            |v| (3..=5).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric()),
+            "RV5",
+        ))
+        .flatten();
+    let ons = errors
+        .take(code(
+            "ons",
+            &input.ons,
+            |v| v.len() == 9 && v.starts_with('E') && v[1..].bytes().all(|b| b.is_ascii_digit()),
+            "E09000022",
+        ))
+        .flatten();
+    let date = |field: &'static str, value: &str| -> Result<Option<String>, FieldError> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Ok(None);
+        }
+        chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            .map(|d| Some(d.to_string()))
+            .map_err(|_| FieldError::new(field, format!("{value:?} is not a date (YYYY-MM-DD)")))
+    };
+    let started_on = errors.take(date("started_on", &input.started_on)).flatten();
+    let retired_on = errors.take(date("retired_on", &input.retired_on)).flatten();
+    if let (Some(start), Some(end)) = (&started_on, &retired_on) {
+        if end < start {
+            errors.push(FieldError::new("retired_on", format!("{end} is before it started ({start})")));
+        }
+    }
+    let successor_id = match input.successor_id.trim() {
+        "" => None,
+        same if same == id => {
+            errors.push(FieldError::new("successor_id", "an organisation cannot succeed itself"));
+            None
+        }
+        other if exists(other) => Some(other.to_string()),
+        other => {
+            errors.push(FieldError::new("successor_id", format!("there is no organisation {other:?}")));
+            None
+        }
+    };
+    if id.is_empty() {
+        errors.push(FieldError::new("name", "needs letters or digits to make the organisation's id"));
+    }
+    match (name, kind, errors.is_empty()) {
+        (Some(name), Some(kind), true) => Ok(Organisation {
+            id: id.to_string(),
+            name,
+            short_name,
+            kind,
+            ics,
+            also_serves,
+            ods,
+            ons,
+            started_on,
+            retired_on,
+            successor_id,
+        }),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod organisation_input_tests {
+    use super::*;
+
+    fn icss() -> Vec<String> {
+        ["NCL", "NEL", "NWL", "SEL", "SWL"].map(String::from).to_vec()
+    }
+
+    fn input() -> OrganisationInput {
+        OrganisationInput {
+            name: " Croydon Crisis Café ".into(),
+            kind: "vcse".into(),
+            ics: "swl".into(),
+            also_serves: vec!["SEL".into(), "SWL".into(), "".into()],
+            ods: "ab1".into(),
+            ons: "".into(),
+            started_on: "2025-04-01".into(),
+            ..OrganisationInput::default()
+        }
+    }
+
+    #[test]
+    fn a_good_organisation_is_normalised() {
+        let org = validate_organisation("croydon-crisis-cafe", &input(), &icss(), |_| false).expect("valid");
+        assert_eq!(org.name, "Croydon Crisis Café");
+        assert_eq!(org.ics.as_deref(), Some("SWL"));
+        assert_eq!(org.also_serves, ["SEL"], "its own ICS is not repeated");
+        assert_eq!(org.ods.as_deref(), Some("AB1"));
+        assert_eq!(org.started_on.as_deref(), Some("2025-04-01"));
+        let london = OrganisationInput { ics: "ALL".into(), ..input() };
+        let org = validate_organisation("x", &london, &icss(), |_| false).expect("valid");
+        assert!(org.ics.is_none() && org.also_serves.is_empty());
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let bad = OrganisationInput {
+            name: "".into(),
+            kind: "hospital".into(),
+            ics: "XYZ".into(),
+            ods: "not a code".into(),
+            ons: "W06000001".into(),
+            started_on: "2025-04-01".into(),
+            retired_on: "2024-01-01".into(),
+            successor_id: "nobody".into(),
+            ..OrganisationInput::default()
+        };
+        let errors = validate_organisation("x", &bad, &icss(), |_| false).expect_err("refused");
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "kind", "ics", "ods", "ons", "retired_on", "successor_id"]);
+        let own = OrganisationInput { successor_id: "x".into(), ..input() };
+        assert!(validate_organisation("x", &own, &icss(), |_| true).is_err(), "not its own successor");
+    }
+}

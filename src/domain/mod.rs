@@ -9,6 +9,7 @@ pub mod metric;
 pub mod period;
 pub mod permission;
 pub mod rag;
+pub mod signup;
 pub mod status;
 pub mod throttle;
 // Files are read and written only on the server, so the csv crate stays out of the WASM.

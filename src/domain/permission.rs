@@ -166,8 +166,10 @@ pub enum Action {
     },
     /// Create, change or deactivate user accounts.
     ManageUsers,
-    /// Create or change organisations.
+    /// Add, edit or retire organisations.
     ManageOrganisations,
+    /// Record who has signed the concordat (or withdraw a record).
+    RecordSignUp,
     /// Create or revoke the caller's own API tokens.
     ManageOwnTokens,
     /// Read the audit log (it names users and shows every change).
@@ -183,6 +185,7 @@ pub const ACTION_KINDS: &[&str] = &[
     "review_submission",
     "manage_users",
     "manage_organisations",
+    "record_sign_up",
     "manage_own_tokens",
     "view_audit",
 ];
@@ -198,6 +201,7 @@ impl Action {
             Action::ReviewSubmission { .. } => "review_submission",
             Action::ManageUsers => "manage_users",
             Action::ManageOrganisations => "manage_organisations",
+            Action::RecordSignUp => "record_sign_up",
             Action::ManageOwnTokens => "manage_own_tokens",
             Action::ViewAudit => "view_audit",
         }
@@ -216,7 +220,8 @@ impl Action {
             Action::SetOverride { ics } => format!("set RAG overrides for {ics}"),
             Action::ReviewSubmission { ics } => format!("review submissions for {ics}"),
             Action::ManageUsers => "manage users".to_string(),
-            Action::ManageOrganisations => "manage organisations".to_string(),
+            Action::ManageOrganisations => "add, edit or retire organisations".to_string(),
+            Action::RecordSignUp => "record who has signed the concordat".to_string(),
             Action::ManageOwnTokens => "manage your own API tokens".to_string(),
             Action::ViewAudit => "view the audit log".to_string(),
         }
@@ -235,6 +240,7 @@ impl Action {
             Action::ReviewSubmission { ics: "SEL".into() },
             Action::ManageUsers,
             Action::ManageOrganisations,
+            Action::RecordSignUp,
             Action::ManageOwnTokens,
             Action::ViewAudit,
         ]
@@ -304,7 +310,9 @@ fn same(a: &str, b: &str) -> bool {
     !a.is_empty() && a == b
 }
 
-const ONLY_ADMINS: &str = "only administrators manage users and organisations";
+const ONLY_ADMINS: &str = "only administrators manage users";
+const ONLY_ADMINS_AND_BOARD: &str = "only administrators and the London recovery board manage organisations";
+const ONLY_BOARD_SIGN_UP: &str = "only the London recovery board records who has signed the concordat";
 const ONLY_BOARD_CATALOGUE: &str = "only the London recovery board can edit the metric catalogue and targets";
 const ONLY_BOARD_OVERRIDES: &str = "only the London recovery board can set RAG overrides";
 const ONLY_BOARD_AUDIT: &str = "only board reviewers and administrators can view the audit log";
@@ -316,6 +324,7 @@ fn admin(action: &Action) -> Result<(), String> {
         | Action::WriteReading { .. }
         | Action::EditMetricCatalogue
         | Action::SetOverride { .. }
+        | Action::RecordSignUp
         | Action::ReviewSubmission { .. } => Err("administrators manage accounts but do not change tracker data, \
              so that no one person controls both; use an account with an editing role"
             .to_string()),
@@ -324,8 +333,10 @@ fn admin(action: &Action) -> Result<(), String> {
 
 fn board_reviewer(action: &Action) -> Result<(), String> {
     match action {
-        Action::ManageUsers | Action::ManageOrganisations => Err(ONLY_ADMINS.to_string()),
-        Action::EditEvidence { .. }
+        Action::ManageUsers => Err(ONLY_ADMINS.to_string()),
+        Action::ManageOrganisations
+        | Action::RecordSignUp
+        | Action::EditEvidence { .. }
         | Action::WriteReading { .. }
         | Action::EditMetricCatalogue
         | Action::SetOverride { .. }
@@ -364,7 +375,9 @@ fn ics_lead(principal: &Principal, action: &Action) -> Result<(), String> {
         }
         Action::SetOverride { .. } => Err(ONLY_BOARD_OVERRIDES.to_string()),
         Action::EditMetricCatalogue => Err(ONLY_BOARD_CATALOGUE.to_string()),
-        Action::ManageUsers | Action::ManageOrganisations => Err(ONLY_ADMINS.to_string()),
+        Action::ManageUsers => Err(ONLY_ADMINS.to_string()),
+        Action::ManageOrganisations => Err(ONLY_ADMINS_AND_BOARD.to_string()),
+        Action::RecordSignUp => Err(ONLY_BOARD_SIGN_UP.to_string()),
         Action::ViewAudit => Err(ONLY_BOARD_AUDIT.to_string()),
         Action::ManageOwnTokens => Ok(()),
     }
@@ -412,7 +425,9 @@ fn partner_editor(principal: &Principal, action: &Action) -> Result<(), String> 
         Action::ReviewSubmission { .. } => {
             Err("submissions are reviewed by the ICS lead or the London recovery board".to_string())
         }
-        Action::ManageUsers | Action::ManageOrganisations => Err(ONLY_ADMINS.to_string()),
+        Action::ManageUsers => Err(ONLY_ADMINS.to_string()),
+        Action::ManageOrganisations => Err(ONLY_ADMINS_AND_BOARD.to_string()),
+        Action::RecordSignUp => Err(ONLY_BOARD_SIGN_UP.to_string()),
         Action::ViewAudit => Err(ONLY_BOARD_AUDIT.to_string()),
         Action::ManageOwnTokens => Ok(()),
     }
@@ -507,7 +522,8 @@ mod tests {
             ("review: SEL", Action::ReviewSubmission { ics: "SEL".into() }, [N, Y, Y, N, N, N, N]),
             ("review: NCL", Action::ReviewSubmission { ics: "NCL".into() }, [N, Y, N, N, N, N, N]),
             ("manage users", Action::ManageUsers, [Y, N, N, N, N, N, N]),
-            ("manage organisations", Action::ManageOrganisations, [Y, N, N, N, N, N, N]),
+            ("manage organisations", Action::ManageOrganisations, [Y, Y, N, N, N, N, N]),
+            ("record sign-up", Action::RecordSignUp, [N, Y, N, N, N, N, N]),
             ("own tokens", Action::ManageOwnTokens, [Y, Y, Y, Y, Y, Y, Y]),
             ("audit log", Action::ViewAudit, [Y, Y, N, N, N, N, N]),
         ]

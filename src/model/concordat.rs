@@ -12,4 +12,6 @@ pub struct IcsPageData {
     pub period: ReportingPeriod,
     pub principle_numbers: Vec<(String, i64)>,
     pub latest_evidence: Vec<EvidenceEntry>,
+    /// Who has signed the concordat for this ICS, and who it still needs.
+    pub signup: crate::model::organisations::IcsSignUpView,
 }

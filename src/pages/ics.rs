@@ -6,6 +6,7 @@ use crate::components::evidence_list::EvidenceCard;
 use crate::components::ics_status::IcsStatusSection;
 use crate::components::loaded::Loaded;
 use crate::components::organisation_list::OrganisationList;
+use crate::components::signup_status::IcsSignUpSection;
 use crate::domain::london::IcsDetail;
 use crate::model::concordat::IcsPageData;
 use leptos::prelude::*;
@@ -30,7 +31,7 @@ pub fn IcsPage() -> impl IntoView {
 
 #[component]
 fn IcsDetailView(page: IcsPageData) -> impl IntoView {
-    let IcsPageData { detail, status, period, principle_numbers, latest_evidence } = page;
+    let IcsPageData { detail, status, period, principle_numbers, latest_evidence, signup } = page;
     let period_label = period.label();
     let period = period.to_string();
     let IcsDetail { ics, partners } = detail;
@@ -52,6 +53,7 @@ fn IcsDetailView(page: IcsPageData) -> impl IntoView {
                 }).collect_view().into_any()
             }}
         </section>
+        <IcsSignUpSection signup />
         <section aria-labelledby="boroughs-heading">
             <h2 id="boroughs-heading">{format!("Boroughs ({})", ics.boroughs.len())}</h2>
             <ul class="boroughs">{ics.boroughs.into_iter().map(|b| view! { <li>{b}</li> }).collect_view()}</ul>

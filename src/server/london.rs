@@ -35,5 +35,6 @@ pub async fn ics_page(pool: &Pool, code: &str, signed_in: bool) -> Result<IcsPag
     } else {
         (status.without_names(), latest_evidence.into_iter().map(EvidenceEntry::without_names).collect())
     };
-    Ok(IcsPageData { detail, status, period, principle_numbers, latest_evidence })
+    let signup = super::organisations::ics_sign_up_view(pool, &detail.ics.code, &detail.ics.name).await?;
+    Ok(IcsPageData { detail, status, period, principle_numbers, latest_evidence, signup })
 }

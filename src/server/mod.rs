@@ -12,6 +12,7 @@ pub mod errors;
 pub mod evidence;
 pub mod headers;
 pub mod london;
+pub mod organisations;
 pub mod readings;
 pub mod reference;
 pub mod rest;

@@ -87,17 +87,14 @@ pub fn check(
                         "there is no organisation {partner:?}; use its id, e.g. oxleas-nhs-foundation-trust"
                     ),
                 }),
-                Some(org) if !org.serves(&reading.ics) => errors.push(RowError {
+                Some(org) if org.ics.as_deref().is_some_and(|ics| ics != reading.ics) => errors.push(RowError {
                     line: reading.line,
                     column: "partner".into(),
                     message: format!(
-                        "{} does not serve {}; it serves {}",
+                        "{} is in {}, not {}",
                         org.name,
-                        reading.ics,
-                        std::iter::once(org.ics.as_deref().unwrap_or_default())
-                            .chain(org.also_serves.iter().map(String::as_str))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        org.ics.as_deref().unwrap_or_default(),
+                        reading.ics
                     ),
                 }),
                 Some(_) => {}

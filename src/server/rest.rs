@@ -32,6 +32,71 @@ pub async fn concordat(State(state): State<AppState>) -> Result<Json<Concordat>,
     Ok(Json(db::concordat::load(&state.pool).await?))
 }
 
+/// One organisation in `GET /api/v1/organisations`.
+#[derive(Debug, serde::Serialize)]
+pub struct OrganisationResponse {
+    id: String,
+    name: String,
+    short_name: Option<String>,
+    kind: &'static str,
+    ods: Option<String>,
+    ons: Option<String>,
+    /// Every ICS it serves (all five for a London-wide organisation).
+    icss: Vec<String>,
+    retired: bool,
+    started_on: Option<String>,
+    retired_on: Option<String>,
+    successor: Option<String>,
+    signed_up: Option<SignedUpResponse>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct SignedUpResponse {
+    signed_on: String,
+    /// `null` without a bearer token: the public API names organisations, not people.
+    signatory_name: Option<String>,
+    signatory_role: String,
+    icss: Vec<String>,
+}
+
+/// `GET /api/v1/organisations`: every organisation, retired ones included, with
+/// the ICSs it serves and its sign-up. Public; a valid bearer token also
+/// shows who signed.
+pub async fn organisations(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<OrganisationResponse>>, AppError> {
+    let show_people = headers.contains_key(header::AUTHORIZATION)
+        && super::auth::bearer_principal(&state.pool, &headers).await.is_ok();
+    let rows = super::organisations::api_list(&state.pool, show_people).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|row| {
+                let org = row.organisation;
+                OrganisationResponse {
+                    kind: org.kind.as_str(),
+                    icss: row.icss,
+                    retired: row.retired,
+                    signed_up: row.signed_up.map(|s| SignedUpResponse {
+                        signed_on: s.signed_on,
+                        signatory_name: Some(s.signatory_name).filter(|n| show_people && !n.is_empty()),
+                        signatory_role: s.signatory_role,
+                        icss: s.icss,
+                    }),
+                    id: org.id,
+                    name: org.name,
+                    short_name: org.short_name,
+                    ods: org.ods,
+                    ons: org.ons,
+                    started_on: org.started_on,
+                    retired_on: org.retired_on,
+                    successor: org.successor_id,
+                }
+            })
+            .collect(),
+    ))
+}
+
 /// One reading as the API accepts it in JSON.
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]

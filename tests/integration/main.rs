@@ -12,6 +12,7 @@ mod concordat;
 mod concurrency;
 mod evidence;
 mod http;
+mod organisations;
 mod permissions;
 mod readings;
 mod references;

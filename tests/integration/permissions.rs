@@ -18,6 +18,9 @@ const MUTATING_SERVER_FNS: &[&str] = &[
     "/api/users/deactivate",
     "/api/users/reactivate",
     "/api/users/password-link",
+    "/api/organisations/save",
+    "/api/signup/record",
+    "/api/signup/withdraw",
     "/api/metrics/update",
     "/api/status/override",
     "/api/metrics/create",
@@ -49,6 +52,9 @@ const READ_ONLY_SERVER_FNS: &[&str] = &[
     "/api/tokens/list",
     "/api/users/list",
     "/api/users/get",
+    "/api/organisations/list",
+    "/api/organisations/get",
+    "/api/signup/summary",
     "/api/metrics/list",
     "/api/metrics/trend",
     "/api/audit/list",
@@ -267,6 +273,61 @@ async fn the_permission_matrix_holds(app: TestApp) {
         }
         let reply = app.post_form("/api/users/list", Some(browser), &[]).await;
         expect(who, who == Who::Admin, &reply, "list accounts");
+
+        // organisations/save: admins and board reviewers, editing the current version.
+        let version: i64 = sqlx::query_scalar("SELECT version FROM organisation WHERE id = 'thrive-ldn'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("version");
+        let version = version.to_string();
+        let short_name = format!("Thrive {who:?}");
+        let reply = app
+            .post_form(
+                "/api/organisations/save",
+                Some(browser),
+                &[
+                    ("csrf", &browser.csrf),
+                    ("id", "thrive-ldn"),
+                    ("version", &version),
+                    ("name", "Thrive LDN"),
+                    ("short_name", &short_name),
+                    ("kind", "board"),
+                    ("ics", "ALL"),
+                    ("also_serves", ""),
+                    ("ods", ""),
+                    ("ons", ""),
+                    ("started_on", ""),
+                    ("retired_on", ""),
+                    ("successor_id", ""),
+                ],
+            )
+            .await;
+        expect(who, matches!(who, Who::Admin | Who::Board), &reply, "edit an organisation");
+
+        // signup/record and signup/withdraw: board reviewers only.
+        let reply = app
+            .post_form(
+                "/api/signup/record",
+                Some(browser),
+                &[
+                    ("csrf", &browser.csrf),
+                    ("organisation_id", Org::Oxleas.id()),
+                    ("signed_on", "2023-07-19"),
+                    ("signatory_name", "A Person"),
+                    ("signatory_role", "Chief Executive"),
+                    ("icss", ""),
+                ],
+            )
+            .await;
+        expect(who, who == Who::Board, &reply, "record a signature");
+        let reply = app
+            .post_form(
+                "/api/signup/withdraw",
+                Some(browser),
+                &[("csrf", &browser.csrf), ("organisation_id", Org::Oxleas.id())],
+            )
+            .await;
+        expect(who, who == Who::Board, &reply, "withdraw a signature");
         let reply = app.post_form("/api/users/get", Some(browser), &[("id", &target)]).await;
         expect(who, who == Who::Admin, &reply, "read an account");
 
