@@ -5,8 +5,9 @@ use crate::pages::{
     account::AccountPage, admin::AdminUsersPage, admin_user::AdminUserPage, audit::AuditPage,
     commitment::CommitmentPage, evidence::EvidencePage, home::HomePage, ics::IcsPage, ics_list::IcsListPage,
     me::MyOrganisationPage, metrics::MetricsPage, not_found::NotFoundPage, organisation::OrganisationPage,
-    organisations::OrganisationsPage, readings::ReadingsPage, set_password::SetPasswordPage, sign_in::SignInPage,
-    sign_up::SignUpPage, status::StatusMatrixPage, status_cell::StatusCellPage, trend::MetricTrendPage,
+    organisations::OrganisationsPage, readings::ReadingsPage, review::ReviewQueuePage,
+    review_submission::ReviewSubmissionPage, set_password::SetPasswordPage, sign_in::SignInPage, sign_up::SignUpPage,
+    status::StatusMatrixPage, status_cell::StatusCellPage, trend::MetricTrendPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -63,6 +64,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organisations") view=OrganisationsPage ssr=SsrMode::Async />
                     <Route path=path!("/organisations/:id") view=OrganisationPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
+                    <Route path=path!("/review") view=ReviewQueuePage ssr=SsrMode::Async />
+                    <Route path=path!("/review/:organisation/:period") view=ReviewSubmissionPage ssr=SsrMode::Async />
                     <Route path=path!("/commitments/:id") view=CommitmentPage ssr=SsrMode::Async />
                     <Route path=path!("/evidence/:id") view=EvidencePage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
@@ -108,10 +111,12 @@ fn SiteHeader() -> impl IntoView {
                         Ok(Some(user)) => {
                             let audit = user.role.can_view_audit();
                             let users = user.role.can_manage_users();
+                            let review = user.role.can_review();
                             view! {
                                 <div class="user-menu">
                                     <A href="/me">"My organisation"</A>
                                     {audit.then(|| view! { <A href="/audit">"Audit log"</A> })}
+                                    {review.then(|| view! { <A href="/review">"Review queue"</A> })}
                                     {users.then(|| view! { <A href="/admin/users">"Users"</A> })}
                                     <A href="/account">{user.email.clone()}</A>
                                     <ActionForm action=session.sign_out>

@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(rest::healthz))
         .route("/api/v1/concordat", get(rest::concordat))
         .route("/api/v1/organisations", get(rest::organisations))
+        .route("/api/v1/submissions", get(rest::get_submissions).post(rest::post_submission))
         .route("/api/v1/readings", get(rest::get_readings).post(rest::post_readings))
         .route("/readings.csv", get(rest::export_readings_csv))
         .route("/api/v1/status", get(rest::get_status))

@@ -58,8 +58,12 @@ test.describe("London's ICSs", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("South East London ICS");
     const boroughs = page.getByRole("region", { name: /Boroughs/ }).getByRole("listitem");
     await expect(boroughs).toHaveText(["Bexley", "Bromley", "Greenwich", "Lambeth", "Lewisham", "Southwark"]);
-    await expect(page.getByText("South London and Maudsley NHS Foundation Trust (SLaM)")).toBeVisible();
-    await expect(page.getByText("Metropolitan Police Service")).toBeVisible();
+    const partners = page.getByRole("region", { name: "Partners" });
+    await expect(partners.getByText("South London and Maudsley NHS Foundation Trust (SLaM)")).toBeVisible();
+    await expect(partners.getByText("Metropolitan Police Service")).toBeVisible();
+    // The ICS's concordat sign-up names the agencies it still needs.
+    const signup = page.getByRole("region", { name: /Concordat sign-up/ });
+    await expect(signup.getByRole("link", { name: "Metropolitan Police Service" })).toBeVisible();
   });
 
   test("an unknown ICS says so", async ({ page }) => {

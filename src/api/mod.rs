@@ -10,3 +10,4 @@ pub mod evidence;
 pub mod organisations;
 pub mod readings;
 pub mod status;
+pub mod submissions;

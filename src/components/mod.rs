@@ -14,5 +14,6 @@ pub mod rag_badge;
 pub mod session;
 pub mod sign_in_prompt;
 pub mod signup_status;
+pub mod submission_state;
 pub mod token_table;
 pub mod trend_chart;

@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod readings;
 pub mod signup;
 pub mod status;
+pub mod submissions;
 pub mod throttle;
 pub mod users;
 

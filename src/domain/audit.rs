@@ -82,10 +82,12 @@ pub enum AuditEntity {
     Organisation,
     /// An organisation's entry in the concordat's sign-up register.
     SignUp,
+    /// An organisation's return for a period (`organisation/period`).
+    Submission,
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 10] = [
+    pub const ALL: [AuditEntity; 11] = [
         AuditEntity::Evidence,
         AuditEntity::Reading,
         AuditEntity::Metric,
@@ -96,6 +98,7 @@ impl AuditEntity {
         AuditEntity::Session,
         AuditEntity::Organisation,
         AuditEntity::SignUp,
+        AuditEntity::Submission,
     ];
 
     /// The name stored in the log.
@@ -111,6 +114,7 @@ impl AuditEntity {
             AuditEntity::Session => "session",
             AuditEntity::Organisation => "organisation",
             AuditEntity::SignUp => "sign_up",
+            AuditEntity::Submission => "submission",
         }
     }
 
@@ -127,6 +131,7 @@ impl AuditEntity {
             AuditEntity::Session => "Sign-ins",
             AuditEntity::Organisation => "Organisations",
             AuditEntity::SignUp => "Concordat sign-up",
+            AuditEntity::Submission => "Submissions",
         }
     }
 

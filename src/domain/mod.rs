@@ -11,6 +11,7 @@ pub mod permission;
 pub mod rag;
 pub mod signup;
 pub mod status;
+pub mod submission;
 pub mod throttle;
 // Files are read and written only on the server, so the csv crate stays out of the WASM.
 #[cfg(feature = "ssr")]

@@ -89,6 +89,11 @@ impl Role {
         matches!(self, Role::Admin | Role::BoardReviewer)
     }
 
+    /// Whether menus should offer the review queue (the server checks again).
+    pub fn can_review(self) -> bool {
+        matches!(self, Role::BoardReviewer | Role::IcsLead)
+    }
+
     /// Whether menus should offer user management (the server checks again).
     pub fn can_manage_users(self) -> bool {
         self == Role::Admin
@@ -159,7 +164,12 @@ pub enum Action {
         /// The ICS whose rating is overridden.
         ics: String,
     },
-    /// Review (accept or return) an ICS's quarterly submission.
+    /// Submit an organisation's return for a period, or answer a query on it.
+    SubmitReturn {
+        /// The organisation whose return it is.
+        org_id: String,
+    },
+    /// Review (accept, query or return) a submission from an organisation in an ICS.
     ReviewSubmission {
         /// The ICS whose submission is reviewed.
         ics: String,
@@ -182,6 +192,7 @@ pub const ACTION_KINDS: &[&str] = &[
     "write_reading",
     "edit_metric_catalogue",
     "set_override",
+    "submit_return",
     "review_submission",
     "manage_users",
     "manage_organisations",
@@ -198,6 +209,7 @@ impl Action {
             Action::WriteReading { .. } => "write_reading",
             Action::EditMetricCatalogue => "edit_metric_catalogue",
             Action::SetOverride { .. } => "set_override",
+            Action::SubmitReturn { .. } => "submit_return",
             Action::ReviewSubmission { .. } => "review_submission",
             Action::ManageUsers => "manage_users",
             Action::ManageOrganisations => "manage_organisations",
@@ -218,6 +230,10 @@ impl Action {
             }
             Action::EditMetricCatalogue => "edit the metric catalogue and targets".to_string(),
             Action::SetOverride { ics } => format!("set RAG overrides for {ics}"),
+            Action::SubmitReturn { org_id } => format!("submit the return of {org_id}"),
+            Action::ReviewSubmission { ics } if ics.is_empty() => {
+                "review submissions from London-wide organisations".to_string()
+            }
             Action::ReviewSubmission { ics } => format!("review submissions for {ics}"),
             Action::ManageUsers => "manage users".to_string(),
             Action::ManageOrganisations => "add, edit or retire organisations".to_string(),
@@ -237,6 +253,7 @@ impl Action {
             },
             Action::EditMetricCatalogue,
             Action::SetOverride { ics: "SEL".into() },
+            Action::SubmitReturn { org_id: "oxleas-nhs-foundation-trust".into() },
             Action::ReviewSubmission { ics: "SEL".into() },
             Action::ManageUsers,
             Action::ManageOrganisations,
@@ -312,6 +329,8 @@ fn same(a: &str, b: &str) -> bool {
 
 const ONLY_ADMINS: &str = "only administrators manage users";
 const ONLY_ADMINS_AND_BOARD: &str = "only administrators and the London recovery board manage organisations";
+const ONLY_OWN_RETURN: &str =
+    "an organisation submits its own return (its partner editors or, for an ICB, its ICS lead); the board reviews it";
 const ONLY_BOARD_SIGN_UP: &str = "only the London recovery board records who has signed the concordat";
 const ONLY_BOARD_CATALOGUE: &str = "only the London recovery board can edit the metric catalogue and targets";
 const ONLY_BOARD_OVERRIDES: &str = "only the London recovery board can set RAG overrides";
@@ -325,6 +344,7 @@ fn admin(action: &Action) -> Result<(), String> {
         | Action::EditMetricCatalogue
         | Action::SetOverride { .. }
         | Action::RecordSignUp
+        | Action::SubmitReturn { .. }
         | Action::ReviewSubmission { .. } => Err("administrators manage accounts but do not change tracker data, \
              so that no one person controls both; use an account with an editing role"
             .to_string()),
@@ -334,6 +354,7 @@ fn admin(action: &Action) -> Result<(), String> {
 fn board_reviewer(action: &Action) -> Result<(), String> {
     match action {
         Action::ManageUsers => Err(ONLY_ADMINS.to_string()),
+        Action::SubmitReturn { .. } => Err(ONLY_OWN_RETURN.to_string()),
         Action::ManageOrganisations
         | Action::RecordSignUp
         | Action::EditEvidence { .. }
@@ -371,6 +392,13 @@ fn ics_lead(principal: &Principal, action: &Action) -> Result<(), String> {
                 Ok(())
             } else {
                 Err(only_own())
+            }
+        }
+        Action::SubmitReturn { org_id } => {
+            if same(org_id, &principal.organisation_id) {
+                Ok(())
+            } else {
+                Err(ONLY_OWN_RETURN.to_string())
             }
         }
         Action::SetOverride { .. } => Err(ONLY_BOARD_OVERRIDES.to_string()),
@@ -422,6 +450,13 @@ fn partner_editor(principal: &Principal, action: &Action) -> Result<(), String> 
         }
         Action::SetOverride { .. } => Err(ONLY_BOARD_OVERRIDES.to_string()),
         Action::EditMetricCatalogue => Err(ONLY_BOARD_CATALOGUE.to_string()),
+        Action::SubmitReturn { org_id } => {
+            if same(org_id, own) {
+                Ok(())
+            } else {
+                Err(format!("partner editors submit only their own organisation's return ({own})"))
+            }
+        }
         Action::ReviewSubmission { .. } => {
             Err("submissions are reviewed by the ICS lead or the London recovery board".to_string())
         }
@@ -519,6 +554,9 @@ mod tests {
             ("metric catalogue", Action::EditMetricCatalogue, [N, Y, N, N, N, N, N]),
             ("override: SEL", Action::SetOverride { ics: "SEL".into() }, [N, Y, N, N, N, N, N]),
             ("override: NCL", Action::SetOverride { ics: "NCL".into() }, [N, Y, N, N, N, N, N]),
+            ("submit: the trust's", Action::SubmitReturn { org_id: TRUST.into() }, [N, N, N, Y, N, N, N]),
+            ("submit: the ICB's", Action::SubmitReturn { org_id: ICB.into() }, [N, N, Y, N, Y, N, N]),
+            ("review: London-wide", Action::ReviewSubmission { ics: String::new() }, [N, Y, N, N, N, N, N]),
             ("review: SEL", Action::ReviewSubmission { ics: "SEL".into() }, [N, Y, Y, N, N, N, N]),
             ("review: NCL", Action::ReviewSubmission { ics: "NCL".into() }, [N, Y, N, N, N, N, N]),
             ("manage users", Action::ManageUsers, [Y, N, N, N, N, N, N]),

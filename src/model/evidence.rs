@@ -99,7 +99,11 @@ pub struct CommitmentProgress {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MyOrganisation {
+    pub organisation_id: String,
     pub organisation_name: String,
+    /// The organisation's returns for the last period and this one, with any
+    /// question or reasons waiting for it.
+    pub submissions: Vec<crate::model::submissions::SubmissionView>,
     pub period: ReportingPeriod,
     pub due_date: NaiveDate,
     pub commitments: Vec<CommitmentProgress>,

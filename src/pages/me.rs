@@ -2,6 +2,7 @@
 
 use crate::api::evidence::get_my_organisation;
 use crate::components::loaded::Loaded;
+use crate::components::submission_state::SubmissionStateLabel;
 use crate::model::evidence::MyOrganisation;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,6 +22,22 @@ fn MyOrganisationView(data: MyOrganisation) -> impl IntoView {
     view! {
         <h1>{data.organisation_name}</h1>
         <p class="lede">{format!("{} · submissions due by {}", data.period.label(), data.due_date.format("%-d %B %Y"))}</p>
+        <section aria-labelledby="returns-heading">
+            <h2 id="returns-heading">"Your returns"</h2>
+            <ul class="progress-list">
+                {data.submissions.into_iter().map(|s| {
+                    let href = format!("/review/{}/{}", s.organisation_id, s.period);
+                    let waiting = s.open_question().map(|q| format!("Question: {q}")).or(s.return_reasons().map(|r| format!("Returned because: {r}")));
+                    view! {
+                        <li>
+                            <a href=href>{format!("Return for {}", s.period)}</a>": "
+                            <SubmissionStateLabel submission=s.clone() />
+                            {waiting.map(|w| view! { <p class="notice">{w}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
         <section aria-labelledby="due-heading">
             <h2 id="due-heading">{format!("Still due this period ({})", due.len())}</h2>
             <ul class="progress-list">

@@ -24,6 +24,8 @@ pub mod not_found;
 pub mod organisation;
 pub mod organisations;
 pub mod readings;
+pub mod review;
+pub mod review_submission;
 pub mod set_password;
 pub mod sign_in;
 pub mod sign_up;

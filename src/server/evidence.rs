@@ -126,8 +126,15 @@ pub async fn my_organisation() -> Result<MyOrganisation, AppError> {
             entries: entries.iter().filter(|e| e.commitment_id == c.id).cloned().collect(),
         })
         .collect();
+    let days = super::state::submission_days();
+    let mut submissions = Vec::new();
+    for returned in [period.previous(), period] {
+        submissions.push(super::submissions::for_organisation(&pool, days, &org, returned).await?);
+    }
     Ok(MyOrganisation {
+        organisation_id: org.id.clone(),
         organisation_name: org.name,
+        submissions,
         period,
         due_date: period.submission_due_date(super::state::submission_days()),
         commitments,

@@ -19,6 +19,7 @@ pub mod rest;
 pub mod secrets;
 pub mod state;
 pub mod status;
+pub mod submissions;
 pub mod throttle;
 pub mod tokens;
 

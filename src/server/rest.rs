@@ -97,6 +97,115 @@ pub async fn organisations(
     ))
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub struct SubmissionsQuery {
+    period: Option<String>,
+    ics: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct SubmissionResponse {
+    organisation: String,
+    organisation_name: String,
+    period: String,
+    state: &'static str,
+    due: String,
+    overdue: bool,
+    submitted_at: Option<String>,
+    decided_at: Option<String>,
+    version: i64,
+    history: Vec<SubmissionStepResponse>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct SubmissionStepResponse {
+    state: &'static str,
+    at: String,
+    by_organisation: String,
+    note: Option<String>,
+}
+
+impl From<crate::model::submissions::SubmissionView> for SubmissionResponse {
+    fn from(s: crate::model::submissions::SubmissionView) -> Self {
+        SubmissionResponse {
+            organisation: s.organisation_id,
+            organisation_name: s.organisation_name,
+            period: s.period,
+            state: s.state.as_str(),
+            due: s.due,
+            overdue: s.overdue,
+            submitted_at: s.submitted_at,
+            decided_at: s.decided_at,
+            version: s.version,
+            history: s
+                .history
+                .into_iter()
+                .map(|h| SubmissionStepResponse {
+                    state: h.state.as_str(),
+                    at: h.at,
+                    by_organisation: h.by_organisation,
+                    note: h.note,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `GET /api/v1/submissions?period=2024-25-Q1[&ics=SEL]`: every return due for
+/// the period (from organisations serving the ICS), with its history. Public:
+/// steps name organisations, not people.
+pub async fn get_submissions(
+    State(state): State<AppState>,
+    Query(query): Query<SubmissionsQuery>,
+) -> Result<Json<Vec<SubmissionResponse>>, AppError> {
+    let period = query
+        .period
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .ok_or_else(|| AppError::invalid("period", "give the reporting period, e.g. ?period=2024-25-Q1"))?;
+    let period = super::submissions::started_period(period)?;
+    let ics = ics_filter(&state.pool, query.ics.as_deref()).await?;
+    let list = super::submissions::list(&state.pool, state.submission_days, period, ics.as_deref(), false).await?;
+    Ok(Json(list.into_iter().map(SubmissionResponse::from).collect()))
+}
+
+/// A step on a return, as `POST /api/v1/submissions` takes it.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionStepRequest {
+    /// The organisation whose return it is; a partner may leave it out (its own).
+    organisation: Option<String>,
+    period: String,
+    /// `submit`, `answer`, `accept`, `query` or `return`.
+    action: String,
+    note: Option<String>,
+}
+
+/// `POST /api/v1/submissions` with a bearer token: a partner submits or
+/// answers for its own organisation; a board reviewer (or the ICS lead, for
+/// its ICS) accepts, queries or returns. 403 for a wrong role or scope, 409 for
+/// a step the state does not allow, 400 for bad input.
+pub async fn post_submission(
+    State(state): State<AppState>,
+    ApiPrincipal(principal): ApiPrincipal,
+    body: axum::body::Bytes,
+) -> Result<Json<SubmissionResponse>, AppError> {
+    let request: SubmissionStepRequest =
+        serde_json::from_slice(&body).map_err(|e| AppError::invalid("body", format!("not a step: {e}")))?;
+    let organisation = request.organisation.unwrap_or_else(|| principal.organisation_id.clone());
+    let view = super::submissions::take_step(
+        &state.pool,
+        state.submission_days,
+        &principal,
+        &organisation,
+        &request.period,
+        &request.action,
+        request.note.as_deref().unwrap_or_default(),
+    )
+    .await?;
+    Ok(Json(view.into()))
+}
+
 /// One reading as the API accepts it in JSON.
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]

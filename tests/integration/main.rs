@@ -19,4 +19,5 @@ mod references;
 mod render_stress;
 mod security;
 mod status;
+mod submissions;
 mod throttling;

@@ -21,6 +21,7 @@ const MUTATING_SERVER_FNS: &[&str] = &[
     "/api/organisations/save",
     "/api/signup/record",
     "/api/signup/withdraw",
+    "/api/submissions/step",
     "/api/metrics/update",
     "/api/status/override",
     "/api/metrics/create",
@@ -55,6 +56,8 @@ const READ_ONLY_SERVER_FNS: &[&str] = &[
     "/api/organisations/list",
     "/api/organisations/get",
     "/api/signup/summary",
+    "/api/submissions/queue",
+    "/api/submissions/get",
     "/api/metrics/list",
     "/api/metrics/trend",
     "/api/audit/list",
@@ -191,11 +194,43 @@ async fn the_permission_matrix_holds(app: TestApp) {
     }
     let anonymous = Browser { cookie: String::new(), csrf: String::new() };
     let target = matrix_target_account(&app).await;
+    // A submitted SLaM return per role, for that role's review decision.
+    const PERIODS: [&str; 7] =
+        ["2023-24-Q1", "2023-24-Q2", "2023-24-Q3", "2023-24-Q4", "2024-25-Q1", "2024-25-Q2", "2024-25-Q3"];
+    for period in PERIODS {
+        let body = format!(r#"{{"period":"{period}","action":"submit"}}"#);
+        let reply = app.post_api("/api/v1/submissions", Some("demo-token-slam"), "application/json", &body).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    }
 
-    for (who, browser) in &browsers {
+    for ((who, browser), review_period) in browsers.iter().zip(PERIODS) {
         let who = *who;
         let browser = browser.as_ref().unwrap_or(&anonymous);
         let signed_in = who != Who::Anonymous;
+
+        // submissions/step: an organisation's own editors submit; the board and
+        // the ICS lead (for its ICS) decide.
+        let step = |organisation: &'static str, period: &'static str, action: &'static str| {
+            let browser = browser.clone();
+            let app = &app;
+            async move {
+                let fields = [
+                    ("csrf", browser.csrf.as_str()),
+                    ("organisation", organisation),
+                    ("period", period),
+                    ("action", action),
+                    ("note", "Matrix question"),
+                ];
+                app.post_form("/api/submissions/step", Some(&browser), &fields).await
+            }
+        };
+        let reply = step(Org::Oxleas.id(), "2024-25-Q4", "submit").await;
+        expect(who, who == Who::Oxleas, &reply, "submit Oxleas's return");
+        let reply = step(Org::Slam.id(), review_period, "query").await;
+        expect(who, matches!(who, Who::Board | Who::SelLead), &reply, "query SLaM's return");
+        let reply =
+            app.post_form("/api/submissions/queue", Some(browser), &[("period", ""), ("ics", ""), ("state", "")]).await;
+        expect(who, matches!(who, Who::Board | Who::SelLead), &reply, "read the review queue");
         for org in [Org::Slam, Org::Oxleas] {
             // evidence/save: a new entry for the organisation.
             let reply =

@@ -272,6 +272,12 @@ impl TestApp {
     }
 }
 
+/// A reporting period that has not started yet.
+pub fn future_period() -> String {
+    let today = chrono::Utc::now().date_naive();
+    concordat_tracker::domain::period::ReportingPeriod::containing(today).next().to_string()
+}
+
 /// The fields of the admin's new-account form (`/api/users/create`).
 pub fn new_account_fields<'a>(
     csrf: &'a str,

@@ -1,0 +1,202 @@
+//! Submissions and their review: every state against every step, who may take
+//! each step for which organisation, and the API, queue and pages that show them.
+
+use crate::app_tests;
+use crate::support::{Reply, TestApp};
+use axum::http::StatusCode;
+
+app_tests! {
+    every_step_is_checked_against_the_state => every_step_is_checked_against_the_state;
+    reviewers_decide_only_within_their_scope => reviewers_decide_only_within_their_scope;
+    the_queue_review_page_and_my_page_show_returns => the_queue_review_page_and_my_page_show_returns;
+}
+
+const PERIOD: &str = "2024-25-Q1";
+const SLAM: &str = "south-london-and-maudsley-nhs-foundation-trust";
+
+async fn step(app: &TestApp, token: &str, body: serde_json::Value) -> Reply {
+    app.post_api("/api/v1/submissions", Some(token), "application/json", &body.to_string()).await
+}
+
+async fn partner(app: &TestApp, action: &str, note: &str) -> Reply {
+    step(app, "demo-token-slam", serde_json::json!({ "period": PERIOD, "action": action, "note": note })).await
+}
+
+async fn board(app: &TestApp, action: &str, note: &str) -> Reply {
+    step(
+        app,
+        "demo-token-board",
+        serde_json::json!({ "organisation": SLAM, "period": PERIOD, "action": action, "note": note }),
+    )
+    .await
+}
+
+fn expect(reply: Reply, status: StatusCode, state: Option<&str>) {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    if let Some(state) = state {
+        assert_eq!(reply.json()["state"], state, "{}", reply.body);
+    }
+}
+
+async fn every_step_is_checked_against_the_state(app: TestApp) {
+    use StatusCode as S;
+    // Draft: only the partner's submit.
+    expect(board(&app, "accept", "").await, S::CONFLICT, None);
+    expect(partner(&app, "answer", "nothing asked").await, S::CONFLICT, None);
+    expect(partner(&app, "submit", "All four quarters' figures are in.").await, S::OK, Some("submitted"));
+    // Submitted: only a reviewer's decision.
+    expect(partner(&app, "submit", "").await, S::CONFLICT, None);
+    expect(partner(&app, "accept", "").await, S::FORBIDDEN, None);
+    expect(board(&app, "query", "  ").await, S::BAD_REQUEST, None);
+    expect(board(&app, "query", "Where is the s136 figure?").await, S::OK, Some("queried"));
+    // Queried: only the partner's answer, which needs a note.
+    expect(partner(&app, "submit", "").await, S::CONFLICT, None);
+    expect(board(&app, "accept", "").await, S::CONFLICT, None);
+    expect(partner(&app, "answer", "").await, S::BAD_REQUEST, None);
+    expect(partner(&app, "answer", "Added it under P2.C3.").await, S::OK, Some("submitted"));
+    expect(board(&app, "return", "The s136 figure is for the wrong quarter.").await, S::OK, Some("returned"));
+    // Returned: corrected and submitted again.
+    expect(partner(&app, "answer", "fixed").await, S::CONFLICT, None);
+    expect(partner(&app, "submit", "Corrected.").await, S::OK, Some("submitted"));
+    let accepted = board(&app, "accept", "").await;
+    assert_eq!(accepted.status, S::OK, "{}", accepted.body);
+    let accepted = accepted.json();
+    assert_eq!(accepted["state"], "accepted");
+    assert!(accepted["decided_at"].is_string() && accepted["submitted_at"].is_string());
+    for action in ["submit", "answer"] {
+        expect(partner(&app, action, "again").await, S::CONFLICT, None);
+    }
+    for action in ["accept", "query", "return"] {
+        let refused = board(&app, action, "again").await;
+        assert_eq!(refused.status, S::CONFLICT);
+        assert!(refused.body.contains("has been accepted"), "{}", refused.body);
+    }
+
+    let listed = app.get(&format!("/api/v1/submissions?period={PERIOD}&ics=SEL")).await;
+    assert_eq!(listed.status, S::OK, "{}", listed.body);
+    let listed = listed.json();
+    let slam = listed.as_array().expect("list").iter().find(|s| s["organisation"] == SLAM).expect("SLaM").clone();
+    assert_eq!(slam["state"], "accepted");
+    assert_eq!(slam["version"], 1);
+    let history = slam["history"].as_array().expect("history");
+    let states: Vec<&str> = history.iter().map(|h| h["state"].as_str().unwrap_or_default()).collect();
+    assert_eq!(states, ["submitted", "queried", "submitted", "returned", "submitted", "accepted"]);
+    assert_eq!(history[1]["note"], "Where is the s136 figure?");
+    assert_eq!(history[1]["by_organisation"], "London UEC Mental Health Recovery Board");
+    assert_eq!(history[0]["by_organisation"], "South London and Maudsley NHS Foundation Trust");
+    assert!(!listed.to_string().contains("@demo.test"), "the public API names organisations, not people");
+    let oxleas = listed.as_array().expect("list").iter().find(|s| s["organisation"] == "oxleas-nhs-foundation-trust");
+    let oxleas = oxleas.expect("every partner serving SEL is listed");
+    assert_eq!((oxleas["state"].as_str(), oxleas["overdue"].as_bool()), (Some("draft"), Some(true)));
+    assert!(!listed
+        .as_array()
+        .expect("list")
+        .iter()
+        .any(|s| s["organisation"] == "london-uec-mental-health-recovery-board"));
+
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'submission' AND entity_id = $1")
+            .bind(format!("{SLAM}/{PERIOD}"))
+            .fetch_one(&app.pool)
+            .await
+            .expect("audit");
+    assert_eq!(audited, 6, "every step taken is audited, none refused");
+}
+
+async fn reviewers_decide_only_within_their_scope(app: TestApp) {
+    use StatusCode as S;
+    let lead = app.sign_in("sel.lead@demo.test").await;
+    let take = |organisation: &'static str, action: &'static str, note: &'static str| {
+        let lead = lead.clone();
+        let app = &app;
+        async move {
+            app.post_form(
+                "/api/submissions/step",
+                Some(&lead),
+                &[
+                    ("csrf", &lead.csrf),
+                    ("organisation", organisation),
+                    ("period", PERIOD),
+                    ("action", action),
+                    ("note", note),
+                ],
+            )
+            .await
+        }
+    };
+    // Oxleas cannot submit for SLaM; SLaM submits its own.
+    let oxleas = step(
+        &app,
+        "demo-token-slam",
+        serde_json::json!({ "organisation": "oxleas-nhs-foundation-trust", "period": PERIOD, "action": "submit" }),
+    )
+    .await;
+    assert_eq!(oxleas.status, S::FORBIDDEN, "{}", oxleas.body);
+    expect(partner(&app, "submit", "").await, S::OK, Some("submitted"));
+    // The SEL lead decides for SEL, not for NCL or a London-wide organisation.
+    assert_eq!(take("north-london-nhs-foundation-trust", "accept", "").await.status, S::FORBIDDEN);
+    assert_eq!(take("london-ambulance-service-nhs-trust", "accept", "").await.status, S::FORBIDDEN);
+    let decided = take(SLAM, "accept", "").await;
+    assert_eq!(decided.status, S::OK, "{}", decided.body);
+    // The SEL ICB's own return is submitted by its ICS lead.
+    assert_eq!(take("nhs-south-east-london-icb", "submit", "").await.status, S::OK);
+    // The board decides London-wide organisations' returns.
+    let las = step(&app, "demo-token-board", serde_json::json!({ "organisation": "london-ambulance-service-nhs-trust", "period": PERIOD, "action": "accept" })).await;
+    assert_eq!(las.status, S::CONFLICT, "allowed, but it has not been submitted: {}", las.body);
+
+    // Bad input is a 400; an unknown organisation a 404; no token a 401.
+    for body in [
+        serde_json::json!({ "period": "2024-25-Q9", "action": "submit" }),
+        serde_json::json!({ "period": "2099-00-Q1", "action": "submit" }),
+        serde_json::json!({ "period": PERIOD, "action": "approve" }),
+        serde_json::json!({ "period": PERIOD, "action": "submit", "extra": 1 }),
+    ] {
+        assert_eq!(step(&app, "demo-token-slam", body.clone()).await.status, S::BAD_REQUEST, "{body}");
+    }
+    let future = crate::support::future_period();
+    assert_eq!(
+        step(&app, "demo-token-slam", serde_json::json!({ "period": future, "action": "submit" })).await.status,
+        S::BAD_REQUEST
+    );
+    assert_eq!(
+        app.post_api("/api/v1/submissions", Some("demo-token-slam"), "application/json", "{not json").await.status,
+        S::BAD_REQUEST
+    );
+    let unknown = step(
+        &app,
+        "demo-token-board",
+        serde_json::json!({ "organisation": "nobody", "period": PERIOD, "action": "accept" }),
+    )
+    .await;
+    assert_eq!(unknown.status, S::NOT_FOUND);
+    assert_eq!(app.post_api("/api/v1/submissions", None, "application/json", "{}").await.status, S::UNAUTHORIZED);
+    assert_eq!(app.get("/api/v1/submissions").await.status, S::BAD_REQUEST, "the period is required");
+    assert_eq!(app.get(&format!("/api/v1/submissions?period={PERIOD}&ics=XYZ")).await.status, S::NOT_FOUND);
+}
+
+async fn the_queue_review_page_and_my_page_show_returns(app: TestApp) {
+    expect(partner(&app, "submit", "").await, StatusCode::OK, Some("submitted"));
+    expect(board(&app, "query", "Please add the HBPoS figure.").await, StatusCode::OK, Some("queried"));
+
+    let board_browser = app.sign_in("board@demo.test").await;
+    let queue = app.get_as(&format!("/review?period={PERIOD}&ics=SEL&state=queried"), &board_browser).await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(queue.body.contains("South London and Maudsley") && !queue.body.contains("Oxleas NHS"), "filtered");
+    let overdue = app.get_as(&format!("/review?period={PERIOD}&ics=SEL&overdue=1"), &board_browser).await;
+    assert!(overdue.body.contains("Oxleas NHS") && overdue.body.contains("Overdue"));
+    let slam = app.sign_in("slam@demo.test").await;
+    assert_eq!(app.get_as("/review", &slam).await.status, StatusCode::FORBIDDEN, "partners do not see the queue");
+
+    let page = app.get_as(&format!("/review/{SLAM}/{PERIOD}"), &slam).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Please add the HBPoS figure.") && page.body.contains("Send the answer"),
+        "{}",
+        page.body
+    );
+    let public = app.get(&format!("/review/{SLAM}/{PERIOD}")).await;
+    assert!(!public.body.contains("@demo.test") && !public.body.contains("Send the answer"));
+    assert_eq!(app.get(&format!("/review/nobody/{PERIOD}")).await.status, StatusCode::NOT_FOUND);
+    let me = app.get_as("/me", &slam).await;
+    assert!(me.body.contains("Your returns") && me.body.contains("Not submitted"), "{}", me.body);
+}
