@@ -1,7 +1,8 @@
 //! Submissions and their review.
 
 use crate::error::AppError;
-use crate::model::submissions::{ReviewPage, ReviewQueue, SubmissionView};
+use crate::model::review::ReviewPage;
+use crate::model::submissions::{ReviewQueue, SubmissionView};
 use leptos::prelude::*;
 
 /// The review queue; blank filters mean the last complete period, every ICS

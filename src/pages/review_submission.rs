@@ -9,7 +9,7 @@ use crate::components::loaded::Loaded;
 use crate::components::session::CsrfField;
 use crate::components::submission_state::{SubmissionHistory, SubmissionStateLabel};
 use crate::domain::submission::SubmissionState;
-use crate::model::submissions::{ReviewPage, ReviewedReading};
+use crate::model::review::{ReviewPage, ReviewedReading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::params::Params;

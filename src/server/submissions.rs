@@ -13,7 +13,8 @@ use crate::domain::period::ReportingPeriod;
 use crate::domain::permission::{self, Action, Principal};
 use crate::domain::submission::{check_note, is_overdue, next_state, SubmissionState, SubmissionStep};
 use crate::error::AppError;
-use crate::model::submissions::{HistoryStep, ReviewPage, ReviewQueue, ReviewedReading, SubmissionView};
+use crate::model::review::{ReviewPage, ReviewedReading};
+use crate::model::submissions::{HistoryStep, ReviewQueue, SubmissionView};
 
 /// A period that has started (a return for a future period is not possible).
 pub fn started_period(text: &str) -> Result<ReportingPeriod, AppError> {
