@@ -2,12 +2,30 @@
 
 use crate::components::session::{provide_session, use_session};
 use crate::pages::{
-    account::AccountPage, admin::AdminUsersPage, admin_user::AdminUserPage, audit::AuditPage,
-    commitment::CommitmentPage, evidence::EvidencePage, home::HomePage, ics::IcsPage, ics_list::IcsListPage,
-    me::MyOrganisationPage, metrics::MetricsPage, not_found::NotFoundPage, organisation::OrganisationPage,
-    organisations::OrganisationsPage, readings::ReadingsPage, review::ReviewQueuePage,
-    review_submission::ReviewSubmissionPage, set_password::SetPasswordPage, sign_in::SignInPage, sign_up::SignUpPage,
-    status::StatusMatrixPage, status_cell::StatusCellPage, trend::MetricTrendPage,
+    account::AccountPage,
+    admin::AdminUsersPage,
+    admin_user::AdminUserPage,
+    audit::AuditPage,
+    board_pack::{BoardPackPage, BoardPacksPage, FrozenBoardPackPage},
+    commitment::CommitmentPage,
+    evidence::EvidencePage,
+    home::HomePage,
+    ics::IcsPage,
+    ics_list::IcsListPage,
+    me::MyOrganisationPage,
+    metrics::MetricsPage,
+    not_found::NotFoundPage,
+    organisation::OrganisationPage,
+    organisations::OrganisationsPage,
+    readings::ReadingsPage,
+    review::ReviewQueuePage,
+    review_submission::ReviewSubmissionPage,
+    set_password::SetPasswordPage,
+    sign_in::SignInPage,
+    sign_up::SignUpPage,
+    status::StatusMatrixPage,
+    status_cell::StatusCellPage,
+    trend::MetricTrendPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -65,6 +83,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organisations/:id") view=OrganisationPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/review") view=ReviewQueuePage ssr=SsrMode::Async />
+                    <Route path=path!("/board-pack") view=BoardPackPage ssr=SsrMode::Async />
+                    <Route path=path!("/board-packs") view=BoardPacksPage ssr=SsrMode::Async />
+                    <Route path=path!("/board-packs/:id") view=FrozenBoardPackPage ssr=SsrMode::Async />
                     <Route path=path!("/review/:organisation/:period") view=ReviewSubmissionPage ssr=SsrMode::Async />
                     <Route path=path!("/commitments/:id") view=CommitmentPage ssr=SsrMode::Async />
                     <Route path=path!("/evidence/:id") view=EvidencePage ssr=SsrMode::Async />
@@ -103,6 +124,7 @@ fn SiteHeader() -> impl IntoView {
                     <li><A href="/organisations">"Organisations"</A></li>
                     <li><A href="/metrics">"Metrics"</A></li>
                     <li><A href="/readings">"Readings"</A></li>
+                    <li><A href="/board-pack">"Board pack"</A></li>
                 </ul>
             </nav>
             <Transition fallback=|| ()>

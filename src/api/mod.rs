@@ -5,6 +5,7 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod board_pack;
 pub mod concordat;
 pub mod evidence;
 pub mod organisations;

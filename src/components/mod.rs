@@ -1,5 +1,6 @@
 //! Small widgets, each named for what it shows.
 
+pub mod board_pack;
 pub mod error_panel;
 pub mod evidence_form;
 pub mod evidence_list;
@@ -14,6 +15,7 @@ pub mod rag_badge;
 pub mod session;
 pub mod sign_in_prompt;
 pub mod signup_status;
+pub mod status_matrix;
 pub mod submission_state;
 pub mod token_table;
 pub mod trend_chart;

@@ -6,6 +6,7 @@
 //! and dates/times as text. The same migrations and the same tests run on both.
 
 pub mod audit;
+pub mod board_packs;
 pub mod concordat;
 pub mod evidence;
 pub mod london;

@@ -84,10 +84,12 @@ pub enum AuditEntity {
     SignUp,
     /// An organisation's return for a period (`organisation/period`).
     Submission,
+    /// A board pack frozen for a meeting.
+    BoardPack,
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 11] = [
+    pub const ALL: [AuditEntity; 12] = [
         AuditEntity::Evidence,
         AuditEntity::Reading,
         AuditEntity::Metric,
@@ -99,6 +101,7 @@ impl AuditEntity {
         AuditEntity::Organisation,
         AuditEntity::SignUp,
         AuditEntity::Submission,
+        AuditEntity::BoardPack,
     ];
 
     /// The name stored in the log.
@@ -115,6 +118,7 @@ impl AuditEntity {
             AuditEntity::Organisation => "organisation",
             AuditEntity::SignUp => "sign_up",
             AuditEntity::Submission => "submission",
+            AuditEntity::BoardPack => "board_pack",
         }
     }
 
@@ -132,6 +136,7 @@ impl AuditEntity {
             AuditEntity::Organisation => "Organisations",
             AuditEntity::SignUp => "Concordat sign-up",
             AuditEntity::Submission => "Submissions",
+            AuditEntity::BoardPack => "Board packs",
         }
     }
 

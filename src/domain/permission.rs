@@ -180,6 +180,8 @@ pub enum Action {
     ManageOrganisations,
     /// Record who has signed the concordat (or withdraw a record).
     RecordSignUp,
+    /// Freeze the board pack as presented to a meeting.
+    FreezeBoardPack,
     /// Create or revoke the caller's own API tokens.
     ManageOwnTokens,
     /// Read the audit log (it names users and shows every change).
@@ -197,6 +199,7 @@ pub const ACTION_KINDS: &[&str] = &[
     "manage_users",
     "manage_organisations",
     "record_sign_up",
+    "freeze_board_pack",
     "manage_own_tokens",
     "view_audit",
 ];
@@ -214,6 +217,7 @@ impl Action {
             Action::ManageUsers => "manage_users",
             Action::ManageOrganisations => "manage_organisations",
             Action::RecordSignUp => "record_sign_up",
+            Action::FreezeBoardPack => "freeze_board_pack",
             Action::ManageOwnTokens => "manage_own_tokens",
             Action::ViewAudit => "view_audit",
         }
@@ -238,6 +242,7 @@ impl Action {
             Action::ManageUsers => "manage users".to_string(),
             Action::ManageOrganisations => "add, edit or retire organisations".to_string(),
             Action::RecordSignUp => "record who has signed the concordat".to_string(),
+            Action::FreezeBoardPack => "freeze a board pack".to_string(),
             Action::ManageOwnTokens => "manage your own API tokens".to_string(),
             Action::ViewAudit => "view the audit log".to_string(),
         }
@@ -258,6 +263,7 @@ impl Action {
             Action::ManageUsers,
             Action::ManageOrganisations,
             Action::RecordSignUp,
+            Action::FreezeBoardPack,
             Action::ManageOwnTokens,
             Action::ViewAudit,
         ]
@@ -331,6 +337,7 @@ const ONLY_ADMINS: &str = "only administrators manage users";
 const ONLY_ADMINS_AND_BOARD: &str = "only administrators and the London recovery board manage organisations";
 const ONLY_OWN_RETURN: &str =
     "an organisation submits its own return (its partner editors or, for an ICB, its ICS lead); the board reviews it";
+const ONLY_BOARD_PACKS: &str = "only the London recovery board freezes its board packs";
 const ONLY_BOARD_SIGN_UP: &str = "only the London recovery board records who has signed the concordat";
 const ONLY_BOARD_CATALOGUE: &str = "only the London recovery board can edit the metric catalogue and targets";
 const ONLY_BOARD_OVERRIDES: &str = "only the London recovery board can set RAG overrides";
@@ -344,6 +351,7 @@ fn admin(action: &Action) -> Result<(), String> {
         | Action::EditMetricCatalogue
         | Action::SetOverride { .. }
         | Action::RecordSignUp
+        | Action::FreezeBoardPack
         | Action::SubmitReturn { .. }
         | Action::ReviewSubmission { .. } => Err("administrators manage accounts but do not change tracker data, \
              so that no one person controls both; use an account with an editing role"
@@ -357,6 +365,7 @@ fn board_reviewer(action: &Action) -> Result<(), String> {
         Action::SubmitReturn { .. } => Err(ONLY_OWN_RETURN.to_string()),
         Action::ManageOrganisations
         | Action::RecordSignUp
+        | Action::FreezeBoardPack
         | Action::EditEvidence { .. }
         | Action::WriteReading { .. }
         | Action::EditMetricCatalogue
@@ -406,6 +415,7 @@ fn ics_lead(principal: &Principal, action: &Action) -> Result<(), String> {
         Action::ManageUsers => Err(ONLY_ADMINS.to_string()),
         Action::ManageOrganisations => Err(ONLY_ADMINS_AND_BOARD.to_string()),
         Action::RecordSignUp => Err(ONLY_BOARD_SIGN_UP.to_string()),
+        Action::FreezeBoardPack => Err(ONLY_BOARD_PACKS.to_string()),
         Action::ViewAudit => Err(ONLY_BOARD_AUDIT.to_string()),
         Action::ManageOwnTokens => Ok(()),
     }
@@ -463,6 +473,7 @@ fn partner_editor(principal: &Principal, action: &Action) -> Result<(), String> 
         Action::ManageUsers => Err(ONLY_ADMINS.to_string()),
         Action::ManageOrganisations => Err(ONLY_ADMINS_AND_BOARD.to_string()),
         Action::RecordSignUp => Err(ONLY_BOARD_SIGN_UP.to_string()),
+        Action::FreezeBoardPack => Err(ONLY_BOARD_PACKS.to_string()),
         Action::ViewAudit => Err(ONLY_BOARD_AUDIT.to_string()),
         Action::ManageOwnTokens => Ok(()),
     }
@@ -562,6 +573,7 @@ mod tests {
             ("manage users", Action::ManageUsers, [Y, N, N, N, N, N, N]),
             ("manage organisations", Action::ManageOrganisations, [Y, Y, N, N, N, N, N]),
             ("record sign-up", Action::RecordSignUp, [N, Y, N, N, N, N, N]),
+            ("freeze a board pack", Action::FreezeBoardPack, [N, Y, N, N, N, N, N]),
             ("own tokens", Action::ManageOwnTokens, [Y, Y, Y, Y, Y, Y, Y]),
             ("audit log", Action::ViewAudit, [Y, Y, N, N, N, N, N]),
         ]

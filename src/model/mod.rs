@@ -6,6 +6,7 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod board_pack;
 pub mod concordat;
 pub mod evidence;
 pub mod organisations;

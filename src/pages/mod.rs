@@ -13,6 +13,7 @@ pub mod account;
 pub mod admin;
 pub mod admin_user;
 pub mod audit;
+pub mod board_pack;
 pub mod commitment;
 pub mod evidence;
 pub mod home;

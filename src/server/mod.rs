@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod board_pack;
 pub mod catalogue;
 pub mod config;
 pub mod demo;

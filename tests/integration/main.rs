@@ -8,6 +8,7 @@ mod support;
 
 mod accounts;
 mod audit;
+mod board_pack;
 mod concordat;
 mod concurrency;
 mod evidence;

@@ -22,6 +22,7 @@ const MUTATING_SERVER_FNS: &[&str] = &[
     "/api/signup/record",
     "/api/signup/withdraw",
     "/api/submissions/step",
+    "/api/board-pack/freeze",
     "/api/metrics/update",
     "/api/status/override",
     "/api/metrics/create",
@@ -58,6 +59,9 @@ const READ_ONLY_SERVER_FNS: &[&str] = &[
     "/api/signup/summary",
     "/api/submissions/queue",
     "/api/submissions/get",
+    "/api/board-pack/live",
+    "/api/board-pack/list",
+    "/api/board-pack/frozen",
     "/api/metrics/list",
     "/api/metrics/trend",
     "/api/audit/list",
@@ -231,6 +235,9 @@ async fn the_permission_matrix_holds(app: TestApp) {
         let reply =
             app.post_form("/api/submissions/queue", Some(browser), &[("period", ""), ("ics", ""), ("state", "")]).await;
         expect(who, matches!(who, Who::Board | Who::SelLead), &reply, "read the review queue");
+        let fields = [("csrf", browser.csrf.as_str()), ("period", "2023-24-Q1"), ("meeting_date", "2023-09-01")];
+        let reply = app.post_form("/api/board-pack/freeze", Some(browser), &fields).await;
+        expect(who, who == Who::Board, &reply, "freeze a board pack");
         for org in [Org::Slam, Org::Oxleas] {
             // evidence/save: a new entry for the organisation.
             let reply =

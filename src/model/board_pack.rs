@@ -1,0 +1,72 @@
+//! The board pack: the report for the London recovery board's meeting, in the
+//! order a board paper takes. A frozen pack is stored as this, as JSON, and
+//! never changes afterwards.
+
+use crate::domain::concordat::Concordat;
+use crate::domain::period::ReportingPeriod;
+use crate::domain::rag::Rag;
+use crate::domain::status::LondonStatus;
+use crate::model::organisations::IcsSignUpView;
+use crate::model::readings::MetricTrend;
+use crate::model::submissions::SubmissionView;
+use serde::{Deserialize, Serialize};
+
+/// A Red commitment, or one "green on paper, red in results", with its reasons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exception {
+    pub ics: String,
+    pub commitment_id: String,
+    pub commitment_text: String,
+    pub rag: Rag,
+    /// Delivery Green but outcome Red.
+    pub mismatch: bool,
+    pub reasons: Vec<String>,
+}
+
+/// A status the board set, in force for the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverrideInForce {
+    pub ics: String,
+    pub commitment_id: String,
+    pub rag: Rag,
+    /// What the rules computed.
+    pub computed: Rag,
+    pub rationale: String,
+    pub expires_after: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardPack {
+    pub period: ReportingPeriod,
+    pub period_label: String,
+    /// When the pack was drawn up (for a frozen pack: when it was frozen).
+    pub generated_at: String,
+    pub status: LondonStatus,
+    pub concordat: Concordat,
+    pub exceptions: Vec<Exception>,
+    pub overrides: Vec<OverrideInForce>,
+    /// Returns not received (not submitted) or not accepted.
+    pub outstanding: Vec<SubmissionView>,
+    pub signup: Vec<IcsSignUpView>,
+    pub trends: Vec<MetricTrend>,
+}
+
+/// A frozen pack's label: for which meeting, saved by whom and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotInfo {
+    pub id: String,
+    pub period: String,
+    pub meeting_date: String,
+    pub saved_by: String,
+    pub saved_at: String,
+}
+
+/// `/board-pack?period=…` or `/board-packs/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardPackPage {
+    pub pack: BoardPack,
+    /// Set for a frozen pack.
+    pub snapshot: Option<SnapshotInfo>,
+    /// For the freeze form, when the viewer may freeze packs (board reviewers).
+    pub freeze_csrf: Option<String>,
+}

@@ -1,0 +1,125 @@
+//! The board pack: exceptions, outstanding returns and sign-up gaps from the
+//! live data, and a frozen pack that later changes never alter.
+
+use crate::app_tests;
+use crate::support::TestApp;
+use axum::http::StatusCode;
+
+app_tests! {
+    the_pack_shows_exceptions_and_a_frozen_pack_never_changes => the_pack_shows_exceptions_and_a_frozen_pack_never_changes;
+}
+
+const PERIOD: &str = "2024-25-Q1";
+
+async fn reading(app: &TestApp, value: f64) {
+    let body = format!(r#"[{{"metric":"m_liaison_1h","ics":"SEL","period":"{PERIOD}","value":{value}}}]"#);
+    let reply = app.post_api("/api/v1/readings", Some("demo-token-board"), "application/json", &body).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+}
+
+async fn live(app: &TestApp) -> serde_json::Value {
+    let reply = app.post_form("/api/board-pack/live", None, &[("period", PERIOD)]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.json()["pack"].clone()
+}
+
+async fn the_pack_shows_exceptions_and_a_frozen_pack_never_changes(app: TestApp) {
+    reading(&app, 50.0).await;
+    let submitted = app
+        .post_api(
+            "/api/v1/submissions",
+            Some("demo-token-slam"),
+            "application/json",
+            &format!(r#"{{"period":"{PERIOD}","action":"submit"}}"#),
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
+
+    let pack = live(&app).await;
+    let exceptions = pack["exceptions"].as_array().expect("exceptions");
+    let red = exceptions
+        .iter()
+        .find(|e| e["ics"] == "SEL" && e["commitment_id"] == "P3.C2")
+        .expect("SEL P3.C2 is an exception");
+    assert_eq!(red["rag"], "red");
+    assert!(!red["reasons"].as_array().expect("reasons").is_empty(), "with its reasons");
+    let outstanding = pack["outstanding"].as_array().expect("outstanding");
+    let slam = outstanding
+        .iter()
+        .find(|s| s["organisation_id"] == "south-london-and-maudsley-nhs-foundation-trust")
+        .expect("SLaM");
+    assert_eq!(slam["state"], "submitted", "submitted but not accepted");
+    assert_eq!(pack["signup"].as_array().expect("sign-up").len(), 5);
+    assert!(!pack.to_string().contains("@demo.test"), "a board paper names organisations, not people");
+
+    let page = app.get(&format!("/board-pack?period={PERIOD}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for heading in [
+        "1. Summary",
+        "2. The London matrix",
+        "3. Exceptions",
+        "4. Overrides in force",
+        "5. Returns not received",
+        "6. Concordat sign-up gaps",
+        "7. Key metrics",
+    ] {
+        assert!(page.body.contains(heading), "{heading}");
+    }
+    assert_eq!(app.get("/board-pack?period=2099-00-Q1").await.status, StatusCode::BAD_REQUEST);
+
+    // Freezing: board reviewers only, with a real meeting date.
+    let slam_browser = app.sign_in("slam@demo.test").await;
+    let fields = |csrf: &str, date: &str| {
+        vec![
+            ("csrf".to_string(), csrf.to_string()),
+            ("period".into(), PERIOD.into()),
+            ("meeting_date".into(), date.to_string()),
+        ]
+    };
+    let refused = app
+        .post_form("/api/board-pack/freeze", Some(&slam_browser), &borrow(&fields(&slam_browser.csrf, "2024-09-01")))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let board = app.sign_in("board@demo.test").await;
+    let bad = app.post_form("/api/board-pack/freeze", Some(&board), &borrow(&fields(&board.csrf, "September"))).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let frozen =
+        app.post_form("/api/board-pack/freeze", Some(&board), &borrow(&fields(&board.csrf, "2024-09-01"))).await;
+    assert!(frozen.status.is_success() || frozen.status.is_redirection(), "{}: {}", frozen.status, frozen.body);
+    let id: String =
+        sqlx::query_scalar("SELECT id FROM board_pack_snapshot").fetch_one(&app.pool).await.expect("one frozen pack");
+
+    let read_frozen = || async {
+        let reply = app.post_form("/api/board-pack/frozen", None, &[("id", id.as_str())]).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.json()
+    };
+    let before = read_frozen().await;
+    assert_eq!(before["snapshot"]["meeting_date"], "2024-09-01");
+    assert_eq!(before["pack"]["exceptions"], pack["exceptions"]);
+
+    // Later: the figure recovers and the return is accepted. The live pack moves on; the frozen one does not.
+    reading(&app, 95.0).await;
+    let accepted = app
+        .post_api("/api/v1/submissions", Some("demo-token-board"), "application/json", &format!(r#"{{"organisation":"south-london-and-maudsley-nhs-foundation-trust","period":"{PERIOD}","action":"accept"}}"#))
+        .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    let now = live(&app).await;
+    assert_ne!(now["exceptions"], pack["exceptions"], "the live pack reflects the new figure");
+    let after = read_frozen().await;
+    assert_eq!(after["pack"], before["pack"], "the frozen pack is exactly as frozen");
+
+    let listed = app.get("/board-packs").await;
+    assert!(listed.body.contains("2024-09-01") && !listed.body.contains("@demo.test"));
+    assert_eq!(app.get(&format!("/board-packs/{id}")).await.status, StatusCode::OK);
+    assert_eq!(app.get("/board-packs/no-such-pack").await.status, StatusCode::NOT_FOUND);
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'board_pack'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("audit");
+    assert_eq!(audited, 1);
+}
+
+fn borrow(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
