@@ -3,7 +3,7 @@
 //! pages (`app`) and the server side (`server`) together.
 
 use crate::app::{shell, App};
-use crate::server::{auth, errors, headers, rest, AppState};
+use crate::server::{auth, errors, exports, headers, rest, AppState};
 use axum::routing::get;
 use axum::Router;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
@@ -38,6 +38,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/submissions", get(rest::get_submissions).post(rest::post_submission))
         .route("/api/v1/readings", get(rest::get_readings).post(rest::post_readings))
         .route("/readings.csv", get(rest::export_readings_csv))
+        .route("/status.csv", get(exports::status_csv))
+        .route("/submissions.csv", get(exports::submissions_csv))
+        .route("/sign-up.csv", get(exports::sign_up_csv))
         .route("/api/v1/status", get(rest::get_status))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();

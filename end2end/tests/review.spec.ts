@@ -35,7 +35,7 @@ test.describe("the board's review loop", () => {
     await partner.goto(`/review/${SLAM}/${PERIOD}`);
     await expect(partner.getByText("Where is the s136 figure?").first()).toBeVisible();
     await partner.getByRole("button", { name: "Send the answer" }).click();
-    await expect(partner.getByRole("alert")).toContainText("note");
+    await expect(partner.getByRole("alert").first()).toContainText("note");
     await partner.getByLabel("Your answer").fill("Added under P2.C3.");
     await partner.getByRole("button", { name: "Send the answer" }).click();
     await expect(partner.getByText("Submitted, awaiting review").first()).toBeVisible();

@@ -2,7 +2,7 @@
 
 use super::Pool;
 use crate::domain::london::{Ics, IcsCode, IcsDetail, OrgKind, Organisation};
-use sqlx::{Any, FromRow, Transaction};
+use sqlx::{Any, FromRow, Row, Transaction};
 
 #[derive(FromRow)]
 struct SqlIcs {
@@ -238,22 +238,15 @@ pub fn decode_ics(code: String) -> Result<IcsCode, sqlx::Error> {
 /// Adds an organisation at the end of the list, as version 1.
 pub async fn insert_organisation(tx: &mut Transaction<'_, Any>, org: &Organisation) -> Result<(), sqlx::Error> {
     let now = super::now();
-    sqlx::query(
-        "INSERT INTO organisation (id, name, short_name, kind, ics_code, ods, ons, started_on, retired_on, successor_id,
-                                   position, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-                 (SELECT COALESCE(MAX(position), 0) + 1 FROM organisation), 1, $11, $11)",
+    bind_organisation(
+        sqlx::query(
+            "INSERT INTO organisation (id, name, short_name, kind, ics_code, ods, ons, started_on, retired_on,
+                                       successor_id, position, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+                     (SELECT COALESCE(MAX(position), 0) + 1 FROM organisation), 1, $11, $11)",
+        ),
+        org,
     )
-    .bind(&org.id)
-    .bind(&org.name)
-    .bind(&org.short_name)
-    .bind(org.kind.as_str())
-    .bind(&org.ics)
-    .bind(&org.ods)
-    .bind(&org.ons)
-    .bind(&org.started_on)
-    .bind(&org.retired_on)
-    .bind(&org.successor_id)
     .bind(&now)
     .execute(&mut **tx)
     .await?;
@@ -268,30 +261,43 @@ pub async fn update_organisation(
     expected_version: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
     let now = super::now();
-    let version: Option<i64> = sqlx::query_scalar(
-        "UPDATE organisation SET name = $1, short_name = $2, kind = $3, ics_code = $4, ods = $5, ons = $6,
-                started_on = $7, retired_on = $8, successor_id = $9, version = version + 1, updated_at = $10
-         WHERE id = $11 AND version = $12
-         RETURNING version",
+    let row = bind_organisation(
+        sqlx::query(
+            "UPDATE organisation SET name = $2, short_name = $3, kind = $4, ics_code = $5, ods = $6, ons = $7,
+                    started_on = $8, retired_on = $9, successor_id = $10, version = version + 1, updated_at = $11
+             WHERE id = $1 AND version = $12
+             RETURNING version",
+        ),
+        org,
     )
-    .bind(&org.name)
-    .bind(&org.short_name)
-    .bind(org.kind.as_str())
-    .bind(&org.ics)
-    .bind(&org.ods)
-    .bind(&org.ons)
-    .bind(&org.started_on)
-    .bind(&org.retired_on)
-    .bind(&org.successor_id)
     .bind(&now)
-    .bind(&org.id)
     .bind(expected_version)
     .fetch_optional(&mut **tx)
     .await?;
+    let version: Option<i64> = row.map(|row| row.try_get("version")).transpose()?;
     if version.is_some() {
         replace_also_serves(tx, org, &now).await?;
     }
     Ok(version)
+}
+
+/// Binds an organisation's columns as `$1` (id) to `$10` (successor), in the
+/// order both the insert and the update name them.
+fn bind_organisation<'q>(
+    query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    org: &'q Organisation,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(&org.id)
+        .bind(&org.name)
+        .bind(&org.short_name)
+        .bind(org.kind.as_str())
+        .bind(&org.ics)
+        .bind(&org.ods)
+        .bind(&org.ons)
+        .bind(&org.started_on)
+        .bind(&org.retired_on)
+        .bind(&org.successor_id)
 }
 
 async fn replace_also_serves(tx: &mut Transaction<'_, Any>, org: &Organisation, now: &str) -> Result<(), sqlx::Error> {

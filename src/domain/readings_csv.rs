@@ -263,7 +263,7 @@ pub struct ExportRow {
 /// Spreadsheets run a cell that starts with = + - @ tab or CR as a formula; a
 /// leading quote makes it text again (CSV injection). A text that already starts
 /// with a quote gets one more, so `restore` can always undo exactly one.
-fn defuse(text: &str) -> String {
+pub fn defuse(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) {
         format!("'{text}")
     } else {
@@ -277,6 +277,18 @@ fn restore(text: String) -> String {
         Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) => rest.to_string(),
         _ => text,
     }
+}
+
+/// Writes any table as CSV: a header row, then each row, every text cell
+/// defused against formula injection.
+pub fn write_table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut writer = csv::WriterBuilder::new().flexible(false).from_writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = writer.write_record(header);
+    for row in rows {
+        let _ = writer.write_record(row.iter().map(|cell| defuse(cell)));
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 /// Writes readings in the import format, so an exported file imports unchanged.

@@ -113,9 +113,7 @@ impl StepForms {
                 <h2 id="partner-heading">"Your return"</h2>
                 <ErrorSummary error />
                 <ActionForm action=self.step>
-                    <CsrfField token=csrf />
-                    <input type="hidden" name="organisation" value=self.organisation />
-                    <input type="hidden" name="period" value=self.period />
+                    <ReturnFields csrf organisation=self.organisation period=self.period />
                     <input type="hidden" name="action" value=action />
                     <div class="field"><label for="partner-note">{note_label}</label>
                         <textarea id="partner-note" name="note" rows="3" maxlength="4000"></textarea>
@@ -138,9 +136,7 @@ impl StepForms {
                 <h2 id="decision-heading">"Decision"</h2>
                 <ErrorSummary error />
                 <ActionForm action=self.step>
-                    <CsrfField token=csrf />
-                    <input type="hidden" name="organisation" value=self.organisation />
-                    <input type="hidden" name="period" value=self.period />
+                    <ReturnFields csrf organisation=self.organisation period=self.period />
                     <fieldset>
                         <legend>"Decision"</legend>
                         <div><input type="radio" id="d-accept" name="action" value="accept" checked=true /><label for="d-accept">"Accept"</label></div>
@@ -155,5 +151,15 @@ impl StepForms {
             </section>
         }
         .into_any()
+    }
+}
+
+/// The hidden fields every step form carries: which return, and the CSRF token.
+#[component]
+fn ReturnFields(csrf: String, organisation: String, period: String) -> impl IntoView {
+    view! {
+        <CsrfField token=csrf />
+        <input type="hidden" name="organisation" value=organisation />
+        <input type="hidden" name="period" value=period />
     }
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod errors;
 pub mod evidence;
+pub mod exports;
 pub mod headers;
 pub mod london;
 pub mod organisations;

@@ -402,14 +402,7 @@ pub async fn export_readings_csv(
         ics.map(|i| format!("-{i}")).unwrap_or_default(),
         period.map(|p| format!("-{p}")).unwrap_or_default()
     );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
-        ],
-        write_readings_csv(&export),
-    )
-        .into_response())
+    Ok(super::exports::csv_response(&filename, write_readings_csv(&export)))
 }
 
 #[derive(serde::Deserialize)]

@@ -123,3 +123,38 @@ async fn the_pack_shows_exceptions_and_a_frozen_pack_never_changes(app: TestApp)
 fn borrow(fields: &[(String, String)]) -> Vec<(&str, &str)> {
     fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
+
+app_tests! {
+    the_registers_export_as_csv => the_registers_export_as_csv;
+}
+
+async fn the_registers_export_as_csv(app: TestApp) {
+    reading(&app, 50.0).await;
+    let status = app.get(&format!("/status.csv?period={PERIOD}")).await;
+    assert_eq!(status.status, StatusCode::OK);
+    assert!(status
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/csv")));
+    let mut lines = status.body.lines();
+    assert_eq!(
+        lines.next(),
+        Some("period,ics,principle,commitment,rag,computed_rag,delivery,outcome,mismatch,override_rationale,reasons")
+    );
+    assert_eq!(status.body.lines().count(), 1 + 5 * 14, "one row per ICS and commitment");
+    assert!(status.body.lines().any(|l| l.starts_with(&format!("{PERIOD},SEL,P3,P3.C2,red,"))), "{}", status.body);
+
+    let returns = app.get(&format!("/submissions.csv?period={PERIOD}&ics=SEL")).await;
+    assert_eq!(returns.status, StatusCode::OK);
+    assert!(returns.body.starts_with("organisation,organisation_name,ics,period,state,due,overdue,"));
+    assert!(returns.body.contains("south-london-and-maudsley-nhs-foundation-trust,South London and Maudsley NHS Foundation Trust,SEL,2024-25-Q1,draft,"));
+
+    let signup = app.get("/sign-up.csv").await;
+    assert_eq!(signup.status, StatusCode::OK);
+    assert_eq!(signup.body.lines().count(), 1 + 85);
+    assert!(signup.body.starts_with("organisation,name,kind,icss,retired,signed_on,signatory_role,signed_for"));
+
+    assert_eq!(app.get("/status.csv?period=2099-00-Q1").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.get("/submissions.csv?period=2024-25-Q1&ics=XYZ").await.status, StatusCode::NOT_FOUND);
+}
