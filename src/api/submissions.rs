@@ -21,12 +21,25 @@ pub async fn get_review_queue(
     submissions::queue(&pool, app_state::submission_days(), &session, &period, &ics, &state, overdue_only).await
 }
 
+/// A return as it is now, or (`version`) one of its accepted versions as accepted.
 #[server(endpoint = "submissions/get")]
-pub async fn get_review_page(organisation: String, period: String) -> Result<ReviewPage, AppError> {
+pub async fn get_review_page(
+    organisation: String,
+    period: String,
+    version: Option<String>,
+) -> Result<ReviewPage, AppError> {
     use crate::server::{auth, state as app_state, submissions};
     let session = auth::current_session().await?;
     let pool = app_state::pool()?;
-    submissions::review_page(&pool, app_state::submission_days(), session.as_ref(), &organisation, &period).await
+    let version = match version.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => None,
+        Some(text) => Some(
+            text.parse::<i64>()
+                .map_err(|_| AppError::invalid("version", format!("{text:?} is not a version number")))?,
+        ),
+    };
+    let days = app_state::submission_days();
+    submissions::review_page(&pool, days, session.as_ref(), &organisation, &period, version).await
 }
 
 /// One step on a return: `action` is submit, answer (partners), accept, query

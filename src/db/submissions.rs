@@ -143,3 +143,81 @@ pub async fn take_step(tx: &mut Transaction<'_, Any>, step: &NewStep<'_>) -> Res
     .await?;
     Ok(true)
 }
+
+/// Keeps what an accepted version contained.
+pub async fn keep_accepted_version(
+    tx: &mut Transaction<'_, Any>,
+    organisation_id: &str,
+    period: &str,
+    version: i64,
+    content_json: &str,
+) -> Result<(), sqlx::Error> {
+    let now = super::now();
+    sqlx::query(
+        "INSERT INTO submission_version (organisation_id, period, version, content_json, accepted_at, created_at,
+                                         updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5, $5)",
+    )
+    .bind(organisation_id)
+    .bind(period)
+    .bind(version)
+    .bind(content_json)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Accepted versions of a return: (version, accepted at), oldest first.
+pub async fn accepted_versions(
+    pool: &Pool,
+    organisation_id: &str,
+    period: &str,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT version, accepted_at FROM submission_version
+         WHERE organisation_id = $1 AND period = $2 ORDER BY version",
+    )
+    .bind(organisation_id)
+    .bind(period)
+    .fetch_all(pool)
+    .await
+}
+
+/// What an accepted version contained (JSON), if there is such a version.
+pub async fn accepted_content(
+    pool: &Pool,
+    organisation_id: &str,
+    period: &str,
+    version: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT content_json FROM submission_version WHERE organisation_id = $1 AND period = $2 AND version = $3",
+    )
+    .bind(organisation_id)
+    .bind(period)
+    .bind(version)
+    .fetch_optional(pool)
+    .await
+}
+
+/// An accepted return whose evidence or readings change opens a new version:
+/// back to draft for the partner to submit again. Returns the new version, or
+/// `None` if the return was not accepted (nothing to reopen).
+pub async fn reopen_if_accepted(
+    tx: &mut Transaction<'_, Any>,
+    organisation_id: &str,
+    period: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE submission SET state = 'draft', version = version + 1, submitted_at = NULL, decided_at = NULL,
+                updated_at = $1
+         WHERE organisation_id = $2 AND period = $3 AND state = 'accepted'
+         RETURNING version",
+    )
+    .bind(super::now())
+    .bind(organisation_id)
+    .bind(period)
+    .fetch_optional(&mut **tx)
+    .await
+}

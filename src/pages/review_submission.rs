@@ -20,13 +20,20 @@ struct ReviewParams {
     period: Option<String>,
 }
 
+/// `?version=N`: an accepted version as it was accepted.
+#[derive(Params, Clone, Debug, Default, PartialEq)]
+struct VersionQuery {
+    version: Option<String>,
+}
+
 #[component]
 pub fn ReviewSubmissionPage() -> impl IntoView {
     let params = super::route_params::<ReviewParams>();
+    let query = super::query_params::<VersionQuery>();
     let step = ServerAction::<TakeSubmissionStep>::new();
     let page = Resource::new(
-        move || (params(), step.version().get()),
-        |(p, _)| get_review_page(p.organisation.unwrap_or_default(), p.period.unwrap_or_default()),
+        move || (params(), query().version, step.version().get()),
+        |(p, version, _)| get_review_page(p.organisation.unwrap_or_default(), p.period.unwrap_or_default(), version),
     );
     view! {
         <QueryError />
@@ -36,7 +43,14 @@ pub fn ReviewSubmissionPage() -> impl IntoView {
 
 #[component]
 fn Review(page: ReviewPage, step: ServerAction<TakeSubmissionStep>) -> impl IntoView {
-    let ReviewPage { submission, evidence, readings, reviewer_csrf, partner_csrf } = page;
+    let ReviewPage { submission, evidence, readings, accepted_versions, showing_version, reviewer_csrf, partner_csrf } =
+        page;
+    let (reviewer_csrf, partner_csrf) = match showing_version {
+        // An accepted version is for reading; the forms act on the return as it is now.
+        Some(_) => (None, None),
+        None => (reviewer_csrf, partner_csrf),
+    };
+    let live_href = format!("/review/{}/{}", submission.organisation_id, submission.period);
     let title = format!("{}: return for {}", submission.organisation_name, submission.period);
     let state = submission.state;
     let (organisation, period) = (submission.organisation_id.clone(), submission.period.clone());
@@ -44,7 +58,17 @@ fn Review(page: ReviewPage, step: ServerAction<TakeSubmissionStep>) -> impl Into
     view! {
         <Title text=title.clone() />
         <h1>{title}</h1>
-        <p>"State: " <SubmissionStateLabel submission=submission.clone() /> {format!(" · due {}", submission.due)}</p>
+        <p>"State: " <SubmissionStateLabel submission=submission.clone() /> {format!(" · version {} · due {}", submission.version, submission.due)}</p>
+        {showing_version.map(|v| view! {
+            <div class="notice" role="status"><p>{format!("Showing version {v} exactly as it was accepted. ")}<a href=live_href.clone()>"See the return as it is now"</a></p></div>
+        })}
+        {(!accepted_versions.is_empty()).then(|| view! {
+            <p>"Accepted versions: "
+                {accepted_versions.iter().map(|(v, at)| view! {
+                    <a href=format!("{live_href}?version={v}")>{format!("version {v} ({})", at.get(..10).unwrap_or(at))}</a>" "
+                }).collect_view()}
+            </p>
+        })}
         {submission.open_question().map(|q| view! { <div class="notice"><h2>"Question from the reviewer"</h2><p>{q.to_string()}</p></div> })}
         {submission.return_reasons().map(|r| view! { <div class="notice"><h2>"Returned because"</h2><p>{r.to_string()}</p></div> })}
         {partner_csrf.map(|csrf| forms.clone().partner(csrf))}

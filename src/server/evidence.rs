@@ -199,6 +199,9 @@ pub async fn save(
             },
         )
         .await?;
+        let changed = format!("evidence {new_id} added");
+        super::submissions::reopen_after_change(&mut tx, principal, &org.id, &entry.period.to_string(), &changed)
+            .await?;
         tx.commit().await?;
         Ok(entry)
     } else {
@@ -229,6 +232,10 @@ pub async fn save(
             },
         )
         .await?;
+        let changed = format!("evidence {id} edited");
+        for period in [existing.period, entry.period] {
+            super::submissions::reopen_after_change(&mut tx, principal, &org.id, &period.to_string(), &changed).await?;
+        }
         tx.commit().await?;
         Ok(entry)
     }

@@ -138,7 +138,13 @@ pub async fn write(
             value: row.value,
             note: row.note.clone(),
         };
-        match db::readings::upsert(&mut tx, &reading, Some(&principal.user_id)).await? {
+        let written = db::readings::upsert(&mut tx, &reading, Some(&principal.user_id)).await?;
+        if let (Some(partner), false) = (&row.partner, matches!(written, Written::Unchanged)) {
+            let changed = format!("reading of {} for {} changed", row.metric, row.ics);
+            super::submissions::reopen_after_change(&mut tx, principal, partner, &row.period.to_string(), &changed)
+                .await?;
+        }
+        match written {
             Written::Unchanged => counts.unchanged += 1,
             Written::Inserted(after) => {
                 counts.inserted += 1;

@@ -13,7 +13,7 @@ use crate::domain::period::ReportingPeriod;
 use crate::domain::permission::{self, Action, Principal};
 use crate::domain::submission::{check_note, is_overdue, next_state, SubmissionState, SubmissionStep};
 use crate::error::AppError;
-use crate::model::review::{ReviewPage, ReviewedReading};
+use crate::model::review::{AcceptedContent, ReviewPage, ReviewedReading};
 use crate::model::submissions::{HistoryStep, ReviewQueue, SubmissionView};
 
 /// A period that has started (a return for a future period is not possible).
@@ -164,6 +164,7 @@ pub async fn review_page(
     session: Option<&Session>,
     organisation_id: &str,
     period: &str,
+    version: Option<i64>,
 ) -> Result<ReviewPage, AppError> {
     let org = organisation(pool, organisation_id).await?;
     let period = started_period(period)?;
@@ -172,31 +173,29 @@ pub async fn review_page(
     let row = db::submissions::get(pool, &org.id, &period.to_string()).await?;
     let steps = db::submissions::steps(pool, &org.id, &period.to_string()).await?;
     let submission = view(days, &org, period, row.as_ref(), &steps, &names, session.is_some())?;
-    let evidence = db::evidence::list_for_organisation(pool, &org.id, &period.to_string()).await?;
+    let versions = db::submissions::accepted_versions(pool, &org.id, &period.to_string()).await?;
+    let AcceptedContent { evidence, readings } = match version {
+        None => content(pool, &org.id, period).await?,
+        Some(wanted) => {
+            let json = db::submissions::accepted_content(pool, &org.id, &period.to_string(), wanted)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("accepted version {wanted} of this return")))?;
+            serde_json::from_str(&json).map_err(|error| {
+                tracing::error!(%error, "an accepted version no longer reads");
+                AppError::Internal
+            })?
+        }
+    };
     let evidence = match session {
         Some(_) => evidence,
         None => evidence.into_iter().map(crate::model::evidence::EvidenceEntry::without_names).collect(),
     };
-    let metrics = db::metrics::list(pool).await?;
-    let readings = db::readings::list(pool, None, Some(&period.to_string()))
-        .await?
-        .into_iter()
-        .filter(|r| r.partner_id == org.id)
-        .map(|r| {
-            let metric = metrics.iter().find(|m| m.definition.id == r.metric_id);
-            ReviewedReading {
-                metric_name: metric.map_or_else(|| r.metric_id.clone(), |m| m.definition.name.clone()),
-                target: metric.and_then(|m| m.definition.target).map(format_value),
-                value: format_value(r.value),
-                metric_id: r.metric_id,
-                ics: r.ics_code,
-            }
-        })
-        .collect();
     let csrf_if = |action: Action| {
         session.filter(|s| permission::authorise(&s.principal, &action).is_ok()).map(|s| s.csrf_token.clone())
     };
     Ok(ReviewPage {
+        accepted_versions: versions,
+        showing_version: version,
         reviewer_csrf: csrf_if(review_action(&org)),
         partner_csrf: csrf_if(Action::SubmitReturn { org_id: org.id.clone() }),
         submission,
@@ -217,6 +216,53 @@ pub async fn for_organisation(
     let row = db::submissions::get(pool, &org.id, &period.to_string()).await?;
     let steps = db::submissions::steps(pool, &org.id, &period.to_string()).await?;
     view(days, org, period, row.as_ref(), &steps, &names, true)
+}
+
+/// A return's live content: the organisation's evidence and readings for the period.
+async fn content(pool: &Pool, organisation_id: &str, period: ReportingPeriod) -> Result<AcceptedContent, AppError> {
+    let evidence = db::evidence::list_for_organisation(pool, organisation_id, &period.to_string()).await?;
+    let metrics = db::metrics::list(pool).await?;
+    let readings = db::readings::list(pool, None, Some(&period.to_string()))
+        .await?
+        .into_iter()
+        .filter(|r| r.partner_id == organisation_id)
+        .map(|r| {
+            let metric = metrics.iter().find(|m| m.definition.id == r.metric_id);
+            ReviewedReading {
+                metric_name: metric.map_or_else(|| r.metric_id.clone(), |m| m.definition.name.clone()),
+                target: metric.and_then(|m| m.definition.target).map(format_value),
+                value: format_value(r.value),
+                metric_id: r.metric_id,
+                ics: r.ics_code,
+            }
+        })
+        .collect();
+    Ok(AcceptedContent { evidence, readings })
+}
+
+/// Called in the transaction that changes an organisation's evidence or
+/// readings for a period: an accepted return reopens as a new version for
+/// review (the accepted one stays readable), audited with what changed.
+pub async fn reopen_after_change(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    principal: &Principal,
+    organisation_id: &str,
+    period: &str,
+    what_changed: &str,
+) -> Result<(), AppError> {
+    let Some(version) = db::submissions::reopen_if_accepted(tx, organisation_id, period).await? else {
+        return Ok(());
+    };
+    let entity_id = format!("{organisation_id}/{period}");
+    let change = Change {
+        action: AuditAction::Update,
+        entity: AuditEntity::Submission,
+        entity_id: &entity_id,
+        before: Some(serde_json::json!({ "state": "accepted", "version": version - 1 })),
+        after: Some(serde_json::json!({ "state": "draft", "version": version, "because": what_changed })),
+    };
+    audit::record(tx, Actor::User(principal), change).await?;
+    Ok(())
 }
 
 /// Takes one step on an organisation's return: checks who may take it, that
@@ -244,6 +290,13 @@ pub async fn take_step(
     let from = current.as_ref().map(SubmissionRow::state).transpose()?;
     let state = next_state(from.unwrap_or(SubmissionState::Draft), step)
         .map_err(|why| AppError::Conflict(format!("cannot {} this return: {why}", step.as_str())))?;
+    // What an acceptance accepts, kept as it is now (read before the write lock).
+    let accepted = match step {
+        SubmissionStep::Accept => {
+            Some(serde_json::to_string(&content(pool, &org.id, period).await?).map_err(|_| AppError::Internal)?)
+        }
+        _ => None,
+    };
     let mut tx = db::begin_write(pool).await?;
     let new_step = NewStep {
         organisation_id: &org.id,
@@ -261,6 +314,9 @@ pub async fn take_step(
         return Err(AppError::Conflict(
             "someone else took a step on this return at the same moment; reload to see it".into(),
         ));
+    }
+    if let Some(json) = &accepted {
+        db::submissions::keep_accepted_version(&mut tx, &org.id, &period.to_string(), new_step.version, json).await?;
     }
     let entity_id = format!("{}/{period}", org.id);
     let change = Change {

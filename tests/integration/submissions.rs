@@ -9,6 +9,7 @@ app_tests! {
     every_step_is_checked_against_the_state => every_step_is_checked_against_the_state;
     reviewers_decide_only_within_their_scope => reviewers_decide_only_within_their_scope;
     the_queue_review_page_and_my_page_show_returns => the_queue_review_page_and_my_page_show_returns;
+    a_change_after_acceptance_opens_a_new_version => a_change_after_acceptance_opens_a_new_version;
 }
 
 const PERIOD: &str = "2024-25-Q1";
@@ -199,4 +200,50 @@ async fn the_queue_review_page_and_my_page_show_returns(app: TestApp) {
     assert_eq!(app.get(&format!("/review/nobody/{PERIOD}")).await.status, StatusCode::NOT_FOUND);
     let me = app.get_as("/me", &slam).await;
     assert!(me.body.contains("Your returns") && me.body.contains("Not submitted"), "{}", me.body);
+}
+
+async fn slam_reading(app: &TestApp, value: f64) -> Reply {
+    let body = format!(r#"[{{"metric":"m_liaison_1h","ics":"SEL","period":"{PERIOD}","value":{value}}}]"#);
+    app.post_api("/api/v1/readings", Some("demo-token-slam"), "application/json", &body).await
+}
+
+async fn review(app: &TestApp, version: &str) -> Reply {
+    app.post_form("/api/submissions/get", None, &[("organisation", SLAM), ("period", PERIOD), ("version", version)])
+        .await
+}
+
+async fn a_change_after_acceptance_opens_a_new_version(app: TestApp) {
+    assert_eq!(slam_reading(&app, 80.0).await.status, StatusCode::OK);
+    expect(partner(&app, "submit", "").await, StatusCode::OK, Some("submitted"));
+    expect(board(&app, "accept", "").await, StatusCode::OK, Some("accepted"));
+
+    // The same value again changes nothing, so the acceptance stands.
+    assert_eq!(slam_reading(&app, 80.0).await.status, StatusCode::OK);
+    assert_eq!(review(&app, "").await.json()["submission"]["state"], "accepted");
+
+    // A new value reopens the return as version 2, for review again.
+    assert_eq!(slam_reading(&app, 70.0).await.status, StatusCode::OK);
+    let live = review(&app, "").await.json();
+    assert_eq!(live["submission"]["state"], "draft");
+    assert_eq!(live["submission"]["version"], 2);
+    assert_eq!(live["readings"][0]["value"], "70");
+    assert_eq!(live["accepted_versions"][0][0], 1);
+    // Version 1 reads exactly as it was accepted.
+    let accepted = review(&app, "1").await.json();
+    assert_eq!(accepted["readings"][0]["value"], "80");
+    assert_eq!(accepted["showing_version"], 1);
+    assert_eq!(review(&app, "7").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(review(&app, "one").await.status, StatusCode::BAD_REQUEST);
+
+    // The new version goes round the loop again.
+    expect(partner(&app, "submit", "Corrected figure.").await, StatusCode::OK, Some("submitted"));
+    expect(board(&app, "accept", "").await, StatusCode::OK, Some("accepted"));
+    assert_eq!(review(&app, "").await.json()["accepted_versions"].as_array().map(Vec::len), Some(2));
+    let reopened: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'submission' AND after_json LIKE '%changed%'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("audit");
+    assert_eq!(reopened, 1, "the reopening is audited with what changed");
 }
