@@ -21,4 +21,15 @@ pub struct CellDetail {
     pub cell: CommitmentCell,
     pub can_override: bool,
     pub csrf: Option<String>,
+    /// The organisations whose evidence or readings this cell rests on, with
+    /// the state of each one's return for the period.
+    pub basis: Vec<ReturnBasis>,
+}
+
+/// One organisation a status rests on, and whether its return was accepted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReturnBasis {
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub state: crate::domain::submission::SubmissionState,
 }

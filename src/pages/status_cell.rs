@@ -40,7 +40,7 @@ pub fn StatusCellPage() -> impl IntoView {
 
 #[component]
 fn CellView(detail: CellDetail, set_override: ServerAction<SetOverride>) -> impl IntoView {
-    let CellDetail { ics, period, commitment, cell, can_override, csrf } = detail;
+    let CellDetail { ics, period, commitment, cell, can_override, csrf, basis } = detail;
     let title = format!("{} in {ics}, {period}", commitment.id);
     let computed = cell.computed.clone();
     let form = csrf.filter(|_| can_override).map(|csrf| {
@@ -72,7 +72,29 @@ fn CellView(detail: CellDetail, set_override: ServerAction<SetOverride>) -> impl
                 view! { <ul class="reasons">{computed.reasons.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}</ul> }.into_any()
             }}
         </section>
+        <ReviewBasis basis period=period.to_string() />
         {form}
+    }
+}
+
+/// Whether what the status rests on has been accepted by the board.
+#[component]
+fn ReviewBasis(basis: Vec<crate::model::status::ReturnBasis>, period: String) -> impl IntoView {
+    use crate::domain::submission::SubmissionState;
+    let accepted = basis.iter().filter(|b| b.state == SubmissionState::Accepted).count();
+    let summary = match (basis.len(), accepted) {
+        (0, _) => "No organisation's evidence or readings are recorded for it.".to_string(),
+        (all, done) if all == done => format!("Accepted: every return it rests on ({all}) has been accepted."),
+        (all, done) => format!("Not yet accepted: {done} of the {all} returns it rests on accepted so far."),
+    };
+    view! {
+        <section aria-labelledby="basis-heading">
+            <h2 id="basis-heading">"Reviewed?"</h2>
+            <p>{summary}</p>
+            <ul>{basis.into_iter().map(|b| view! {
+                <li><a href=format!("/review/{}/{period}", b.organisation_id)>{b.organisation_name}</a>{format!(": {}", b.state.label())}</li>
+            }).collect_view()}</ul>
+        </section>
     }
 }
 

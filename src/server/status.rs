@@ -68,7 +68,50 @@ pub async fn cell_detail(
     let can_override = session
         .is_some_and(|s| authorise(&s.principal, &Action::SetOverride { ics: ics_status.ics.to_string() }).is_ok());
     let csrf = session.map(|s| s.csrf_token.clone());
-    Ok(CellDetail { ics: ics_status.ics.clone(), period, commitment, cell, can_override, csrf })
+    let basis = basis(pool, ics_status.ics.as_str(), &commitment.id, period).await?;
+    Ok(CellDetail { ics: ics_status.ics.clone(), period, commitment, cell, can_override, csrf, basis })
+}
+
+/// The organisations whose evidence (for the commitment) or partner readings
+/// (of its metrics) in the ICS and period a cell rests on, each with the state
+/// of its return, so a reader can see whether the board has accepted them.
+async fn basis(
+    pool: &Pool,
+    ics: &str,
+    commitment_id: &str,
+    period: ReportingPeriod,
+) -> Result<Vec<crate::model::status::ReturnBasis>, AppError> {
+    use crate::domain::submission::SubmissionState;
+    let period_text = period.to_string();
+    let mut ids: Vec<String> = db::evidence::list_for_commitment(pool, commitment_id)
+        .await?
+        .into_iter()
+        .filter(|e| e.ics_code == *ics && e.period == period)
+        .map(|e| e.organisation_id)
+        .collect();
+    let metrics: Vec<String> = db::metrics::list(pool)
+        .await?
+        .into_iter()
+        .filter(|m| m.definition.commitment_id == commitment_id)
+        .map(|m| m.definition.id)
+        .collect();
+    ids.extend(
+        db::readings::list(pool, Some(ics), Some(&period_text))
+            .await?
+            .into_iter()
+            .filter(|r| !r.partner_id.is_empty() && metrics.contains(&r.metric_id))
+            .map(|r| r.partner_id),
+    );
+    ids.sort();
+    ids.dedup();
+    let mut basis = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(org) = db::london::get_organisation(pool, &id).await? else { continue };
+        let row = db::submissions::get(pool, &id, &period_text).await?;
+        let state = row.map(|r| r.state()).transpose()?.unwrap_or(SubmissionState::Draft);
+        basis.push(crate::model::status::ReturnBasis { organisation_id: org.id, organisation_name: org.name, state });
+    }
+    Ok(basis)
 }
 
 /// An override sets a rating: Red, Amber or Green, never No data or Not rated.

@@ -217,6 +217,9 @@ async fn a_change_after_acceptance_opens_a_new_version(app: TestApp) {
     expect(partner(&app, "submit", "").await, StatusCode::OK, Some("submitted"));
     expect(board(&app, "accept", "").await, StatusCode::OK, Some("accepted"));
 
+    let cell = format!("/status/SEL/P3.C2?period={PERIOD}");
+    let page = app.get(&cell).await;
+    assert!(page.body.contains("Accepted: every return it rests on (1) has been accepted."), "{}", page.body);
     // The same value again changes nothing, so the acceptance stands.
     assert_eq!(slam_reading(&app, 80.0).await.status, StatusCode::OK);
     assert_eq!(review(&app, "").await.json()["submission"]["state"], "accepted");
@@ -228,6 +231,11 @@ async fn a_change_after_acceptance_opens_a_new_version(app: TestApp) {
     assert_eq!(live["submission"]["version"], 2);
     assert_eq!(live["readings"][0]["value"], "70");
     assert_eq!(live["accepted_versions"][0][0], 1);
+    let page = app.get(&cell).await;
+    assert!(
+        page.body.contains("Not yet accepted: 0 of the 1 returns it rests on accepted so far."),
+        "the status cell says so"
+    );
     // Version 1 reads exactly as it was accepted.
     let accepted = review(&app, "1").await.json();
     assert_eq!(accepted["readings"][0]["value"], "80");
