@@ -126,6 +126,8 @@ pub async fn write(
     rows: &[ValidReading],
 ) -> Result<WriteCounts, AppError> {
     let mut counts = WriteCounts::default();
+    // Partners' returns this batch changes: each reopens once if it was accepted.
+    let mut changed_returns = std::collections::BTreeSet::new();
     let mut tx = crate::db::begin_write(pool).await?;
     for row in rows {
         let version = reference.metrics.get(&row.metric).map(|(_, version, _)| *version).unwrap_or(1);
@@ -140,9 +142,7 @@ pub async fn write(
         };
         let written = db::readings::upsert(&mut tx, &reading, Some(&principal.user_id)).await?;
         if let (Some(partner), false) = (&row.partner, matches!(written, Written::Unchanged)) {
-            let changed = format!("reading of {} for {} changed", row.metric, row.ics);
-            super::submissions::reopen_after_change(&mut tx, principal, partner, &row.period.to_string(), &changed)
-                .await?;
+            changed_returns.insert((partner.clone(), row.period.to_string()));
         }
         match written {
             Written::Unchanged => counts.unchanged += 1,
@@ -177,6 +177,9 @@ pub async fn write(
                 .await?;
             }
         }
+    }
+    for (partner, period) in &changed_returns {
+        super::submissions::reopen_after_change(&mut tx, principal, partner, period, "readings changed").await?;
     }
     tx.commit().await?;
     Ok(counts)

@@ -104,12 +104,15 @@ async fn basis(
     );
     ids.sort();
     ids.dedup();
+    let organisations = db::london::list_organisations(pool).await?;
+    let returns = db::submissions::for_period(pool, &period_text).await?;
     let mut basis = Vec::with_capacity(ids.len());
     for id in ids {
-        let Some(org) = db::london::get_organisation(pool, &id).await? else { continue };
-        let row = db::submissions::get(pool, &id, &period_text).await?;
+        let Some(org) = organisations.iter().find(|o| o.id == id) else { continue };
+        let row = returns.iter().find(|r| r.organisation_id == id);
         let state = row.map(|r| r.state()).transpose()?.unwrap_or(SubmissionState::Draft);
-        basis.push(crate::model::status::ReturnBasis { organisation_id: org.id, organisation_name: org.name, state });
+        let (organisation_id, organisation_name) = (org.id.clone(), org.name.clone());
+        basis.push(crate::model::status::ReturnBasis { organisation_id, organisation_name, state });
     }
     Ok(basis)
 }
