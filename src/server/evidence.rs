@@ -129,7 +129,7 @@ pub async fn my_organisation() -> Result<MyOrganisation, AppError> {
     let days = super::state::submission_days();
     let mut submissions = Vec::new();
     for returned in [period.previous(), period] {
-        submissions.push(super::submissions::for_organisation(&pool, days, &org, returned).await?);
+        submissions.push(super::submissions::for_organisation(&pool, days, &org, returned, true).await?);
     }
     Ok(MyOrganisation {
         organisation_id: org.id.clone(),

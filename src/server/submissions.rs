@@ -168,11 +168,7 @@ pub async fn review_page(
 ) -> Result<ReviewPage, AppError> {
     let org = organisation(pool, organisation_id).await?;
     let period = started_period(period)?;
-    let organisations = db::london::list_organisations(pool).await?;
-    let names = |id: &str| organisations.iter().find(|o| o.id == id).map_or_else(|| id.to_string(), |o| o.name.clone());
-    let row = db::submissions::get(pool, &org.id, &period.to_string()).await?;
-    let steps = db::submissions::steps(pool, &org.id, &period.to_string()).await?;
-    let submission = view(days, &org, period, row.as_ref(), &steps, &names, session.is_some())?;
+    let submission = for_organisation(pool, days, &org, period, session.is_some()).await?;
     let versions = db::submissions::accepted_versions(pool, &org.id, &period.to_string()).await?;
     let AcceptedContent { evidence, readings } = match version {
         None => content(pool, &org.id, period).await?,
@@ -204,18 +200,20 @@ pub async fn review_page(
     })
 }
 
-/// One organisation's return for one period (for its own `/me` page).
+/// One organisation's return for one period, with its history (who took each
+/// step by email only when `show_people`).
 pub async fn for_organisation(
     pool: &Pool,
     days: u32,
     org: &Organisation,
     period: ReportingPeriod,
+    show_people: bool,
 ) -> Result<SubmissionView, AppError> {
     let organisations = db::london::list_organisations(pool).await?;
     let names = |id: &str| organisations.iter().find(|o| o.id == id).map_or_else(|| id.to_string(), |o| o.name.clone());
     let row = db::submissions::get(pool, &org.id, &period.to_string()).await?;
     let steps = db::submissions::steps(pool, &org.id, &period.to_string()).await?;
-    view(days, org, period, row.as_ref(), &steps, &names, true)
+    view(days, org, period, row.as_ref(), &steps, &names, show_people)
 }
 
 /// A return's live content: the organisation's evidence and readings for the period.
@@ -328,9 +326,5 @@ pub async fn take_step(
     };
     audit::record(&mut tx, Actor::User(principal), change).await?;
     tx.commit().await?;
-    let organisations = db::london::list_organisations(pool).await?;
-    let names = |id: &str| organisations.iter().find(|o| o.id == id).map_or_else(|| id.to_string(), |o| o.name.clone());
-    let row = db::submissions::get(pool, &org.id, &period.to_string()).await?;
-    let steps = db::submissions::steps(pool, &org.id, &period.to_string()).await?;
-    view(days, &org, period, row.as_ref(), &steps, &names, true)
+    for_organisation(pool, days, &org, period, true).await
 }
