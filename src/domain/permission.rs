@@ -133,6 +133,17 @@ pub struct PartnerRef {
     pub org_id: String,
     /// That organisation's ICS; `None` when it is London-wide.
     pub org_ics: Option<String>,
+    /// Other ICSs it serves (SLaM, in SEL, also serves Croydon in SWL): its
+    /// readings may be recorded against these too.
+    #[serde(default)]
+    pub also_serves: Vec<String>,
+}
+
+impl PartnerRef {
+    /// Whether the partner's readings may be recorded against `ics`.
+    pub fn serves(&self, ics: &str) -> bool {
+        self.org_ics.as_deref().is_none_or(|own| own == ics) || self.also_serves.iter().any(|other| other == ics)
+    }
 }
 
 /// Every change a user can ask the server to make.
@@ -254,7 +265,11 @@ impl Action {
             Action::EditEvidence { org_id: "oxleas-nhs-foundation-trust".into(), org_ics: Some("SEL".into()) },
             Action::WriteReading {
                 ics: "SEL".into(),
-                partner: Some(PartnerRef { org_id: "oxleas-nhs-foundation-trust".into(), org_ics: Some("SEL".into()) }),
+                partner: Some(PartnerRef {
+                    org_id: "oxleas-nhs-foundation-trust".into(),
+                    org_ics: Some("SEL".into()),
+                    also_serves: Vec::new(),
+                }),
             },
             Action::EditMetricCatalogue,
             Action::SetOverride { ics: "SEL".into() },
@@ -285,17 +300,18 @@ pub struct Denied {
 pub fn authorise(principal: &Principal, action: &Action) -> Result<(), Denied> {
     let refuse = |why: String| Denied { message: format!("{REFUSED} {}; {why}", action.describe()) };
 
-    // A partner's reading belongs to the partner's own ICS (a London-wide
-    // partner's may go against any ICS). A reading filed under the wrong ICS
-    // would be counted for the wrong ICS, so no role may record one.
+    // A partner's reading belongs to an ICS the partner serves: its own, one
+    // it also serves, or any when it is London-wide. A reading filed under
+    // another ICS would be counted for the wrong ICS, so no role may record one.
     if let Action::WriteReading { ics, partner: Some(partner) } = action {
-        if let Some(partner_ics) = &partner.org_ics {
-            if partner_ics != ics {
-                return Err(refuse(format!(
-                    "{} belongs to {partner_ics}, so its readings must be recorded against {partner_ics}",
-                    partner.org_id
-                )));
-            }
+        if let (false, Some(partner_ics)) = (partner.serves(ics), &partner.org_ics) {
+            let served: Vec<&str> =
+                std::iter::once(partner_ics.as_str()).chain(partner.also_serves.iter().map(String::as_str)).collect();
+            return Err(refuse(format!(
+                "{} belongs to {partner_ics}, so its readings must be recorded against an ICS it serves: {}",
+                partner.org_id,
+                served.join(", ")
+            )));
         }
     }
 
@@ -439,7 +455,7 @@ fn partner_editor(principal: &Principal, action: &Action) -> Result<(), String> 
             match own_ics {
                 // London-wide organisations report into every ICS.
                 None => Ok(()),
-                Some(home) if same(ics, home) => Ok(()),
+                Some(home) if same(ics, home) || partner.also_serves.iter().any(|other| same(ics, other)) => Ok(()),
                 Some(home) => Err(format!("{own} belongs to {home}, so its readings must be recorded against {home}")),
             }
         }
@@ -533,8 +549,12 @@ mod tests {
     fn reading(ics: &str, partner: Option<(&str, Option<&str>)>) -> Action {
         Action::WriteReading {
             ics: ics.into(),
-            partner: partner
-                .map(|(org, org_ics)| PartnerRef { org_id: org.into(), org_ics: org_ics.map(str::to_string) }),
+            partner: partner.map(|(org, org_ics)| PartnerRef {
+                org_id: org.into(),
+                org_ics: org_ics.map(str::to_string),
+                // The trust in the table serves Croydon, in SWL, as SLaM does.
+                also_serves: if org == TRUST { vec!["SWL".into()] } else { Vec::new() },
+            }),
         }
     }
 
@@ -561,6 +581,8 @@ mod tests {
             ("reading: London org, NCL", reading("NCL", Some((LONDON, None))), [N, Y, N, N, N, Y, N]),
             // Filed under the wrong ICS: nobody, not even the trust itself.
             ("reading: the trust, NCL", reading("NCL", Some((TRUST, Some("SEL")))), [N, N, N, N, N, N, N]),
+            // The trust also serves SWL: its own editors and the board may record it there.
+            ("reading: the trust, SWL", reading("SWL", Some((TRUST, Some("SEL")))), [N, Y, N, Y, N, N, N]),
             ("reading: NCL trust, SEL", reading("SEL", Some((FAR_TRUST, Some("NCL")))), [N, N, N, N, N, N, N]),
             ("metric catalogue", Action::EditMetricCatalogue, [N, Y, N, N, N, N, N]),
             ("override: SEL", Action::SetOverride { ics: "SEL".into() }, [N, Y, N, N, N, N, N]),
@@ -645,7 +667,7 @@ mod tests {
 
         let board = principal(Role::BoardReviewer, BOARD, None, false, None);
         let denied = authorise(&board, &reading("NCL", Some((TRUST, Some("SEL"))))).unwrap_err();
-        assert!(denied.message.ends_with("must be recorded against SEL"), "{}", denied.message);
+        assert!(denied.message.ends_with("must be recorded against an ICS it serves: SEL, SWL"), "{}", denied.message);
     }
 
     #[test]
@@ -680,8 +702,11 @@ mod tests {
         assert_eq!(resolve_reading_partner(&lead, Some(format!(" {TRUST} "))).as_deref(), Some(TRUST));
 
         // After resolution, a trust editor's partner-less reading is allowed.
-        let resolved =
-            resolve_reading_partner(&trust, None).map(|org| PartnerRef { org_id: org, org_ics: Some("SEL".into()) });
+        let resolved = resolve_reading_partner(&trust, None).map(|org| PartnerRef {
+            org_id: org,
+            org_ics: Some("SEL".into()),
+            also_serves: Vec::new(),
+        });
         assert!(authorise(&trust, &Action::WriteReading { ics: "SEL".into(), partner: resolved }).is_ok());
     }
 

@@ -87,14 +87,17 @@ pub fn check(
                         "there is no organisation {partner:?}; use its id, e.g. oxleas-nhs-foundation-trust"
                     ),
                 }),
-                Some(org) if org.ics.as_deref().is_some_and(|ics| ics != reading.ics) => errors.push(RowError {
+                Some(org) if !org.serves(&reading.ics) => errors.push(RowError {
                     line: reading.line,
                     column: "partner".into(),
                     message: format!(
-                        "{} is in {}, not {}",
+                        "{} does not serve {}; it serves {}",
                         org.name,
-                        org.ics.as_deref().unwrap_or_default(),
-                        reading.ics
+                        reading.ics,
+                        std::iter::once(org.ics.as_deref().unwrap_or_default())
+                            .chain(org.also_serves.iter().map(String::as_str))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 }),
                 Some(_) => {}
@@ -105,11 +108,11 @@ pub fn check(
         return Err(BatchError::Rows(errors));
     }
     for reading in &valid {
-        let partner = reading
-            .partner
-            .as_ref()
-            .and_then(|id| reference.organisations.get(id))
-            .map(|org| PartnerRef { org_id: org.id.clone(), org_ics: org.ics.clone() });
+        let partner = reading.partner.as_ref().and_then(|id| reference.organisations.get(id)).map(|org| PartnerRef {
+            org_id: org.id.clone(),
+            org_ics: org.ics.clone(),
+            also_serves: org.also_serves.clone(),
+        });
         let action = Action::WriteReading { ics: reading.ics.clone(), partner };
         if let Err(AppError::Forbidden(what)) = authorise(principal, &action) {
             return Err(BatchError::Forbidden(format!("line {}: you do not have permission to {what}", reading.line)));

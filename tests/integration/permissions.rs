@@ -469,6 +469,24 @@ async fn the_permission_matrix_holds(app: TestApp) {
             let reply = app.post_api("/api/v1/readings", token.as_deref(), "application/json", &body).await;
             expect(who, may_edit_for(who, org), &reply, &format!("post {org:?}'s readings to the API"));
         }
+        // POST /api/v1/submissions: only Oxleas's own editors submit its return; the
+        // board and the SEL lead decide it once it is submitted (by then it is).
+        let submit = r#"{"organisation":"oxleas-nhs-foundation-trust","period":"2024-25-Q3","action":"submit"}"#;
+        let reply = app.post_api("/api/v1/submissions", token.as_deref(), "application/json", submit).await;
+        expect(who, who == Who::Oxleas, &reply, "submit Oxleas's return through the API");
+        let query =
+            r#"{"organisation":"oxleas-nhs-foundation-trust","period":"2024-25-Q3","action":"query","note":"Why?"}"#;
+        let reply = app.post_api("/api/v1/submissions", token.as_deref(), "application/json", query).await;
+        let may_decide = matches!(who, Who::Board | Who::SelLead);
+        if may_decide {
+            assert!(
+                reply.status == StatusCode::OK || reply.status == StatusCode::CONFLICT,
+                "{who:?} may decide Oxleas's return (409 only while it is not submitted or already queried): {}",
+                reply.body
+            );
+        } else {
+            expect(who, false, &reply, "query Oxleas's return through the API");
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use crate::support::{count, TestApp};
 use axum::http::StatusCode;
 
 app_tests! {
+    a_partner_reports_for_every_ics_it_serves => a_partner_reports_for_every_ics_it_serves;
     json_readings_are_checked_and_written => json_readings_are_checked_and_written;
     csv_imports_are_all_or_nothing => csv_imports_are_all_or_nothing;
     tokens_are_required_and_scoped => tokens_are_required_and_scoped;
@@ -133,4 +134,21 @@ async fn readings_keep_their_history(app: TestApp) {
     let listed = app.get("/api/v1/readings?ics=SEL&period=2023-24-Q1").await.json();
     assert_eq!(listed[0]["value"], 70.0);
     assert_eq!(app.get("/api/v1/readings?ics=S%20E%20L").await.status, StatusCode::BAD_REQUEST);
+}
+
+async fn a_partner_reports_for_every_ics_it_serves(app: TestApp) {
+    // SLaM, in SEL, also serves Croydon in SWL; it does not serve NCL.
+    let post = |ics: &'static str| {
+        let app = &app;
+        async move {
+            let body = format!(r#"[{{"metric":"m_liaison_1h","ics":"{ics}","period":"2023-24-Q1","value":81}}]"#);
+            app.post_api("/api/v1/readings", Some("demo-token-slam"), "application/json", &body).await
+        }
+    };
+    assert_eq!(post("SEL").await.status, StatusCode::OK);
+    let swl = post("SWL").await;
+    assert_eq!(swl.status, StatusCode::OK, "{}", swl.body);
+    let ncl = post("NCL").await;
+    assert_eq!(ncl.status, StatusCode::BAD_REQUEST);
+    assert!(ncl.body.contains("does not serve NCL; it serves SEL, SWL"), "{}", ncl.body);
 }
