@@ -28,7 +28,7 @@ pub fn BoardPackSections(pack: BoardPack) -> impl IntoView {
         </section>
         <section class="pack-section" aria-labelledby="pack-matrix">
             <h2 id="pack-matrix">"2. The London matrix"</h2>
-            <div class="matrix-wrap"><MatrixTable status concordat /></div>
+            <div class="matrix-wrap"><MatrixTable status concordat reviews=Vec::new() /></div>
         </section>
         <Exceptions exceptions />
         <Overrides overrides />

@@ -12,6 +12,7 @@ use crate::domain::concordat::{Commitment, Concordat};
 use crate::domain::london::IcsCode;
 use crate::domain::period::ReportingPeriod;
 use crate::domain::status::{CommitmentCell, LondonStatus};
+use crate::model::status::CellReview;
 use leptos::prelude::*;
 
 /// First sentence (or 90 characters) of a commitment, for a row heading.
@@ -29,8 +30,10 @@ pub fn short(text: &str) -> String {
 // "queries overflow the depth limit" (debug builds erase component types, which
 // hid it).
 
+/// The matrix; `reviews` marks the cells whose returns have (or have not yet)
+/// been accepted (the board pack passes none).
 #[component]
-pub fn MatrixTable(status: LondonStatus, concordat: Concordat) -> impl IntoView {
+pub fn MatrixTable(status: LondonStatus, concordat: Concordat, reviews: Vec<CellReview>) -> impl IntoView {
     let codes: Vec<IcsCode> = status.icss.iter().map(|i| i.ics.clone()).collect();
     let columns = codes.len() + 1;
     let period = status.period;
@@ -47,7 +50,17 @@ pub fn MatrixTable(status: LondonStatus, concordat: Concordat) -> impl IntoView 
                 {concordat.principles.into_iter().map(|principle| {
                     let heading = format!("Principle {}: {}", principle.number, short(&principle.title));
                     let rows = principle.commitments.into_iter().map(|commitment| {
-                        let cells = status.icss.iter().map(|ics| (ics.ics.clone(), ics.cell(&commitment.id).cloned())).collect();
+                        let cells = status
+                            .icss
+                            .iter()
+                            .map(|ics| {
+                                let review = reviews
+                                    .iter()
+                                    .find(|r| r.ics == ics.ics.as_str() && r.commitment_id == commitment.id)
+                                    .cloned();
+                                (ics.ics.clone(), ics.cell(&commitment.id).cloned(), review)
+                            })
+                            .collect();
                         view! { <CommitmentRow commitment cells period /> }
                     }).collect_view();
                     view! {
@@ -73,7 +86,7 @@ pub fn MatrixTable(status: LondonStatus, concordat: Concordat) -> impl IntoView 
 #[component]
 fn CommitmentRow(
     commitment: Commitment,
-    cells: Vec<(IcsCode, Option<CommitmentCell>)>,
+    cells: Vec<(IcsCode, Option<CommitmentCell>, Option<CellReview>)>,
     period: ReportingPeriod,
 ) -> impl IntoView {
     let commitment_id = commitment.id.clone();
@@ -83,8 +96,8 @@ fn CommitmentRow(
                 <a href=format!("/commitments/{}", commitment.id)>{commitment.id.clone()}</a>
                 " "<span class="row-text">{short(&commitment.text)}</span>
             </th>
-            {cells.into_iter().map(|(ics, cell)| {
-                cell.map(|cell| view! { <MatrixCell ics=ics.clone() commitment_id=commitment_id.clone() cell period /> })
+            {cells.into_iter().map(|(ics, cell, review)| {
+                cell.map(|cell| view! { <MatrixCell ics=ics.clone() commitment_id=commitment_id.clone() cell period review /> })
             }).collect_view()}
         </tr>
     }
@@ -93,15 +106,29 @@ fn CommitmentRow(
 
 /// One ICS × commitment cell: its status as a label and shape, linking to its reasons.
 #[component]
-fn MatrixCell(ics: IcsCode, commitment_id: String, cell: CommitmentCell, period: ReportingPeriod) -> impl IntoView {
+fn MatrixCell(
+    ics: IcsCode,
+    commitment_id: String,
+    cell: CommitmentCell,
+    period: ReportingPeriod,
+    review: Option<CellReview>,
+) -> impl IntoView {
     let href = format!("/status/{ics}/{commitment_id}?period={period}");
     let overridden = cell.overridden.is_some();
-    let label = format!("{ics} {commitment_id}: {}{}", cell.rag.label(), if overridden { " (overridden)" } else { "" });
+    let reviewed = review.as_ref().map(|r| format!(", {}", r.label())).unwrap_or_default();
+    let label = format!(
+        "{ics} {commitment_id}: {}{}{reviewed}",
+        cell.rag.label(),
+        if overridden { " (overridden)" } else { "" }
+    );
+    // A shape as well as the words in the label: ✓ all accepted, ○ not yet.
+    let mark = review.map(|r| if r.accepted == r.total { " ✓" } else { " ○" });
     view! {
         <td data-ics=ics.to_string() data-commitment=commitment_id>
             <a href=href aria-label=label>
                 <RagBadge rag=cell.rag />
                 {overridden.then(|| view! { <span class="override-mark" aria-hidden="true">" ✎"</span> })}
+                {mark.map(|mark| view! { <span class="review-mark" aria-hidden="true">{mark}</span> })}
             </a>
             {cell.computed.mismatch.then(|| view! { <MismatchFlag /> })}
         </td>

@@ -248,3 +248,20 @@ pub async fn versions(pool: &Pool, id: &str) -> Result<Vec<EvidenceVersion>, sql
         })
         .collect()
 }
+
+/// Which organisations have evidence for which commitment in which ICS, for a
+/// period (optionally one ICS): (ICS, commitment, organisation), each once.
+pub async fn sources_for_period(
+    pool: &Pool,
+    period: &str,
+    ics: Option<&str>,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT DISTINCT ics_code, commitment_id, organisation_id FROM evidence
+         WHERE period = $1 AND ($2 IS NULL OR ics_code = $2)",
+    )
+    .bind(period)
+    .bind(ics)
+    .fetch_all(pool)
+    .await
+}

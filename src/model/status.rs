@@ -11,6 +11,24 @@ pub struct StatusPage {
     pub status: LondonStatus,
     pub periods: Vec<ReportingPeriod>,
     pub concordat: crate::domain::concordat::Concordat,
+    /// How far each cell's returns have been accepted (cells resting on no return are left out).
+    pub reviews: Vec<CellReview>,
+}
+
+/// How many of the returns a cell rests on the board has accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellReview {
+    pub ics: String,
+    pub commitment_id: String,
+    pub accepted: usize,
+    pub total: usize,
+}
+
+impl CellReview {
+    /// In words, for the cell's label: "1 of 3 returns it rests on accepted".
+    pub fn label(&self) -> String {
+        format!("{} of {} returns it rests on accepted", self.accepted, self.total)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

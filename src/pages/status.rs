@@ -25,7 +25,7 @@ pub fn StatusMatrixPage() -> impl IntoView {
 
 #[component]
 fn Matrix(page: StatusPage) -> impl IntoView {
-    let StatusPage { status, periods, concordat } = page;
+    let StatusPage { status, periods, concordat, reviews } = page;
     let period = status.period.to_string();
     view! {
         <PeriodPicker periods=periods.iter().map(ToString::to_string).collect() selected=period />
@@ -35,9 +35,9 @@ fn Matrix(page: StatusPage) -> impl IntoView {
             {format!(" — {}.", status.rollup.summary())}
         </p>
         <div class="matrix-wrap">
-            <MatrixTable status concordat />
+            <MatrixTable status concordat reviews />
         </div>
-        <p class="hint">"✎ marks a status set by the board (an override); the computed status and the reason are on the cell's page."</p>
+        <p class="hint">"✎ marks a status set by the board (an override); the computed status and the reason are on the cell's page. ✓ marks a cell whose returns the board has all accepted, ○ one with returns not yet accepted."</p>
     }
     .into_any()
 }

@@ -9,9 +9,11 @@ use crate::domain::period::ReportingPeriod;
 use crate::domain::permission::{Action, Principal};
 use crate::domain::rag::{Override, Rag};
 use crate::domain::status::{london_status, LondonStatus};
+use crate::domain::submission::SubmissionState;
 use crate::domain::validation::{clean_text, FieldError, FieldErrors};
 use crate::error::AppError;
-use crate::model::status::{CellDetail, StatusPage};
+use crate::model::status::{CellDetail, CellReview, ReturnBasis, StatusPage};
+use std::collections::{BTreeSet, HashMap};
 
 pub fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
@@ -41,7 +43,8 @@ pub async fn status_page(pool: &Pool, period: &str, signed_in: bool) -> Result<S
     let status = if signed_in { status } else { status.without_names() };
     let current = ReportingPeriod::containing(today());
     let periods = ReportingPeriod::range(ReportingPeriod::FIRST, current).into_iter().rev().collect();
-    Ok(StatusPage { status, periods, concordat })
+    let reviews = cell_reviews(pool, period).await?;
+    Ok(StatusPage { status, periods, concordat, reviews })
 }
 
 /// One cell's status and reasons, and whether the viewer may override it.
@@ -72,49 +75,79 @@ pub async fn cell_detail(
     Ok(CellDetail { ics: ics_status.ics.clone(), period, commitment, cell, can_override, csrf, basis })
 }
 
-/// The organisations whose evidence (for the commitment) or partner readings
-/// (of its metrics) in the ICS and period a cell rests on, each with the state
-/// of its return, so a reader can see whether the board has accepted them.
+/// The organisations each cell rests on, for a period (optionally one ICS):
+/// those with evidence for the commitment, or partner readings of its metrics,
+/// in that ICS. Keyed by (ICS, commitment).
+async fn cell_sources(
+    pool: &Pool,
+    period: ReportingPeriod,
+    ics: Option<&str>,
+) -> Result<HashMap<(String, String), BTreeSet<String>>, AppError> {
+    let period_text = period.to_string();
+    let mut sources: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
+    for (ics, commitment, org) in db::evidence::sources_for_period(pool, &period_text, ics).await? {
+        sources.entry((ics, commitment)).or_default().insert(org);
+    }
+    let commitment_of: HashMap<String, String> =
+        db::metrics::list(pool).await?.into_iter().map(|m| (m.definition.id, m.definition.commitment_id)).collect();
+    for reading in db::readings::list(pool, ics, Some(&period_text)).await? {
+        if let (false, Some(commitment)) = (reading.partner_id.is_empty(), commitment_of.get(&reading.metric_id)) {
+            sources.entry((reading.ics_code, commitment.clone())).or_default().insert(reading.partner_id);
+        }
+    }
+    Ok(sources)
+}
+
+/// The organisations one cell rests on, each with its return's state.
 async fn basis(
     pool: &Pool,
     ics: &str,
     commitment_id: &str,
     period: ReportingPeriod,
-) -> Result<Vec<crate::model::status::ReturnBasis>, AppError> {
-    use crate::domain::submission::SubmissionState;
-    let period_text = period.to_string();
-    let mut ids: Vec<String> = db::evidence::list_for_commitment(pool, commitment_id)
-        .await?
-        .into_iter()
-        .filter(|e| e.ics_code == *ics && e.period == period)
-        .map(|e| e.organisation_id)
-        .collect();
-    let metrics: Vec<String> = db::metrics::list(pool)
-        .await?
-        .into_iter()
-        .filter(|m| m.definition.commitment_id == commitment_id)
-        .map(|m| m.definition.id)
-        .collect();
-    ids.extend(
-        db::readings::list(pool, Some(ics), Some(&period_text))
-            .await?
-            .into_iter()
-            .filter(|r| !r.partner_id.is_empty() && metrics.contains(&r.metric_id))
-            .map(|r| r.partner_id),
-    );
-    ids.sort();
-    ids.dedup();
+) -> Result<Vec<ReturnBasis>, AppError> {
+    let sources = cell_sources(pool, period, Some(ics)).await?;
+    let Some(ids) = sources.get(&(ics.to_string(), commitment_id.to_string())) else {
+        return Ok(Vec::new());
+    };
     let organisations = db::london::list_organisations(pool).await?;
-    let returns = db::submissions::for_period(pool, &period_text).await?;
-    let mut basis = Vec::with_capacity(ids.len());
-    for id in ids {
-        let Some(org) = organisations.iter().find(|o| o.id == id) else { continue };
-        let row = returns.iter().find(|r| r.organisation_id == id);
-        let state = row.map(|r| r.state()).transpose()?.unwrap_or(SubmissionState::Draft);
-        let (organisation_id, organisation_name) = (org.id.clone(), org.name.clone());
-        basis.push(crate::model::status::ReturnBasis { organisation_id, organisation_name, state });
-    }
-    Ok(basis)
+    let states = return_states(pool, period).await?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| organisations.iter().find(|o| o.id == *id))
+        .map(|org| ReturnBasis {
+            organisation_id: org.id.clone(),
+            organisation_name: org.name.clone(),
+            state: states.get(&org.id).copied().unwrap_or(SubmissionState::Draft),
+        })
+        .collect())
+}
+
+/// Each organisation's return state for a period (those never started are absent: draft).
+async fn return_states(pool: &Pool, period: ReportingPeriod) -> Result<HashMap<String, SubmissionState>, AppError> {
+    db::submissions::for_period(pool, &period.to_string())
+        .await?
+        .into_iter()
+        .map(|row| Ok((row.organisation_id.clone(), row.state()?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+/// For the matrix: how many of the returns each cell rests on are accepted
+/// (cells resting on none are left out).
+async fn cell_reviews(pool: &Pool, period: ReportingPeriod) -> Result<Vec<CellReview>, AppError> {
+    let states = return_states(pool, period).await?;
+    let mut reviews: Vec<CellReview> = cell_sources(pool, period, None)
+        .await?
+        .into_iter()
+        .map(|((ics, commitment_id), orgs)| CellReview {
+            accepted: orgs.iter().filter(|org| states.get(*org) == Some(&SubmissionState::Accepted)).count(),
+            total: orgs.len(),
+            ics,
+            commitment_id,
+        })
+        .collect();
+    reviews.sort_by(|a, b| (&a.ics, &a.commitment_id).cmp(&(&b.ics, &b.commitment_id)));
+    Ok(reviews)
 }
 
 /// An override sets a rating: Red, Amber or Green, never No data or Not rated.

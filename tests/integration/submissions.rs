@@ -220,6 +220,8 @@ async fn a_change_after_acceptance_opens_a_new_version(app: TestApp) {
     let cell = format!("/status/SEL/P3.C2?period={PERIOD}");
     let page = app.get(&cell).await;
     assert!(page.body.contains("Accepted: every return it rests on (1) has been accepted."), "{}", page.body);
+    let matrix = format!("/status?period={PERIOD}");
+    assert!(app.get(&matrix).await.body.contains("1 of 1 returns it rests on accepted"), "the matrix cell says so too");
     // The same value again changes nothing, so the acceptance stands.
     assert_eq!(slam_reading(&app, 80.0).await.status, StatusCode::OK);
     assert_eq!(review(&app, "").await.json()["submission"]["state"], "accepted");
