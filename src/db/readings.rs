@@ -201,3 +201,21 @@ pub async fn ics_level_for_commitment(
     .fetch_all(pool)
     .await
 }
+
+/// Which partners have readings of which metric in which ICS, for a period
+/// (optionally one ICS): (ICS, metric, partner), each once. ICS-level figures
+/// (no partner) are left out.
+pub async fn partner_sources_for_period(
+    pool: &Pool,
+    period: &str,
+    ics: Option<&str>,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT DISTINCT ics_code, metric_id, partner_id FROM reading
+         WHERE period = $1 AND partner_id <> '' AND ($2 IS NULL OR ics_code = $2)",
+    )
+    .bind(period)
+    .bind(ics)
+    .fetch_all(pool)
+    .await
+}

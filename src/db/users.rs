@@ -2,6 +2,7 @@
 
 use super::Pool;
 use crate::domain::permission::{Principal, Role};
+use crate::model::account::ApiToken;
 use sqlx::{Any, FromRow, Transaction};
 
 /// Columns that make a `Principal`, for every query that authenticates.
@@ -189,16 +190,6 @@ pub async fn touch_api_token(pool: &Pool, token_id: &str) -> Result<(), sqlx::Er
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, FromRow)]
-pub struct TokenRow {
-    pub id: String,
-    pub name: String,
-    pub created_at: String,
-    pub expires_at: Option<String>,
-    pub last_used_at: Option<String>,
-    pub revoked_at: Option<String>,
-}
-
 pub async fn insert_api_token(
     tx: &mut Transaction<'_, Any>,
     id: &str,
@@ -231,14 +222,26 @@ pub async fn token_hash_exists(pool: &Pool, token_hash: &str) -> Result<bool, sq
     Ok(count > 0)
 }
 
-pub async fn list_api_tokens(pool: &Pool, user_id: &str) -> Result<Vec<TokenRow>, sqlx::Error> {
-    sqlx::query_as(
+pub async fn list_api_tokens(pool: &Pool, user_id: &str) -> Result<Vec<ApiToken>, sqlx::Error> {
+    type Row = (String, String, String, Option<String>, Option<String>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, name, created_at, expires_at, last_used_at, revoked_at FROM api_token
          WHERE user_id = $1 ORDER BY created_at DESC, id",
     )
     .bind(user_id)
     .fetch_all(pool)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, created_at, expires_at, last_used_at, revoked_at)| ApiToken {
+            id,
+            name,
+            created_at,
+            expires_at,
+            last_used_at,
+            revoked_at,
+        })
+        .collect())
 }
 
 /// Revokes a live token: of `owner` only when given (a user's own tokens), any

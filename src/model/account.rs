@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A token as its owner (or an admin) sees it: never the secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiToken {
     pub id: String,

@@ -318,7 +318,7 @@ pub async fn list(pool: &Pool, admin: &Session) -> Result<UsersPage, AppError> {
 pub async fn detail(pool: &Pool, admin: &Session, user_id: &str) -> Result<UserDetail, AppError> {
     authorise(&admin.principal, &Action::ManageUsers)?;
     let user = existing_user(pool, user_id).await?;
-    let tokens = users::list_api_tokens(pool, &user.id).await?.into_iter().map(super::tokens::shown).collect();
+    let tokens = users::list_api_tokens(pool, &user.id).await?;
     Ok(UserDetail {
         csrf: admin.csrf_token.clone(),
         is_self: user.id == admin.principal.user_id,

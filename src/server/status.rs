@@ -90,9 +90,9 @@ async fn cell_sources(
     }
     let commitment_of: HashMap<String, String> =
         db::metrics::list(pool).await?.into_iter().map(|m| (m.definition.id, m.definition.commitment_id)).collect();
-    for reading in db::readings::list(pool, ics, Some(&period_text)).await? {
-        if let (false, Some(commitment)) = (reading.partner_id.is_empty(), commitment_of.get(&reading.metric_id)) {
-            sources.entry((reading.ics_code, commitment.clone())).or_default().insert(reading.partner_id);
+    for (ics, metric, partner) in db::readings::partner_sources_for_period(pool, &period_text, ics).await? {
+        if let Some(commitment) = commitment_of.get(&metric) {
+            sources.entry((ics, commitment.clone())).or_default().insert(partner);
         }
     }
     Ok(sources)

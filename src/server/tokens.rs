@@ -4,26 +4,13 @@
 use super::auth::authorise;
 use super::secrets;
 use crate::db::audit::{self, Actor, Change};
-use crate::db::users::TokenRow;
 use crate::db::{self, Pool};
 use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::permission::{self, Action, Principal};
 use crate::domain::validation::clean_text;
 use crate::error::AppError;
-use crate::model::account::{ApiToken, NewToken, TokensPage, DEFAULT_TOKEN_DAYS, TOKEN_LIFETIME_CHOICES};
+use crate::model::account::{NewToken, TokensPage, DEFAULT_TOKEN_DAYS, TOKEN_LIFETIME_CHOICES};
 use chrono::{Duration, Utc};
-
-/// A token as its owner (or an admin) sees it: never the secret.
-pub fn shown(row: TokenRow) -> ApiToken {
-    ApiToken {
-        id: row.id,
-        name: row.name,
-        created_at: row.created_at,
-        expires_at: row.expires_at,
-        last_used_at: row.last_used_at,
-        revoked_at: row.revoked_at,
-    }
-}
 
 /// The account page: who is signed in, and their tokens.
 pub async fn page(pool: &Pool, session: super::auth::Session) -> Result<TokensPage, AppError> {
@@ -32,7 +19,7 @@ pub async fn page(pool: &Pool, session: super::auth::Session) -> Result<TokensPa
         email: session.principal.email,
         role_label: session.principal.role.label().to_string(),
         csrf: session.csrf_token,
-        tokens: rows.into_iter().map(shown).collect(),
+        tokens: rows,
     })
 }
 
