@@ -5,7 +5,9 @@
 
 use chrono::NaiveDate;
 use concordat_tracker::domain::concordat::{Commitment, Concordat, Principle};
+use concordat_tracker::domain::frequency::{Frequency, Month, QuarterRollup, ReadingPeriod};
 use concordat_tracker::domain::london::IcsCode;
+use concordat_tracker::domain::metric_series::SeriesPoint;
 use concordat_tracker::domain::metric::MetricKind;
 use concordat_tracker::domain::period::ReportingPeriod;
 use concordat_tracker::domain::rag::{DeliveryStatus, Direction, Thresholds};
@@ -52,9 +54,19 @@ fn data(metrics_per_commitment: usize, evidence_per_cell: usize) -> StatusData {
                 thresholds: Some(Thresholds { target: 85.0, amber: 75.0 }),
                 due: None,
                 retired: false,
+                frequency: Frequency::Monthly,
+                rollup: QuarterRollup::Mean,
             });
+            // A year of monthly readings, so each cell also draws its XmR chart.
             for (i, ics) in ics_codes.iter().enumerate() {
-                readings.insert((id.clone(), ics.clone()), 60.0 + (i * 7 + m * 3) as f64 % 40.0);
+                let mut month = Month::containing(period.start_date());
+                let mut points = Vec::new();
+                for k in 0..12 {
+                    let value = 60.0 + ((i * 7 + m * 3 + k * 5) % 40) as f64;
+                    points.push(SeriesPoint { period: ReadingPeriod::Month(month), value });
+                    month = month.previous();
+                }
+                readings.insert((id.clone(), ics.clone()), points);
             }
         }
         for ics in &ics_codes {
@@ -86,7 +98,8 @@ fn data(metrics_per_commitment: usize, evidence_per_cell: usize) -> StatusData {
         ics_codes: ics_codes.iter().map(|c| IcsCode::parse(c).expect("ICS code")).collect(),
         metrics,
         ics_thresholds: HashMap::new(),
-        readings,
+        series: readings,
+        rebases: HashMap::new(),
         evidence,
         overrides: HashMap::new(),
     }

@@ -3,7 +3,7 @@
 //! pages (`app`) and the server side (`server`) together.
 
 use crate::app::{shell, App};
-use crate::server::{auth, errors, exports, headers, rest, AppState};
+use crate::server::{auth, errors, exports, headers, rest, spc, AppState};
 use axum::routing::get;
 use axum::Router;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/submissions.csv", get(exports::submissions_csv))
         .route("/sign-up.csv", get(exports::sign_up_csv))
         .route("/api/v1/status", get(rest::get_status))
+        .route("/api/v1/spc", get(spc::get_spc).post(spc::post_spc))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

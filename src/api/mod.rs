@@ -10,5 +10,6 @@ pub mod concordat;
 pub mod evidence;
 pub mod organisations;
 pub mod readings;
+pub mod spc;
 pub mod status;
 pub mod submissions;

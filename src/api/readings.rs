@@ -7,7 +7,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
-use crate::model::readings::{Catalogue, ImportPreview, ImportSummary, MetricTrend};
+use crate::model::readings::{Catalogue, ImportPreview, ImportSummary};
 use leptos::prelude::*;
 
 #[server(endpoint = "readings/preview")]
@@ -55,12 +55,6 @@ pub async fn update_metric(
     .await
 }
 
-#[server(endpoint = "metrics/trend")]
-pub async fn get_metric_trend(id: String) -> Result<MetricTrend, AppError> {
-    let pool = crate::server::state::pool()?;
-    crate::server::catalogue::metric_trend(&pool, &id).await
-}
-
 /// Adds a metric to the catalogue. Board reviewers only.
 #[server(endpoint = "metrics/create")]
 pub async fn create_metric(
@@ -73,10 +67,14 @@ pub async fn create_metric(
     direction: String,
     target: String,
     amber: String,
+    #[server(default)] frequency: Option<String>,
+    #[server(default)] rollup: Option<String>,
 ) -> Result<String, AppError> {
     let session = crate::server::auth::require_session_with_csrf(&csrf).await?;
     let pool = crate::server::state::pool()?;
     let form = crate::server::catalogue::NewMetricForm {
+        frequency: frequency.as_deref().unwrap_or_default(),
+        rollup: rollup.as_deref().unwrap_or_default(),
         id: &id,
         name: &name,
         commitment_id: &commitment_id,

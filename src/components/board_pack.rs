@@ -3,6 +3,7 @@
 //! the key metrics' trends. Shared by the live and the frozen pack.
 
 use crate::components::rag_badge::{MismatchFlag, RagBadge};
+use crate::components::spc_chart::SpcSummaryTable;
 use crate::components::status_matrix::{short, MatrixTable};
 use crate::components::submission_state::SubmissionStateLabel;
 use crate::components::trend_chart::TrendChart;
@@ -14,7 +15,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn BoardPackSections(pack: BoardPack) -> impl IntoView {
-    let BoardPack { status, concordat, exceptions, overrides, outstanding, signup, trends, .. } = pack;
+    let BoardPack { status, concordat, exceptions, overrides, outstanding, signup, trends, spc, .. } = pack;
     view! {
         <section class="pack-section" aria-labelledby="pack-summary">
             <h2 id="pack-summary">"1. Summary"</h2>
@@ -35,6 +36,10 @@ pub fn BoardPackSections(pack: BoardPack) -> impl IntoView {
         <Outstanding outstanding />
         <SignUpGaps signup />
         <Trends trends />
+        <section class="pack-section" aria-labelledby="pack-mdc">
+            <h2 id="pack-mdc">"8. Making Data Count"</h2>
+            <SpcSummaryTable rows=spc show_ics=true caption="Variation and assurance by metric and ICS".to_string() />
+        </section>
     }
 }
 

@@ -15,6 +15,7 @@ pub mod rag_badge;
 pub mod session;
 pub mod sign_in_prompt;
 pub mod signup_status;
+pub mod spc_chart;
 pub mod status_matrix;
 pub mod submission_state;
 pub mod token_table;

@@ -5,14 +5,14 @@
 use crate::domain::metric::format_value;
 use leptos::prelude::*;
 
-const WIDTH: f64 = 560.0;
-const HEIGHT: f64 = 200.0;
-const PAD_LEFT: f64 = 48.0;
-const PAD_RIGHT: f64 = 16.0;
-const PAD_Y: f64 = 20.0;
+pub(crate) const WIDTH: f64 = 560.0;
+pub(crate) const HEIGHT: f64 = 200.0;
+pub(crate) const PAD_LEFT: f64 = 48.0;
+pub(crate) const PAD_RIGHT: f64 = 16.0;
+pub(crate) const PAD_Y: f64 = 20.0;
 
 /// Maps values to the chart's y axis, with the target and amber edge always in view.
-fn scale(values: &[f64], target: Option<f64>, amber: Option<f64>) -> (f64, f64) {
+pub(crate) fn scale(values: &[f64], target: Option<f64>, amber: Option<f64>) -> (f64, f64) {
     let all: Vec<f64> = values.iter().copied().chain(target).chain(amber).collect();
     let low = all.iter().copied().fold(f64::INFINITY, f64::min);
     let high = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -34,7 +34,7 @@ const MAX_AXIS_LABELS: usize = 5;
 /// there are, at most `MAX_AXIS_LABELS` (plus the last period) are named and none
 /// overlap. The last period is named too when it is far enough from the previous
 /// label (`MIN_LABEL_GAP`; a label is about 60 px wide).
-fn axis_label_indices(count: usize) -> Vec<usize> {
+pub(crate) fn axis_label_indices(count: usize) -> Vec<usize> {
     let Some(last) = count.checked_sub(1) else {
         return Vec::new();
     };

@@ -1,6 +1,7 @@
 //! The metric catalogue: definitions, their versions and per-ICS targets.
 
 use super::Pool;
+use crate::domain::frequency::{Frequency, QuarterRollup};
 use crate::domain::metric::{MetricDefinition, MetricKind};
 use crate::domain::rag::Direction;
 use serde::{Deserialize, Serialize};
@@ -26,12 +27,14 @@ struct SqlMetric {
     amber: Option<f64>,
     due_date: Option<String>,
     note: Option<String>,
+    frequency: String,
+    rollup: String,
     retired_at: Option<String>,
     version: i64,
 }
 
 const SELECT_METRIC: &str = "SELECT id, commitment_id, name, kind, unit, direction, target, amber, due_date, note, \
-                             retired_at, version FROM metric";
+                             frequency, rollup, retired_at, version FROM metric";
 
 impl TryFrom<SqlMetric> for Metric {
     type Error = sqlx::Error;
@@ -43,6 +46,10 @@ impl TryFrom<SqlMetric> for Metric {
             Some(text) => Some(Direction::parse(text).ok_or_else(|| decode(format!("stored direction {text:?}")))?),
         };
         let due = row.due_date.as_deref().map(super::concordat::parse_stored_date).transpose()?;
+        let frequency =
+            Frequency::parse(&row.frequency).ok_or_else(|| decode(format!("stored frequency {:?}", row.frequency)))?;
+        let rollup =
+            QuarterRollup::parse(&row.rollup).ok_or_else(|| decode(format!("stored rollup {:?}", row.rollup)))?;
         Ok(Metric {
             definition: MetricDefinition {
                 id: row.id,
@@ -55,6 +62,8 @@ impl TryFrom<SqlMetric> for Metric {
                 amber: row.amber,
                 due,
                 note: row.note,
+                frequency,
+                rollup,
                 principle: None,
             },
             version: row.version,
@@ -102,8 +111,8 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, definition: &MetricDefinition
     let d = definition;
     let result = sqlx::query(
         "INSERT INTO metric (id, commitment_id, name, kind, unit, direction, target, amber, due_date, note,
-                             retired_at, version, position, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, 1, $11, $12, $12)
+                             frequency, rollup, retired_at, version, position, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $13, $14, NULL, 1, $11, $12, $12)
          ON CONFLICT (id) DO NOTHING",
     )
     .persistent(false)
@@ -119,6 +128,8 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, definition: &MetricDefinition
     .bind(&d.note)
     .bind(position)
     .bind(&now)
+    .bind(d.frequency.as_str())
+    .bind(d.rollup.as_str())
     .execute(&mut **tx)
     .await?;
     if result.rows_affected() == 1 {
@@ -138,7 +149,7 @@ pub async fn update(
     let d = definition;
     let result = sqlx::query(
         "UPDATE metric SET commitment_id = $1, name = $2, kind = $3, unit = $4, direction = $5,
-                           target = $6, amber = $7, due_date = $8, note = $9,
+                           target = $6, amber = $7, due_date = $8, note = $9, frequency = $14, rollup = $15,
                            retired_at = CASE WHEN $10 = 1 THEN COALESCE(retired_at, $11) ELSE NULL END,
                            version = version + 1, updated_at = $11
          WHERE id = $12 AND version = $13",
@@ -157,6 +168,8 @@ pub async fn update(
     .bind(&now)
     .bind(&d.id)
     .bind(expected_version)
+    .bind(d.frequency.as_str())
+    .bind(d.rollup.as_str())
     .execute(&mut **tx)
     .await?;
     if result.rows_affected() != 1 {
@@ -175,6 +188,15 @@ pub async fn seed(tx: &mut Transaction<'_, Any>, definitions: &[MetricDefinition
         insert(tx, definition).await?;
     }
     Ok(())
+}
+
+/// One ICS's own (target, amber edge) for a metric, if it has them.
+pub async fn ics_thresholds(pool: &Pool, metric_id: &str, ics_code: &str) -> Result<Option<(f64, f64)>, sqlx::Error> {
+    sqlx::query_as("SELECT target, amber FROM metric_ics_target WHERE metric_id = $1 AND ics_code = $2")
+        .bind(metric_id)
+        .bind(ics_code)
+        .fetch_optional(pool)
+        .await
 }
 
 /// Sets or removes one ICS's own thresholds for a metric; returns the previous ones.

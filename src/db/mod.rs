@@ -13,6 +13,7 @@ pub mod london;
 pub mod metrics;
 pub mod readings;
 pub mod signup;
+pub mod spc;
 pub mod status;
 pub mod submissions;
 pub mod throttle;

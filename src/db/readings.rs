@@ -2,6 +2,8 @@
 //! every replaced value kept in reading_history.
 
 use super::Pool;
+use crate::domain::frequency::{Month, ReadingPeriod};
+use crate::domain::period::ReportingPeriod;
 use serde::{Deserialize, Serialize};
 use sqlx::{Any, FromRow, Transaction};
 
@@ -42,14 +44,35 @@ pub struct WriteCounts {
 const SELECT_READING: &str =
     "SELECT id, metric_id, metric_version, ics_code, period, partner_id, value, note, updated_at FROM reading";
 
-/// Readings, optionally narrowed to one ICS and/or period, in a stable order.
-pub async fn list(pool: &Pool, ics: Option<&str>, period: Option<&str>) -> Result<Vec<StoredReading>, sqlx::Error> {
+/// The stored period texts a period filter matches: a quarter matches itself
+/// and its three months (a monthly metric's readings in it), a month itself.
+fn period_texts(period: ReadingPeriod) -> [String; 4] {
+    match period {
+        ReadingPeriod::Quarter(quarter) => {
+            let [a, b, c] = Month::of_quarter(quarter);
+            [quarter.to_string(), a.to_string(), b.to_string(), c.to_string()]
+        }
+        ReadingPeriod::Month(month) => std::array::from_fn(|_| month.to_string()),
+    }
+}
+
+/// Readings, optionally narrowed to one ICS and/or period (see `period_texts`),
+/// in a stable order.
+pub async fn list(
+    pool: &Pool,
+    ics: Option<&str>,
+    period: Option<ReadingPeriod>,
+) -> Result<Vec<StoredReading>, sqlx::Error> {
+    let [p1, p2, p3, p4] = period.map(period_texts).map_or([None, None, None, None], |texts| texts.map(Some));
     sqlx::query_as(&format!(
-        "{SELECT_READING} WHERE ($1 IS NULL OR ics_code = $1) AND ($2 IS NULL OR period = $2)
+        "{SELECT_READING} WHERE ($1 IS NULL OR ics_code = $1) AND ($2 IS NULL OR period IN ($2, $3, $4, $5))
          ORDER BY period, ics_code, metric_id, partner_id"
     ))
     .bind(ics)
-    .bind(period)
+    .bind(p1)
+    .bind(p2)
+    .bind(p3)
+    .bind(p4)
     .fetch_all(pool)
     .await
 }
@@ -185,6 +208,30 @@ pub async fn ics_level_series(pool: &Pool, metric_id: &str) -> Result<Vec<IcsRea
     .await
 }
 
+/// Every ICS-level reading of every metric.
+pub async fn ics_level_all(pool: &Pool) -> Result<Vec<IcsReading>, sqlx::Error> {
+    sqlx::query_as("SELECT metric_id, ics_code, period, value FROM reading WHERE partner_id = ''").fetch_all(pool).await
+}
+
+/// A metric's readings in one ICS: the ICS-level figure (`partner` `None`) or
+/// one partner's, in no particular order.
+pub async fn series(
+    pool: &Pool,
+    metric_id: &str,
+    ics: &str,
+    partner: Option<&str>,
+) -> Result<Vec<IcsReading>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT metric_id, ics_code, period, value FROM reading
+         WHERE metric_id = $1 AND ics_code = $2 AND partner_id = $3",
+    )
+    .bind(metric_id)
+    .bind(ics)
+    .bind(partner.unwrap_or_default())
+    .fetch_all(pool)
+    .await
+}
+
 /// The ICS-level readings of every metric feeding a commitment, from
 /// `from_period` on: one query for a commitment's sparklines.
 pub async fn ics_level_for_commitment(
@@ -202,20 +249,24 @@ pub async fn ics_level_for_commitment(
     .await
 }
 
-/// Which partners have readings of which metric in which ICS, for a period
-/// (optionally one ICS): (ICS, metric, partner), each once. ICS-level figures
-/// (no partner) are left out.
+/// Which partners have readings of which metric in which ICS, for a quarter
+/// (its months included; optionally one ICS): (ICS, metric, partner), each
+/// once. ICS-level figures (no partner) are left out.
 pub async fn partner_sources_for_period(
     pool: &Pool,
-    period: &str,
+    period: ReportingPeriod,
     ics: Option<&str>,
 ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    let [p1, p2, p3, p4] = period_texts(period.into());
     sqlx::query_as(
         "SELECT DISTINCT ics_code, metric_id, partner_id FROM reading
-         WHERE period = $1 AND partner_id <> '' AND ($2 IS NULL OR ics_code = $2)",
+         WHERE period IN ($1, $3, $4, $5) AND partner_id <> '' AND ($2 IS NULL OR ics_code = $2)",
     )
-    .bind(period)
+    .bind(p1)
     .bind(ics)
+    .bind(p2)
+    .bind(p3)
+    .bind(p4)
     .fetch_all(pool)
     .await
 }

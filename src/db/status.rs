@@ -3,6 +3,8 @@
 
 use super::Pool;
 use crate::domain::evidence::parse_delivery_status;
+use crate::domain::frequency::ReadingPeriod;
+use crate::domain::metric_series::SeriesPoint;
 use crate::domain::period::ReportingPeriod;
 use crate::domain::rag::{Override, Rag, Thresholds};
 use crate::domain::status::{StatusData, StatusEvidence, StatusMetric};
@@ -55,6 +57,8 @@ pub async fn load(pool: &Pool, period: ReportingPeriod, as_at: chrono::NaiveDate
             direction: m.definition.direction,
             due: m.definition.due,
             retired: m.retired_at.is_some(),
+            frequency: m.definition.frequency,
+            rollup: m.definition.rollup,
         })
         .collect();
 
@@ -72,19 +76,9 @@ pub async fn load(pool: &Pool, period: ReportingPeriod, as_at: chrono::NaiveDate
         .map(|t| ((t.metric_id, t.ics_code), Thresholds { target: t.target, amber: t.amber }))
         .collect();
 
-    #[derive(FromRow)]
-    struct SqlIcsValue {
-        metric_id: String,
-        ics_code: String,
-        value: f64,
-    }
     let period_text = period.to_string();
-    let readings: Vec<SqlIcsValue> =
-        sqlx::query_as("SELECT metric_id, ics_code, value FROM reading WHERE period = $1 AND partner_id = ''")
-            .bind(&period_text)
-            .fetch_all(pool)
-            .await?;
-    let readings = readings.into_iter().map(|r| ((r.metric_id, r.ics_code), r.value)).collect();
+    let series = ics_level_series_to(pool, period).await?;
+    let rebases = super::spc::all_rebases(pool).await?;
 
     let rows: Vec<SqlEvidence> = sqlx::query_as(
         "SELECT e.ics_code, e.commitment_id, o.name AS organisation_name, e.narrative, e.delivery_status,
@@ -131,7 +125,36 @@ pub async fn load(pool: &Pool, period: ReportingPeriod, as_at: chrono::NaiveDate
         overrides.insert((row.commitment_id, row.ics_code), ov);
     }
 
-    Ok(StatusData { period, as_at, concordat, ics_codes, metrics, ics_thresholds, readings, evidence, overrides })
+    Ok(StatusData {
+        period,
+        as_at,
+        concordat,
+        ics_codes,
+        metrics,
+        ics_thresholds,
+        series,
+        rebases,
+        evidence,
+        overrides,
+    })
+}
+
+/// Every ICS-level reading up to the end of `period`, by (metric, ICS).
+async fn ics_level_series_to(
+    pool: &Pool,
+    period: ReportingPeriod,
+) -> Result<HashMap<(String, String), Vec<SeriesPoint>>, sqlx::Error> {
+    let mut series: HashMap<(String, String), Vec<SeriesPoint>> = HashMap::new();
+    for row in super::readings::ics_level_all(pool).await? {
+        let reading_period = ReadingPeriod::parse(&row.period).map_err(|e| decode(format!("stored period: {e}")))?;
+        if reading_period.end_date() <= period.end_date() {
+            series
+                .entry((row.metric_id, row.ics_code))
+                .or_default()
+                .push(SeriesPoint { period: reading_period, value: row.value });
+        }
+    }
+    Ok(series)
 }
 
 pub struct NewOverride<'a> {

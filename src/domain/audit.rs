@@ -86,10 +86,12 @@ pub enum AuditEntity {
     Submission,
     /// A board pack frozen for a meeting.
     BoardPack,
+    /// A point from which an SPC chart's limits are recalculated (`metric/ICS/period`).
+    SpcRebase,
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 12] = [
+    pub const ALL: [AuditEntity; 13] = [
         AuditEntity::Evidence,
         AuditEntity::Reading,
         AuditEntity::Metric,
@@ -102,6 +104,7 @@ impl AuditEntity {
         AuditEntity::SignUp,
         AuditEntity::Submission,
         AuditEntity::BoardPack,
+        AuditEntity::SpcRebase,
     ];
 
     /// The name stored in the log.
@@ -119,6 +122,7 @@ impl AuditEntity {
             AuditEntity::SignUp => "sign_up",
             AuditEntity::Submission => "submission",
             AuditEntity::BoardPack => "board_pack",
+            AuditEntity::SpcRebase => "spc_rebase",
         }
     }
 
@@ -137,6 +141,7 @@ impl AuditEntity {
             AuditEntity::SignUp => "Concordat sign-up",
             AuditEntity::Submission => "Submissions",
             AuditEntity::BoardPack => "Board packs",
+            AuditEntity::SpcRebase => "SPC rebases",
         }
     }
 

@@ -1,7 +1,9 @@
 //! The metric catalogue: what a metric is, and which values it can take.
 
 use super::concordat::is_commitment_id;
+use super::frequency::{Frequency, QuarterRollup};
 use super::rag::{Direction, Thresholds};
+use super::spc::ImprovementDirection;
 use super::validation::{clean_text, FieldError};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -121,6 +123,12 @@ pub struct MetricDefinition {
     pub due: Option<NaiveDate>,
     #[serde(default)]
     pub note: Option<String>,
+    /// How often it is reported: readings are for months or for quarters.
+    #[serde(default)]
+    pub frequency: Frequency,
+    /// For a monthly metric, how a quarter's months make the quarter's figure.
+    #[serde(default)]
+    pub rollup: QuarterRollup,
     /// The seed file names the principle too; the commitment id already implies it.
     #[serde(default, skip_serializing)]
     pub principle: Option<String>,
@@ -203,6 +211,19 @@ impl MetricDefinition {
     pub fn thresholds(&self) -> Option<Thresholds> {
         Some(Thresholds { target: self.target?, amber: self.amber? })
     }
+
+    /// The SPC improvement direction: a metric without a direction is neutral.
+    pub fn improvement_direction(&self) -> ImprovementDirection {
+        improvement_direction(self.direction)
+    }
+}
+
+pub fn improvement_direction(direction: Option<Direction>) -> ImprovementDirection {
+    match direction {
+        Some(Direction::HigherIsBetter) => ImprovementDirection::Increase,
+        Some(Direction::LowerIsBetter) => ImprovementDirection::Decrease,
+        None => ImprovementDirection::Neutral,
+    }
 }
 
 #[cfg(test)]
@@ -221,6 +242,8 @@ mod tests {
             amber: Some(75.0),
             due: None,
             note: None,
+            frequency: Frequency::Quarterly,
+            rollup: QuarterRollup::Latest,
             principle: None,
         }
     }

@@ -4,12 +4,15 @@
 pub mod audit;
 pub mod concordat;
 pub mod evidence;
+pub mod frequency;
 pub mod london;
 pub mod metric;
+pub mod metric_series;
 pub mod period;
 pub mod permission;
 pub mod rag;
 pub mod signup;
+pub mod spc;
 pub mod status;
 pub mod submission;
 pub mod throttle;

@@ -29,6 +29,7 @@ pub const MIN_START_YEAR: i32 = 2000;
 pub const MAX_START_YEAR: i32 = 2099;
 
 const EXPECTED_FORM: &str = "YYYY-YY-Qn, e.g. 2023-24-Q1";
+const EXPECTED_FORM_SHORT: &str = "YYYY-YY-Qn (e.g. 2023-24-Q1)";
 
 /// Why a reporting period could not be read or built.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -60,6 +61,12 @@ pub enum PeriodError {
         input: String,
         /// The quarter number as written.
         quarter: u32,
+    },
+    /// A reading's period that is neither a month nor a quarter.
+    #[error("'{input}' is neither a month nor a quarter; expected YYYY-MM (e.g. 2024-04) or {EXPECTED_FORM_SHORT}")]
+    NeitherMonthNorQuarter {
+        /// The text as given.
+        input: String,
     },
     /// The start year is outside the supported range.
     #[error(

@@ -4,9 +4,10 @@
 //! the file's shape, `check_against_catalogue` checks each row against the
 //! metric catalogue. Both report every problem with its line and column.
 
+use super::frequency::{Frequency, ReadingPeriod};
 use super::metric::{parse_value, MetricKind};
-use super::period::ReportingPeriod;
 use super::validation::clean_text;
+use chrono::NaiveDate;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -22,7 +23,7 @@ pub struct CsvReading {
     pub line: usize,
     pub metric: String,
     pub ics: String,
-    pub period: ReportingPeriod,
+    pub period: ReadingPeriod,
     pub value_text: String,
     pub partner: Option<String>,
     pub note: Option<String>,
@@ -33,7 +34,7 @@ pub struct ValidReading {
     pub line: usize,
     pub metric: String,
     pub ics: String,
-    pub period: ReportingPeriod,
+    pub period: ReadingPeriod,
     pub value: f64,
     pub partner: Option<String>,
     pub note: Option<String>,
@@ -151,7 +152,7 @@ pub fn parse_readings_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<CsvReadin
                 row_ok = false;
             }
         }
-        let period = match ReportingPeriod::parse(&field("period")) {
+        let period = match ReadingPeriod::parse(&field("period")) {
             Ok(period) => Some(period),
             Err(error) => {
                 if !field("period").is_empty() {
@@ -182,22 +183,24 @@ pub fn parse_readings_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<CsvReadin
 }
 
 /// Checks each row's metric, ICS, period, value and note, and refuses a reading
-/// that appears twice in one file. `current` is the reporting period in progress:
-/// figures for it are allowed (a partner may report as the quarter goes), figures
-/// for a period that has not started are not.
+/// that appears twice in one file. A reading's period is a month or a quarter by
+/// its metric's frequency. Figures for the period in progress on `today` are
+/// allowed (a partner may report as the period goes), figures for a period that
+/// has not started are not.
 pub fn check_against_catalogue(
     rows: Vec<CsvReading>,
-    kind_of: impl Fn(&str) -> Option<MetricKind>,
+    metric_of: impl Fn(&str) -> Option<(MetricKind, Frequency)>,
     known_ics: &HashSet<String>,
-    current: ReportingPeriod,
+    today: NaiveDate,
 ) -> Result<Vec<ValidReading>, CsvErrors> {
     let mut errors = Vec::new();
     let mut valid = Vec::with_capacity(rows.len());
-    let mut seen: HashMap<(String, String, ReportingPeriod, Option<String>), usize> = HashMap::new();
+    let mut seen: HashMap<(String, String, ReadingPeriod, Option<String>), usize> = HashMap::new();
     for row in rows {
         let line = row.line;
         let mut push = |column: &str, message: String| errors.push(RowError { line, column: column.into(), message });
-        let kind = kind_of(&row.metric);
+        let metric = metric_of(&row.metric);
+        let kind = metric.map(|(kind, _)| kind);
         if kind.is_none() {
             let shown: String = row.metric.chars().take(60).collect();
             push("metric", format!("there is no metric {shown:?} in the catalogue"));
@@ -206,7 +209,19 @@ pub fn check_against_catalogue(
             let shown: String = row.ics.chars().take(20).collect();
             push("ics", format!("{shown:?} is not a London ICS (NCL, NEL, NWL, SEL, SWL)"));
         }
-        if row.period > current {
+        if let Some((_, frequency)) = metric.filter(|(_, f)| *f != row.period.frequency()) {
+            push(
+                "period",
+                format!(
+                    "{} is reported {}: give {}, not {}",
+                    row.metric,
+                    frequency.as_str(),
+                    frequency.example(),
+                    row.period
+                ),
+            );
+        } else if !row.period.has_started(today) {
+            let current = ReadingPeriod::current(row.period.frequency(), today);
             push(
                 "period",
                 format!("{} has not started yet; the latest period you can report is {current}", row.period),
@@ -319,10 +334,11 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn kinds(id: &str) -> Option<MetricKind> {
+    fn kinds(id: &str) -> Option<(MetricKind, Frequency)> {
         match id {
-            "m_liaison_1h" => Some(MetricKind::Percent),
-            "m_s136_detentions" => Some(MetricKind::Count),
+            "m_liaison_1h" => Some((MetricKind::Percent, Frequency::Quarterly)),
+            "m_s136_detentions" => Some((MetricKind::Count, Frequency::Quarterly)),
+            "m_ed_12h_mh" => Some((MetricKind::Percent, Frequency::Monthly)),
             _ => None,
         }
     }
@@ -335,8 +351,26 @@ mod tests {
         check_against_catalogue(parse_readings_csv(text.as_bytes(), 100)?, kinds, &icss(), current())
     }
 
-    fn current() -> ReportingPeriod {
-        ReportingPeriod::parse("2025-26-Q4").expect("period")
+    /// A day in 2025-26-Q4 (and in the month 2026-02).
+    fn current() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 2, 14).expect("date")
+    }
+
+    #[test]
+    fn periods_follow_the_metric_frequency() {
+        let text = "metric,ics,period,value\nm_ed_12h_mh,SEL,2026-01,3.5\nm_ed_12h_mh,SEL,2025-26-Q3,3\nm_liaison_1h,SEL,2026-01,80\nm_ed_12h_mh,SEL,2026-03,1\n";
+        let errs = check(text).unwrap_err().0;
+        let messages: Vec<(usize, &str)> = errs.iter().map(|e| (e.line, e.message.as_str())).collect();
+        assert_eq!(
+            messages,
+            [
+                (3, "m_ed_12h_mh is reported monthly: give a month such as 2024-04, not 2025-26-Q3"),
+                (4, "m_liaison_1h is reported quarterly: give a quarter such as 2024-25-Q1, not 2026-01"),
+                (5, "2026-03 has not started yet; the latest period you can report is 2026-02"),
+            ]
+        );
+        let rows = check("metric,ics,period,value\nm_ed_12h_mh,SEL,2026-02,3.5\n").expect("valid");
+        assert_eq!(rows[0].period.to_string(), "2026-02");
     }
 
     #[test]

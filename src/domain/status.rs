@@ -10,8 +10,10 @@
 //! commitment's status in every roll-up, and the computed status stays beside it.
 
 use super::concordat::Concordat;
+use super::frequency::{Frequency, QuarterRollup, ReadingPeriod};
 use super::london::IcsCode;
-use super::metric::MetricKind;
+use super::metric::{improvement_direction, MetricKind};
+use super::metric_series::{analyse_points, chart_points, quarter_figure, SeriesPoint, SeriesRules, SpcSummary};
 use super::period::ReportingPeriod;
 use super::rag::{
     apply_override, assess_commitment, roll_up, CommitmentInputs, CommitmentStatus, DeliveryStatus, Direction,
@@ -32,6 +34,8 @@ pub struct StatusMetric {
     pub thresholds: Option<Thresholds>,
     pub due: Option<NaiveDate>,
     pub retired: bool,
+    pub frequency: Frequency,
+    pub rollup: QuarterRollup,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,8 +58,12 @@ pub struct StatusData {
     pub metrics: Vec<StatusMetric>,
     /// (metric, ICS) → thresholds that replace the catalogue's for that ICS.
     pub ics_thresholds: HashMap<(String, String), Thresholds>,
-    /// (metric, ICS) → the ICS-level reading for the period.
-    pub readings: HashMap<(String, String), f64>,
+    /// (metric, ICS) → the ICS-level readings up to the period's end, at
+    /// either frequency, in any order: the quarter's figure and the SPC chart
+    /// are made from them.
+    pub series: HashMap<(String, String), Vec<SeriesPoint>>,
+    /// (metric, ICS) → the periods from which its SPC limits are recalculated.
+    pub rebases: HashMap<(String, String), Vec<ReadingPeriod>>,
     pub evidence: Vec<StatusEvidence>,
     /// (commitment, ICS) → the override in force, if any.
     pub overrides: HashMap<(String, String), Override>,
@@ -152,11 +160,55 @@ fn summary_of(evidence: &StatusEvidence) -> String {
     format!("from {}: \u{201c}{text}\u{201d}", evidence.organisation)
 }
 
-fn inputs_for(data: &StatusData, ics: &str, commitment_id: &str) -> CommitmentInputs {
+impl StatusData {
+    fn rules(&self, metric: &StatusMetric, ics: &str) -> SeriesRules {
+        SeriesRules {
+            frequency: metric.frequency,
+            rollup: metric.rollup,
+            direction: improvement_direction(metric.direction),
+            target: self.thresholds(metric, ics).map(|t| t.target),
+        }
+    }
+
+    /// The ICS's own thresholds, else the catalogue's.
+    fn thresholds(&self, metric: &StatusMetric, ics: &str) -> Option<Thresholds> {
+        self.ics_thresholds.get(&(metric.id.clone(), ics.to_string())).copied().or(metric.thresholds)
+    }
+
+    fn points(&self, metric: &StatusMetric, ics: &str) -> &[SeriesPoint] {
+        self.series.get(&(metric.id.clone(), ics.to_string())).map_or(&[], Vec::as_slice)
+    }
+
+    /// The Making Data Count summary of a metric in an ICS, over its readings
+    /// up to this period; `None` without readings.
+    pub fn spc_summary(&self, metric: &StatusMetric, ics: &str) -> Option<SpcSummary> {
+        let rules = self.rules(metric, ics);
+        let points = chart_points(&rules, self.points(metric, ics), Some(self.period));
+        let rebases = self.rebases.get(&(metric.id.clone(), ics.to_string())).map_or(&[][..], Vec::as_slice);
+        let analysis = analyse_points(&rules, &points, rebases)?;
+        let unit = if metric.kind == MetricKind::Percent { Some("%") } else { metric.unit.as_deref() };
+        SpcSummary::from_analysis(&metric.id, &metric.name, unit, ics, &points, &analysis)
+    }
+}
+
+/// The Making Data Count summary of every rated metric with readings in an ICS.
+pub fn spc_summaries(data: &StatusData, ics: &str) -> Vec<SpcSummary> {
+    data.metrics
+        .iter()
+        .filter(|m| !m.retired && m.kind != MetricKind::Milestone)
+        .filter_map(|m| data.spc_summary(m, ics))
+        .collect()
+}
+
+/// A commitment's inputs in an ICS, and notes for its reasons: how monthly
+/// figures made the quarter's, and each metric's variation and assurance.
+fn inputs_for(data: &StatusData, ics: &str, commitment_id: &str) -> (CommitmentInputs, Vec<String>) {
     let mut metrics = Vec::new();
     let mut milestones = Vec::new();
+    let mut notes = Vec::new();
     for metric in data.metrics.iter().filter(|m| m.commitment_id == commitment_id) {
-        let reading = data.readings.get(&(metric.id.clone(), ics.to_string())).copied();
+        let figure = quarter_figure(&data.rules(metric, ics), data.points(metric, ics), data.period);
+        let reading = figure.as_ref().map(|f| f.value);
         if metric.kind == MetricKind::Milestone {
             // A milestone metric is done (1) or not (0); with no reading it says nothing.
             if let (Some(value), Some(due)) = (reading, metric.due) {
@@ -169,7 +221,17 @@ fn inputs_for(data: &StatusData, ics: &str, commitment_id: &str) -> CommitmentIn
             }
             continue;
         }
-        let thresholds = data.ics_thresholds.get(&(metric.id.clone(), ics.to_string())).copied().or(metric.thresholds);
+        let thresholds = data.thresholds(metric, ics);
+        let thresholds = match &figure {
+            Some(figure) => thresholds.map(|t| figure.thresholds(t)),
+            None => thresholds,
+        };
+        if let Some(rolled) = figure.as_ref().and_then(|f| f.rolled_up.as_ref()).filter(|_| !metric.retired) {
+            notes.push(format!("Note: {} — {}", metric.name, rolled.explain()));
+        }
+        if let Some(summary) = data.spc_summary(metric, ics).filter(|_| !metric.retired) {
+            notes.push(summary.reason());
+        }
         metrics.push(MetricInput {
             metric_id: metric.id.clone(),
             name: metric.name.clone(),
@@ -192,19 +254,23 @@ fn inputs_for(data: &StatusData, ics: &str, commitment_id: &str) -> CommitmentIn
             });
         }
     }
-    CommitmentInputs {
+    let inputs = CommitmentInputs {
         commitment_id: commitment_id.to_string(),
         period: data.period,
         as_at: data.as_at,
         metrics,
         milestones,
         evidence,
-    }
+    };
+    (inputs, notes)
 }
 
-/// Status of one commitment in one ICS.
+/// Status of one commitment in one ICS. The notes follow the judged reasons:
+/// they explain figures and never change the status.
 pub fn commitment_cell(data: &StatusData, ics: &str, commitment_id: &str) -> CommitmentCell {
-    let computed = assess_commitment(&inputs_for(data, ics, commitment_id));
+    let (inputs, notes) = inputs_for(data, ics, commitment_id);
+    let mut computed = assess_commitment(&inputs);
+    computed.reasons.extend(notes);
     let override_in_force = data.overrides.get(&(commitment_id.to_string(), ics.to_string()));
     let effective = apply_override(&computed, override_in_force);
     CommitmentCell {
@@ -285,9 +351,12 @@ mod tests {
                 thresholds: Some(Thresholds { target: 85.0, amber: 75.0 }),
                 due: None,
                 retired: false,
+                frequency: Frequency::Quarterly,
+                rollup: QuarterRollup::Latest,
             }],
             ics_thresholds: HashMap::new(),
-            readings: HashMap::new(),
+            series: HashMap::new(),
+            rebases: HashMap::new(),
             evidence: Vec::new(),
             overrides: HashMap::new(),
         }
@@ -295,7 +364,8 @@ mod tests {
 
     fn with_reading(value: f64) -> StatusData {
         let mut data = data();
-        data.readings.insert(("m_liaison_1h".into(), "SEL".into()), value);
+        let period = ReadingPeriod::Quarter(data.period);
+        data.series.insert(("m_liaison_1h".into(), "SEL".into()), vec![SeriesPoint { period, value }]);
         data
     }
 

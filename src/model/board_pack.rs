@@ -49,6 +49,10 @@ pub struct BoardPack {
     pub outstanding: Vec<SubmissionView>,
     pub signup: Vec<IcsSignUpView>,
     pub trends: Vec<MetricTrend>,
+    /// Making Data Count: variation and assurance of each metric in each ICS
+    /// (empty in packs frozen before it was added).
+    #[serde(default)]
+    pub spc: Vec<crate::domain::metric_series::SpcSummary>,
 }
 
 /// A frozen pack's label: for which meeting, saved by whom and when.

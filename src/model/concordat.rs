@@ -14,4 +14,6 @@ pub struct IcsPageData {
     pub latest_evidence: Vec<EvidenceEntry>,
     /// Who has signed the concordat for this ICS, and who it still needs.
     pub signup: crate::model::organisations::IcsSignUpView,
+    /// Making Data Count: each metric's variation and assurance in this ICS.
+    pub spc: Vec<crate::domain::metric_series::SpcSummary>,
 }

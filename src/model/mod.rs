@@ -12,5 +12,6 @@ pub mod evidence;
 pub mod organisations;
 pub mod readings;
 pub mod review;
+pub mod spc;
 pub mod status;
 pub mod submissions;

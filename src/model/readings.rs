@@ -1,5 +1,6 @@
 //! Readings imports and the metric catalogue as the pages show them.
 
+use crate::domain::frequency::{Frequency, QuarterRollup, ReadingPeriod};
 use crate::domain::london::IcsCode;
 use crate::domain::period::ReportingPeriod;
 use serde::{Deserialize, Serialize};
@@ -9,7 +10,7 @@ pub struct PreviewRow {
     pub line: usize,
     pub metric: String,
     pub ics: String,
-    pub period: ReportingPeriod,
+    pub period: ReadingPeriod,
     pub value: f64,
     pub partner: Option<String>,
     pub note: Option<String>,
@@ -41,6 +42,11 @@ pub struct CatalogueEntry {
     pub direction: Option<String>,
     pub target: Option<f64>,
     pub amber: Option<f64>,
+    // Defaults keep board packs frozen before metrics had frequencies readable.
+    #[serde(default)]
+    pub frequency: Frequency,
+    #[serde(default)]
+    pub rollup: QuarterRollup,
     pub version: i64,
     pub retired: bool,
 }

@@ -13,6 +13,8 @@ pub struct StatusPage {
     pub concordat: crate::domain::concordat::Concordat,
     /// How far each cell's returns have been accepted (cells resting on no return are left out).
     pub reviews: Vec<CellReview>,
+    /// Making Data Count: each metric's variation and assurance in each ICS.
+    pub spc: Vec<crate::domain::metric_series::SpcSummary>,
 }
 
 /// How many of the returns a cell rests on the board has accepted.

@@ -7,6 +7,7 @@ use crate::components::ics_status::IcsStatusSection;
 use crate::components::loaded::Loaded;
 use crate::components::organisation_list::OrganisationList;
 use crate::components::signup_status::IcsSignUpSection;
+use crate::components::spc_chart::SpcSummaryTable;
 use crate::domain::london::IcsDetail;
 use crate::model::concordat::IcsPageData;
 use leptos::prelude::*;
@@ -31,7 +32,7 @@ pub fn IcsPage() -> impl IntoView {
 
 #[component]
 fn IcsDetailView(page: IcsPageData) -> impl IntoView {
-    let IcsPageData { detail, status, period, principle_numbers, latest_evidence, signup } = page;
+    let IcsPageData { detail, status, period, principle_numbers, latest_evidence, signup, spc } = page;
     let period_label = period.label();
     let period = period.to_string();
     let IcsDetail { ics, partners } = detail;
@@ -42,6 +43,11 @@ fn IcsDetailView(page: IcsPageData) -> impl IntoView {
         <h1>{title}</h1>
         <p class="lede">{format!("Code {}", ics.code)}</p>
         <IcsStatusSection status period period_label principle_numbers />
+        <section aria-labelledby="mdc-heading">
+            <h2 id="mdc-heading">"Making Data Count"</h2>
+            <p class="hint">"Beside RAG: each metric's variation (is something changing?) and assurance (will it reliably meet its target?), from an XmR chart of its readings."</p>
+            <SpcSummaryTable rows=spc show_ics=false caption=format!("Variation and assurance by metric in {}", ics.code) />
+        </section>
         <section aria-labelledby="latest-heading">
             <h2 id="latest-heading">"Latest evidence"</h2>
             {if latest_evidence.is_empty() {

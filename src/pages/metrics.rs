@@ -123,6 +123,22 @@ fn CatalogueEditors(
                     </select>
                     <FieldError error=create_error field="direction" />
                 </div>
+                <div class="field">
+                    <label for="new-frequency">"Reported"</label>
+                    <select id="new-frequency" name="frequency">
+                        <option value="quarterly">"Quarterly (periods such as 2024-25-Q1)"</option>
+                        <option value="monthly">"Monthly (periods such as 2024-04)"</option>
+                    </select>
+                    <FieldError error=create_error field="frequency" />
+                </div>
+                <div class="field">
+                    <label for="new-rollup">"A monthly metric's quarter is"</label>
+                    <select id="new-rollup" name="rollup" aria-describedby="new-rollup-hint">
+                        {crate::domain::frequency::QuarterRollup::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                    </select>
+                    <p class="hint" id="new-rollup-hint">"How the months make the quarter's figure for RAG: the latest month for snapshots and rolling figures, the mean for percentages and rates, the sum for counts of events (the target is then per month, multiplied by the months summed)."</p>
+                    <FieldError error=create_error field="rollup" />
+                </div>
                 <div class="field"><label for="new-target">"Target (optional)"</label><input id="new-target" name="target" /><FieldError error=create_error field="target" /></div>
                 <div class="field"><label for="new-amber">"Amber edge (optional)"</label><input id="new-amber" name="amber" /><FieldError error=create_error field="amber" /></div>
                 <button type="submit">"Add metric"</button>

@@ -4,6 +4,7 @@ use super::{query_params, PeriodQuery};
 use crate::api::status::get_status;
 use crate::components::loaded::Loaded;
 use crate::components::rag_badge::RagBadge;
+use crate::components::spc_chart::SpcSummaryTable;
 use crate::components::status_matrix::MatrixTable;
 use crate::model::status::StatusPage;
 use leptos::prelude::*;
@@ -25,8 +26,9 @@ pub fn StatusMatrixPage() -> impl IntoView {
 
 #[component]
 fn Matrix(page: StatusPage) -> impl IntoView {
-    let StatusPage { status, periods, concordat, reviews } = page;
+    let StatusPage { status, periods, concordat, reviews, spc } = page;
     let period = status.period.to_string();
+    let period_text = period.clone();
     view! {
         <PeriodPicker periods=periods.iter().map(ToString::to_string).collect() selected=period />
         <p class="lede">
@@ -38,6 +40,11 @@ fn Matrix(page: StatusPage) -> impl IntoView {
             <MatrixTable status concordat reviews />
         </div>
         <p class="hint">"✎ marks a status set by the board (an override); the computed status and the reason are on the cell's page. ✓ marks a cell whose returns the board has all accepted, ○ one with returns not yet accepted."</p>
+        <section aria-labelledby="mdc-heading">
+            <h2 id="mdc-heading">"Making Data Count"</h2>
+            <p class="hint">"Beside RAG: whether each metric's latest point shows special-cause variation, and whether its process will reliably meet its target, from an XmR chart of its readings up to this period. Each metric's page has the charts."</p>
+            <SpcSummaryTable rows=spc show_ics=true caption=format!("Variation and assurance by metric and ICS, to {period_text}") />
+        </section>
     }
     .into_any()
 }

@@ -27,7 +27,7 @@ pub fn pack_period(text: &str) -> Result<ReportingPeriod, AppError> {
 /// Draws up the pack for `period` from the live data. It names organisations,
 /// never people, so it can go in a public board paper.
 pub async fn build(pool: &Pool, days: u32, period: ReportingPeriod) -> Result<BoardPack, AppError> {
-    let (status, concordat) = super::status::london(pool, period).await?;
+    let (status, concordat, spc) = super::status::london_with_spc(pool, period).await?;
     let status = status.without_names();
     let text_of = |id: &str| concordat.commitments().find(|c| c.id == id).map(|c| c.text.clone()).unwrap_or_default();
     let mut exceptions = Vec::new();
@@ -78,6 +78,7 @@ pub async fn build(pool: &Pool, days: u32, period: ReportingPeriod) -> Result<Bo
         outstanding,
         signup,
         trends,
+        spc,
     })
 }
 

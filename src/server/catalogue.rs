@@ -5,13 +5,17 @@ use super::auth::authorise;
 use crate::db::audit::{self, Actor, Change};
 use crate::db::{self, Pool};
 use crate::domain::audit::{AuditAction, AuditEntity};
+use crate::domain::frequency::{Frequency, QuarterRollup, ReadingPeriod};
 use crate::domain::metric::{format_value, MetricDefinition, MetricKind};
+use crate::domain::metric_series::{quarter_figure, SeriesPoint, SeriesRules};
 use crate::domain::period::ReportingPeriod;
 use crate::domain::permission::{Action, Principal};
 use crate::domain::rag::Direction;
+use crate::domain::spc::ImprovementDirection;
 use crate::domain::validation::{FieldError, FieldErrors};
 use crate::error::AppError;
 use crate::model::readings::{Catalogue, CatalogueEntry, MetricTrend};
+use std::collections::HashMap;
 
 /// The catalogue as its page shows it, with the CSRF token for the edit forms
 /// when the viewer may edit it.
@@ -32,6 +36,8 @@ pub async fn catalogue(pool: &Pool, session: Option<&super::auth::Session>) -> R
                 direction: d.direction.map(|dir| dir.as_str().to_string()),
                 target: d.target,
                 amber: d.amber,
+                frequency: d.frequency,
+                rollup: d.rollup,
                 version: m.version,
                 retired: m.retired_at.is_some(),
             }
@@ -40,24 +46,32 @@ pub async fn catalogue(pool: &Pool, session: Option<&super::auth::Session>) -> R
     Ok(Catalogue { entries, ics_codes: db::london::ics_codes(pool).await?, editor_csrf })
 }
 
-/// A metric's ICS-level readings in every period from the concordat's first to
-/// the latest (or the current one), one series per ICS.
+/// A metric's ICS-level figure in every quarter from the concordat's first to
+/// the latest (or the current one), one series per ICS: a monthly metric's
+/// months rolled into their quarters by its rule.
 pub async fn metric_trend(pool: &Pool, id: &str) -> Result<MetricTrend, AppError> {
     let Catalogue { entries, ics_codes, .. } = catalogue(pool, None).await?;
     let metric = entries.into_iter().find(|m| m.id == id).ok_or_else(|| AppError::NotFound(format!("metric {id}")))?;
-    let readings = db::readings::ics_level_series(pool, &metric.id).await?;
+    let rules = SeriesRules {
+        frequency: metric.frequency,
+        rollup: metric.rollup,
+        direction: ImprovementDirection::Neutral,
+        target: None,
+    };
+    let mut points: HashMap<String, Vec<SeriesPoint>> = HashMap::new();
+    for reading in db::readings::ics_level_series(pool, &metric.id).await? {
+        let period = ReadingPeriod::parse(&reading.period)
+            .map_err(|e| sqlx::Error::Decode(format!("stored period {:?}: {e}", reading.period).into()))?;
+        points.entry(reading.ics_code).or_default().push(SeriesPoint { period, value: reading.value });
+    }
     let current = ReportingPeriod::containing(super::status::today());
-    let last =
-        readings.iter().filter_map(|r| ReportingPeriod::parse(&r.period).ok()).max().unwrap_or(current).max(current);
+    let last = points.values().flatten().map(|p| p.period.quarter()).max().unwrap_or(current).max(current);
     let periods = ReportingPeriod::range(ReportingPeriod::FIRST, last);
     let series = ics_codes
         .into_iter()
         .map(|ics| {
-            let values = periods
-                .iter()
-                .map(|p| p.to_string())
-                .map(|p| readings.iter().find(|r| r.ics_code == ics && r.period == p).map(|r| r.value))
-                .collect();
+            let ics_points = points.get(ics.as_str()).map_or(&[][..], Vec::as_slice);
+            let values = periods.iter().map(|q| quarter_figure(&rules, ics_points, *q).map(|f| f.value)).collect();
             (ics, values)
         })
         .collect();
@@ -131,6 +145,10 @@ pub struct NewMetricForm<'a> {
     pub direction: &'a str,
     pub target: &'a str,
     pub amber: &'a str,
+    /// "" means quarterly.
+    pub frequency: &'a str,
+    /// "" means the latest month.
+    pub rollup: &'a str,
 }
 
 fn parse_direction(text: &str) -> Result<Option<Direction>, FieldError> {
@@ -150,7 +168,23 @@ pub async fn create(pool: &Pool, principal: &Principal, form: &NewMetricForm<'_>
     let direction = errors.take(parse_direction(form.direction)).flatten();
     let target = errors.take(optional_number("target", form.target)).flatten();
     let amber = errors.take(optional_number("amber", form.amber)).flatten();
-    let Some(kind) = kind.filter(|_| errors.is_empty()) else {
+    let frequency = match form.frequency.trim() {
+        "" => Some(Frequency::Quarterly),
+        text => errors.take(Frequency::parse(text).ok_or_else(|| {
+            FieldError::new("frequency", format!("{text:?} is not a frequency; use monthly or quarterly"))
+        })),
+    };
+    let rollup =
+        match form.rollup.trim() {
+            "" => Some(QuarterRollup::Latest),
+            text => errors.take(QuarterRollup::parse(text).ok_or_else(|| {
+                FieldError::new("rollup", format!("{text:?} is not a roll-up; use latest, mean or sum"))
+            })),
+        };
+    let (Some(kind), Some(frequency), Some(rollup)) = (kind, frequency, rollup) else {
+        return Err(errors.into());
+    };
+    if !errors.is_empty() {
         return Err(errors.into());
     };
     let definition = MetricDefinition {
@@ -164,6 +198,8 @@ pub async fn create(pool: &Pool, principal: &Principal, form: &NewMetricForm<'_>
         amber,
         due: None,
         note: None,
+        frequency,
+        rollup,
         principle: None,
     }
     .validate()?;

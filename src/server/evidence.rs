@@ -284,33 +284,49 @@ async fn sparklines(
     commitment_id: &str,
     current: ReportingPeriod,
 ) -> Result<Vec<crate::model::evidence::MetricSparklines>, AppError> {
+    use crate::domain::frequency::ReadingPeriod;
+    use crate::domain::metric_series::{quarter_figure, SeriesPoint, SeriesRules};
+    use std::collections::HashMap;
     let first = ReportingPeriod::FIRST;
-    let readings = db::readings::ics_level_for_commitment(pool, commitment_id, &first.to_string()).await?;
-    // The window ends at the latest reading (or now, if there is none), so
-    // older data still shows, and never starts before the concordat did.
-    let end = readings.iter().filter_map(|r| ReportingPeriod::parse(&r.period).ok()).max().unwrap_or(current);
+    // "2023-04" sorts (as text) after every earlier month and quarter and before
+    // every later one, in either form.
+    let from = crate::domain::frequency::Month::containing(first.start_date()).to_string();
+    let readings = db::readings::ics_level_for_commitment(pool, commitment_id, &from).await?;
+    // Each (metric, ICS) series once, so a quarter's figure is found without
+    // scanning every reading.
+    let mut series: HashMap<(String, String), Vec<SeriesPoint>> = HashMap::new();
+    for reading in readings {
+        if let Ok(period) = ReadingPeriod::parse(&reading.period) {
+            series
+                .entry((reading.metric_id, reading.ics_code))
+                .or_default()
+                .push(SeriesPoint { period, value: reading.value });
+        }
+    }
+    // The window ends at the latest reading's quarter (or now, if there is
+    // none), so older data still shows, and never starts before the concordat did.
+    let end = series.values().flatten().map(|p| p.period.quarter()).max().unwrap_or(current);
     let mut periods = vec![end];
     while periods.len() < SPARKLINE_PERIODS && periods[0] > first {
         let earlier = periods[0].previous();
         periods.insert(0, earlier);
     }
-    let period_names: Vec<String> = periods.iter().map(ToString::to_string).collect();
     let ics_codes = db::london::ics_codes(pool).await?;
     let metrics = db::metrics::list(pool).await?;
     let mut out = Vec::new();
     for metric in metrics.iter().filter(|m| m.definition.commitment_id == commitment_id && m.retired_at.is_none()) {
+        let rules = SeriesRules {
+            frequency: metric.definition.frequency,
+            rollup: metric.definition.rollup,
+            direction: metric.definition.improvement_direction(),
+            target: None,
+        };
         let per_ics = ics_codes
             .iter()
             .map(|ics| {
-                let values = period_names
-                    .iter()
-                    .map(|p| {
-                        readings
-                            .iter()
-                            .find(|r| r.metric_id == metric.definition.id && r.ics_code == *ics && r.period == *p)
-                            .map(|r| r.value)
-                    })
-                    .collect();
+                let points =
+                    series.get(&(metric.definition.id.clone(), ics.to_string())).map_or(&[][..], Vec::as_slice);
+                let values = periods.iter().map(|q| quarter_figure(&rules, points, *q).map(|f| f.value)).collect();
                 (ics.clone(), values)
             })
             .collect();

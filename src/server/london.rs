@@ -26,8 +26,9 @@ pub async fn ics_detail(pool: &Pool, code: &str) -> Result<IcsDetail, AppError> 
 pub async fn ics_page(pool: &Pool, code: &str, signed_in: bool) -> Result<IcsPageData, AppError> {
     let detail = ics_detail(pool, code).await?;
     let period = ReportingPeriod::containing(super::status::today());
-    let (london, concordat) = super::status::london(pool, period).await?;
+    let (london, concordat, spc) = super::status::london_with_spc(pool, period).await?;
     let status = london.icss.into_iter().find(|i| i.ics == detail.ics.code).ok_or(AppError::Internal)?;
+    let spc = spc.into_iter().filter(|row| row.ics == detail.ics.code).collect();
     let principle_numbers = concordat.principles.iter().map(|p| (p.id.clone(), p.number)).collect();
     let latest_evidence = db::evidence::latest_for_ics(pool, &detail.ics.code, 5).await?;
     let (status, latest_evidence) = if signed_in {
@@ -36,5 +37,5 @@ pub async fn ics_page(pool: &Pool, code: &str, signed_in: bool) -> Result<IcsPag
         (status.without_names(), latest_evidence.into_iter().map(EvidenceEntry::without_names).collect())
     };
     let signup = super::organisations::ics_sign_up_view(pool, &detail.ics.code, &detail.ics.name).await?;
-    Ok(IcsPageData { detail, status, period, principle_numbers, latest_evidence, signup })
+    Ok(IcsPageData { detail, status, period, principle_numbers, latest_evidence, signup, spc })
 }

@@ -19,6 +19,7 @@ pub mod readings;
 pub mod reference;
 pub mod rest;
 pub mod secrets;
+pub mod spc;
 pub mod state;
 pub mod status;
 pub mod submissions;

@@ -6,6 +6,7 @@ use crate::db::audit::{self, Actor, Change};
 use crate::db::readings::{NewReading, WriteCounts, Written};
 use crate::db::{self, Pool};
 use crate::domain::audit::{AuditAction, AuditEntity};
+use crate::domain::frequency::Frequency;
 use crate::domain::london::Organisation;
 use crate::domain::metric::MetricKind;
 use crate::domain::permission::{resolve_reading_partner, Action, PartnerRef, Principal};
@@ -46,7 +47,7 @@ impl From<CsvErrors> for BatchError {
 
 /// The catalogue and organisations a batch is checked against, loaded once.
 pub struct Reference {
-    metrics: HashMap<String, (MetricKind, i64, bool)>,
+    metrics: HashMap<String, (MetricKind, Frequency, i64, bool)>,
     ics_codes: HashSet<String>,
     organisations: HashMap<String, Organisation>,
 }
@@ -56,7 +57,10 @@ impl Reference {
         let metrics = db::metrics::list(pool)
             .await?
             .into_iter()
-            .map(|m| (m.definition.id.clone(), (m.definition.kind, m.version, m.retired_at.is_some())))
+            .map(|m| {
+                let d = &m.definition;
+                (d.id.clone(), (d.kind, d.frequency, m.version, m.retired_at.is_some()))
+            })
             .collect();
         let ics_codes = db::london::ics_codes(pool).await?.into_iter().map(String::from).collect();
         let organisations =
@@ -72,9 +76,15 @@ pub fn check(
     reference: &Reference,
     rows: Vec<CsvReading>,
 ) -> Result<Vec<ValidReading>, BatchError> {
-    let lookup = |id: &str| reference.metrics.get(id).filter(|(_, _, retired)| !retired).map(|(kind, _, _)| *kind);
-    let current = crate::domain::period::ReportingPeriod::containing(chrono::Utc::now().date_naive());
-    let mut valid = check_against_catalogue(rows, lookup, &reference.ics_codes, current)?;
+    let lookup = |id: &str| {
+        reference
+            .metrics
+            .get(id)
+            .filter(|(_, _, _, retired)| !retired)
+            .map(|(kind, frequency, _, _)| (*kind, *frequency))
+    };
+    let today = chrono::Utc::now().date_naive();
+    let mut valid = check_against_catalogue(rows, lookup, &reference.ics_codes, today)?;
     let mut errors = Vec::new();
     for reading in &mut valid {
         reading.partner = resolve_reading_partner(principal, reading.partner.take());
@@ -133,7 +143,7 @@ pub async fn write(
     let mut changed_returns = std::collections::BTreeSet::new();
     let mut tx = crate::db::begin_write(pool).await?;
     for row in rows {
-        let version = reference.metrics.get(&row.metric).map(|(_, version, _)| *version).unwrap_or(1);
+        let version = reference.metrics.get(&row.metric).map(|(_, _, version, _)| *version).unwrap_or(1);
         let reading = NewReading {
             metric_id: row.metric.clone(),
             metric_version: version,
@@ -145,7 +155,8 @@ pub async fn write(
         };
         let written = db::readings::upsert(&mut tx, &reading, Some(&principal.user_id)).await?;
         if let (Some(partner), false) = (&row.partner, matches!(written, Written::Unchanged)) {
-            changed_returns.insert((partner.clone(), row.period.to_string()));
+            // A return is for a quarter: a month's reading changes its quarter's.
+            changed_returns.insert((partner.clone(), row.period.quarter().to_string()));
         }
         match written {
             Written::Unchanged => counts.unchanged += 1,

@@ -6,7 +6,7 @@ use super::AppState;
 use crate::db;
 use crate::db::readings::{StoredReading, WriteCounts};
 use crate::domain::concordat::Concordat;
-use crate::domain::period::ReportingPeriod;
+use crate::domain::frequency::ReadingPeriod;
 use crate::domain::rag::Rag;
 use crate::domain::readings_csv::{parse_readings_csv, write_readings_csv, CsvReading, ExportRow, RowError};
 use crate::domain::status::{CommitmentCell, IcsStatus};
@@ -296,7 +296,7 @@ fn json_rows(rows: Vec<ReadingIn>) -> Result<Vec<CsvReading>, Vec<RowError>> {
                 continue;
             }
         };
-        match ReportingPeriod::parse(&row.period) {
+        match ReadingPeriod::parse(&row.period) {
             Ok(period) => out.push(CsvReading {
                 line,
                 metric: row.metric.trim().to_string(),
@@ -358,14 +358,15 @@ async fn ics_filter(pool: &db::Pool, ics: Option<&str>) -> Result<Option<String>
     }
 }
 
-async fn query_filters(pool: &db::Pool, query: &ReadingsQuery) -> Result<(Option<String>, Option<String>), AppError> {
+async fn query_filters(
+    pool: &db::Pool,
+    query: &ReadingsQuery,
+) -> Result<(Option<String>, Option<ReadingPeriod>), AppError> {
     let ics = ics_filter(pool, query.ics.as_deref()).await?;
     let period = query
         .period
         .as_deref()
-        .map(|p| {
-            ReportingPeriod::parse(p).map(|p| p.to_string()).map_err(|e| AppError::invalid("period", e.to_string()))
-        })
+        .map(|p| ReadingPeriod::parse(p).map_err(|e| AppError::invalid("period", e.to_string())))
         .transpose()?;
     Ok((ics, period))
 }
@@ -376,7 +377,7 @@ pub async fn get_readings(
     Query(query): Query<ReadingsQuery>,
 ) -> Result<Json<Vec<StoredReading>>, AppError> {
     let (ics, period) = query_filters(&state.pool, &query).await?;
-    Ok(Json(db::readings::list(&state.pool, ics.as_deref(), period.as_deref()).await?))
+    Ok(Json(db::readings::list(&state.pool, ics.as_deref(), period).await?))
 }
 
 /// `GET /readings.csv?ics=SEL&period=2023-24-Q1`: the same, as a CSV file that imports back unchanged.
@@ -385,7 +386,7 @@ pub async fn export_readings_csv(
     Query(query): Query<ReadingsQuery>,
 ) -> Result<Response, AppError> {
     let (ics, period) = query_filters(&state.pool, &query).await?;
-    let rows = db::readings::list(&state.pool, ics.as_deref(), period.as_deref()).await?;
+    let rows = db::readings::list(&state.pool, ics.as_deref(), period).await?;
     let export: Vec<ExportRow> = rows
         .into_iter()
         .map(|r| ExportRow {

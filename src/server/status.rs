@@ -5,10 +5,11 @@ use crate::db::audit::{self, Actor, Change};
 use crate::db::{self, Pool};
 use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::concordat::Concordat;
+use crate::domain::metric_series::SpcSummary;
 use crate::domain::period::ReportingPeriod;
 use crate::domain::permission::{Action, Principal};
 use crate::domain::rag::{Override, Rag};
-use crate::domain::status::{london_status, LondonStatus};
+use crate::domain::status::{london_status, spc_summaries, LondonStatus};
 use crate::domain::submission::SubmissionState;
 use crate::domain::validation::{clean_text, FieldError, FieldErrors};
 use crate::error::AppError;
@@ -35,16 +36,27 @@ pub async fn london(pool: &Pool, period: ReportingPeriod) -> Result<(LondonStatu
     Ok((london_status(&data), data.concordat))
 }
 
+/// As `london`, with the Making Data Count summary of every metric in every
+/// ICS over its readings up to the period.
+pub async fn london_with_spc(
+    pool: &Pool,
+    period: ReportingPeriod,
+) -> Result<(LondonStatus, Concordat, Vec<SpcSummary>), AppError> {
+    let data = db::status::load(pool, period, period.judgement_date(today())).await?;
+    let spc = data.ics_codes.iter().flat_map(|ics| spc_summaries(&data, ics.as_str())).collect();
+    Ok((london_status(&data), data.concordat, spc))
+}
+
 /// The matrix page: every ICS × commitment for a period (blank: the current
 /// one), and the periods one can choose, newest first.
 pub async fn status_page(pool: &Pool, period: &str, signed_in: bool) -> Result<StatusPage, AppError> {
     let period = period_or_current(period)?;
-    let (status, concordat) = london(pool, period).await?;
+    let (status, concordat, spc) = london_with_spc(pool, period).await?;
     let status = if signed_in { status } else { status.without_names() };
     let current = ReportingPeriod::containing(today());
     let periods = ReportingPeriod::range(ReportingPeriod::FIRST, current).into_iter().rev().collect();
     let reviews = cell_reviews(pool, period).await?;
-    Ok(StatusPage { status, periods, concordat, reviews })
+    Ok(StatusPage { status, periods, concordat, reviews, spc })
 }
 
 /// One cell's status and reasons, and whether the viewer may override it.
@@ -90,7 +102,7 @@ async fn cell_sources(
     }
     let commitment_of: HashMap<String, String> =
         db::metrics::list(pool).await?.into_iter().map(|m| (m.definition.id, m.definition.commitment_id)).collect();
-    for (ics, metric, partner) in db::readings::partner_sources_for_period(pool, &period_text, ics).await? {
+    for (ics, metric, partner) in db::readings::partner_sources_for_period(pool, period, ics).await? {
         if let Some(commitment) = commitment_of.get(&metric) {
             sources.entry((ics, commitment.clone())).or_default().insert(partner);
         }

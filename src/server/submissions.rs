@@ -220,7 +220,7 @@ pub async fn for_organisation(
 async fn content(pool: &Pool, organisation_id: &str, period: ReportingPeriod) -> Result<AcceptedContent, AppError> {
     let evidence = db::evidence::list_for_organisation(pool, organisation_id, &period.to_string()).await?;
     let metrics = db::metrics::list(pool).await?;
-    let readings = db::readings::list(pool, None, Some(&period.to_string()))
+    let readings = db::readings::list(pool, None, Some(period.into()))
         .await?
         .into_iter()
         .filter(|r| r.partner_id == organisation_id)

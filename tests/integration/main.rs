@@ -19,6 +19,7 @@ mod readings;
 mod references;
 mod render_stress;
 mod security;
+mod spc;
 mod status;
 mod submissions;
 mod throttling;

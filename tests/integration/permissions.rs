@@ -27,6 +27,8 @@ const MUTATING_SERVER_FNS: &[&str] = &[
     "/api/status/override",
     "/api/metrics/create",
     "/api/metrics/ics-target",
+    "/api/metrics/rebase",
+    "/api/metrics/rebase/remove",
 ];
 
 /// Server functions open to everyone by design: signing in and out, and
@@ -63,7 +65,7 @@ const READ_ONLY_SERVER_FNS: &[&str] = &[
     "/api/board-pack/list",
     "/api/board-pack/frozen",
     "/api/metrics/list",
-    "/api/metrics/trend",
+    "/api/metrics/charts",
     "/api/audit/list",
     "/api/readings/preview",
     "/api/status/london",
@@ -428,6 +430,20 @@ async fn the_permission_matrix_holds(app: TestApp) {
             )
             .await;
         expect(who, who == Who::Board, &reply, "set an ICS's own target");
+
+        // metrics/rebase and metrics/rebase/remove: board reviewers only (the
+        // board adds a rebase and takes it away again).
+        let rebase = [
+            ("csrf", browser.csrf.as_str()),
+            ("metric_id", "m_liaison_1h"),
+            ("ics", "SEL"),
+            ("period", "2023-24-Q2"),
+            ("reason", "Matrix test"),
+        ];
+        let reply = app.post_form("/api/metrics/rebase", Some(browser), &rebase).await;
+        expect(who, who == Who::Board, &reply, "rebase an SPC chart");
+        let reply = app.post_form("/api/metrics/rebase/remove", Some(browser), &rebase[..4]).await;
+        expect(who, who == Who::Board, &reply, "remove a rebase");
 
         // status/override: board reviewers only.
         let reply = app

@@ -50,10 +50,22 @@ async fn readings_set_the_status_with_reasons(app: TestApp) {
     assert_eq!(app.get("/api/v1/status?period=2023-24-Q9").await.status, StatusCode::BAD_REQUEST);
     assert_eq!(app.get("/api/v1/status?ics=XYZ").await.status, StatusCode::NOT_FOUND);
 
-    // The trend page draws the readings on the server, with a text alternative.
+    // The metric page draws an XmR chart on the server, with a text
+    // alternative, both icons in words, and the numbers in a table.
     let trend = app.get("/metrics/m_liaison_1h").await;
     assert_eq!(trend.status, StatusCode::OK);
-    for expected in ["role=\"img\"", "<title", "<desc", "2023-24-Q1: 70%", "target 85%", "<table"] {
+    for expected in [
+        "role=\"img\"",
+        "<title",
+        "XmR chart: SEL",
+        "<desc",
+        "target 85%",
+        "<table",
+        "<th scope=\"row\">Q1 2023/24",
+        "70%",
+        "Common cause variation",
+        "data-assurance=",
+    ] {
         assert!(trend.body.contains(expected), "trend page lacks {expected}");
     }
     assert_eq!(app.get("/metrics/m_nope").await.status, StatusCode::NOT_FOUND);
