@@ -390,15 +390,71 @@ impl SegmentLimits {
 }
 
 /// R's `mean()`: the sum divided by the count, then corrected by the mean of
-/// the residuals (R does this in long double; the second pass brings f64 to
-/// the same result to the last place in practice). NaN when empty.
+/// the residuals. R does both sums in long double (`real_mean` in R's
+/// src/main/summary.c), exact for series like these, so its mean is the true
+/// mean rounded once. Summing in f64 is not enough: one-decimal data whose
+/// mean is 0.1 or 0.0 can come out an ulp or so off, and a point R puts exactly
+/// on the mean (side 0, which ends a run) would then count as above or below
+/// it. So the sums here are exact too. NaN when empty.
 pub fn r_mean(values: &[f64]) -> f64 {
     if values.is_empty() {
         return f64::NAN;
     }
     let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    mean + values.iter().map(|v| v - mean).sum::<f64>() / n
+    let mean = exact_sum(values.iter().copied()) / n;
+    if !mean.is_finite() {
+        return mean;
+    }
+    // Each residual split exactly into its rounded value and its rounding error.
+    let residuals = exact_sum(values.iter().flat_map(|&v| {
+        let (difference, error) = two_sum(v, -mean);
+        [difference, error]
+    }));
+    mean + residuals / n
+}
+
+/// `a + b` and its rounding error: the two add up to `a + b` exactly.
+fn two_sum(a: f64, b: f64) -> (f64, f64) {
+    let sum = a + b;
+    let b_part = sum - a;
+    (sum, (a - (sum - b_part)) + (b - b_part))
+}
+
+/// The sum rounded once: Shewchuk's exact partials, as Python's `math.fsum`.
+fn exact_sum(values: impl IntoIterator<Item = f64>) -> f64 {
+    // Non-overlapping partials, smallest first, that add up to the sum exactly.
+    let mut partials: Vec<f64> = Vec::new();
+    for mut x in values {
+        let mut kept = 0;
+        for i in 0..partials.len() {
+            let (hi, lo) = two_sum(x, partials[i]);
+            if lo != 0.0 {
+                partials[kept] = lo;
+                kept += 1;
+            }
+            x = hi;
+        }
+        partials.truncate(kept);
+        partials.push(x);
+    }
+    // Add them from the largest down until the rest cannot change the result,
+    // then settle a halfway case by the sign of the rest.
+    let mut total = 0.0;
+    let mut lo = 0.0;
+    while let Some(x) = partials.pop() {
+        (total, lo) = two_sum(total, x);
+        if lo != 0.0 {
+            break;
+        }
+    }
+    if partials.last().is_some_and(|next| (lo < 0.0 && *next < 0.0) || (lo > 0.0 && *next > 0.0)) {
+        let doubled = lo * 2.0;
+        let rounded = total + doubled;
+        if doubled == rounded - total {
+            total = rounded;
+        }
+    }
+    total
 }
 
 /// Mean and mean moving range of a segment's base points (the first
@@ -633,11 +689,14 @@ impl fmt::Display for AssuranceIcon {
 mod tests {
     //! Unit tests port the calculation expectations of NHSRplotthedots 0.2.2's own
     //! test suite (`tests/testthat/*.R` and `tests/testthat/_snaps/*.md` at commit
-    //! 050b07d); each test is named after the upstream `test_that()` it reproduces
-    //! and cites its file. R's 1-based positions are written as 0-based indices.
-    //! The property tests at the end check the rules in `making-data-count.md`.
+    //! 050b07d): a ported test is named after the upstream `test_that()` it
+    //! reproduces and cites its file. R's 1-based positions are written as 0-based
+    //! indices. The other unit tests pin edge cases from `making-data-count.md` to
+    //! the upstream R source they cite, and the property tests at the end check
+    //! the rules over random series.
     use super::*;
     use proptest::prelude::*;
+
     use ImprovementDirection::{Decrease, Increase, Neutral};
 
     /// R's `set.seed(123); rnorm(20)`, the series upstream's snapshots use.
@@ -1206,6 +1265,7 @@ mod tests {
         y
     }
 
+    // Upstream: tests/testthat/_snaps/ptd_spc_standard.md (r1) and _snaps/ptd_spc.md (summary).
     #[test]
     fn limits_match_the_upstream_snapshot() {
         let analysis = analyse(&RNORM_123, &SpcOptions::default()).unwrap();
@@ -1578,6 +1638,32 @@ mod tests {
         assert!(undefined.outside.iter().chain(&undefined.close).all(|f| !f));
     }
 
+    // R's `mean()` sums in long double (`real_mean` in R's src/main/summary.c), exact for data
+    // like these, so the mean is the true mean of the doubles rounded once. Summing in f64
+    // gave 0.8000000000000002, 0.09999999999999999, -0.8999999999999999 and 1.85e-17 here.
+    // (Found by comparing `analyse` with a line-by-line transcription of upstream's R code on
+    // 24,000 random series; these values are R's exact results, not upstream test cases.)
+    #[test]
+    fn the_mean_is_rounded_once_as_in_r() {
+        assert_eq!(r_mean(&[0.8, 2.2, 1.6, -1.4]), 0.8);
+        assert_eq!(r_mean(&[0.3, 1.0, -2.4, 1.7, -1.0, 0.1, 1.0]), 0.1);
+        assert_eq!(r_mean(&[-0.9, -0.4, 2.0, -1.8, -1.4, -2.4, -1.4]), -0.9);
+        assert!(r_mean(&[]).is_nan());
+        assert_eq!(r_mean(&[0.1; 1000]), 0.1);
+
+        // Where it matters: limits fixed on 12 points whose mean is exactly 0, so the 0.0 at
+        // index 20 is on the mean (side 0) and splits the 8 points at 18-25 into runs of 2 and
+        // 5. Off by an ulp, those 8 points would be a shift.
+        let values = [
+            0.5, 0.4, 0.7, 1.7, -2.5, 1.7, -1.0, -0.9, 0.2, 1.1, -0.2, -1.7, 1.0, 1.4, -2.2, 1.6, 0.3, 0.8, -0.5, -1.4,
+            0.0, -2.1, -0.9, -0.2, -0.8, -0.6, 1.2, 0.3, 1.2, -0.6,
+        ];
+        assert_eq!(r_mean(&values[..12]), 0.0);
+        let analysis = run(&values, &SpcOptions { fix_after_n_points: Some(12), ..SpcOptions::default() });
+        assert_eq!(analysis.current().mean, 0.0);
+        assert!(causes(&analysis).iter().all(|c| *c == SpecialCause::CommonCause), "{:?}", causes(&analysis));
+    }
+
     // Input checks (the API's; upstream refuses fix_after_n_points < 12 the same way).
     #[test]
     fn invalid_inputs_are_refused() {
@@ -1884,6 +1970,22 @@ mod tests {
                 prop_assert_eq!(s.lpl, a.lpl.map(|l| l * factor));
                 prop_assert_eq!(s.upl, a.upl.map(|u| u * factor));
             }
+        }
+
+        // The sums are exact, so the mean does not depend on the order of the values, and the
+        // mean of copies of one value is that value.
+        #[test]
+        fn the_mean_is_exact((values, _) in any_case(), seed in any::<u64>()) {
+            let mut shuffled = values.clone();
+            let mut state = seed | 1;
+            for i in (1..shuffled.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                shuffled.swap(i, (state % (i as u64 + 1)) as usize);
+            }
+            prop_assert_eq!(r_mean(&shuffled), r_mean(&values));
+            prop_assert_eq!(r_mean(&vec![values[0]; values.len()]), values[0]);
         }
 
         #[test]
