@@ -31,7 +31,7 @@ pub fn MetricsPage() -> impl IntoView {
                         <table class="data catalogue">
                             <thead><tr>
                                 <th scope="col">"Metric"</th><th scope="col">"Commitment"</th><th scope="col">"Kind"</th>
-                                <th scope="col">"Better"</th><th scope="col">"Target"</th><th scope="col">"Amber edge"</th><th scope="col">"State"</th>
+                                <th scope="col">"Better"</th><th scope="col">"Reported"</th><th scope="col">"Target"</th><th scope="col">"Amber edge"</th><th scope="col">"State"</th>
                             </tr></thead>
                             <tbody>
                                 {catalogue.entries.into_iter().map(|m| view! { <MetricRow metric=m csrf=catalogue.editor_csrf.clone() update /> }).collect_view()}
@@ -55,6 +55,7 @@ fn MetricRow(metric: CatalogueEntry, csrf: Option<String>, update: ServerAction<
             <td><a href=format!("/commitments/{}", metric.commitment_id)>{metric.commitment_id.clone()}</a></td>
             <td>{metric.kind.clone()}</td>
             <td>{metric.direction.clone().unwrap_or_default()}</td>
+            <td>{metric.frequency.as_str()}</td>
             <td>{show(metric.target)}</td>
             <td>{show(metric.amber)}</td>
             <td>{state}</td>
@@ -64,7 +65,7 @@ fn MetricRow(metric: CatalogueEntry, csrf: Option<String>, update: ServerAction<
         let label = format!("Change {}", metric.name);
         view! {
             <tr class="editor">
-                <td colspan="7">
+                <td colspan="8">
                     <ActionForm action=update attr:aria-label=label>
                         <CsrfField token=csrf />
                         <input type="hidden" name="id" value=metric.id />

@@ -39,6 +39,7 @@ fn ImportForm(csrf: String) -> impl IntoView {
             <h2 id="import-heading">"Import from CSV"</h2>
             <p class="hint" id="csv-hint">
                 "Columns: metric, ics, period, value, and optionally partner (an organisation id) and note. "
+                "The period is a month such as 2024-04 for a monthly metric, a quarter such as 2024-25-Q1 for a quarterly one (the catalogue says which). "
                 "Nothing is written until you have seen the preview and chosen Import; a file with any error imports nothing."
             </p>
             <ErrorSummary error=preview_error />
