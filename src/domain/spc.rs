@@ -258,17 +258,14 @@ pub struct Segment {
 }
 
 impl Segment {
-    pub fn len(&self) -> usize {
+    /// How many points the segment has (never 0).
+    pub fn point_count(&self) -> usize {
         self.end + 1 - self.start
-    }
-
-    pub fn is_empty(&self) -> bool {
-        false
     }
 
     /// Fewer points than upstream likes: the limits are only a first guess.
     pub fn is_short(&self) -> bool {
-        self.len() < SHORT_SEGMENT
+        self.point_count() < SHORT_SEGMENT
     }
 }
 

@@ -2,7 +2,6 @@
 
 use crate::domain::frequency::ReadingPeriod;
 use crate::domain::london::IcsCode;
-use crate::domain::metric_series::SpcSummary;
 use crate::domain::spc::{AssuranceIcon, ImprovementDirection, PointType, SpcAnalysis, VariationIcon};
 use serde::{Deserialize, Serialize};
 
@@ -137,10 +136,4 @@ pub struct MetricCharts {
     pub charts: Vec<IcsChart>,
     pub rebases: Vec<RebaseView>,
     pub editor_csrf: Option<String>,
-}
-
-/// The Making Data Count summary table of an ICS page or the London page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SpcSummaryTable {
-    pub rows: Vec<SpcSummary>,
 }
