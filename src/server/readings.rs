@@ -67,6 +67,25 @@ impl Reference {
             db::london::list_organisations(pool).await?.into_iter().map(|o| (o.id.clone(), o)).collect();
         Ok(Reference { metrics, ics_codes, organisations })
     }
+
+    /// An organisation named by its id, its ODS code or its full name (either
+    /// in any case), so a partner's spreadsheet can say "RV5" or "South London
+    /// and Maudsley NHS Foundation Trust".
+    pub fn organisation(&self, text: &str) -> Option<&Organisation> {
+        let text = text.trim();
+        self.organisations.get(text).or_else(|| {
+            let found = |matches: &dyn Fn(&Organisation) -> bool| {
+                let mut all = self.organisations.values().filter(|o| matches(o));
+                // A name or code two organisations share names neither.
+                match (all.next(), all.next()) {
+                    (Some(one), None) => Some(one),
+                    _ => None,
+                }
+            };
+            found(&|o| o.ods.as_deref().is_some_and(|ods| ods.eq_ignore_ascii_case(text)))
+                .or_else(|| found(&|o| o.name.trim().eq_ignore_ascii_case(text)))
+        })
+    }
 }
 
 /// Checks rows against the catalogue, fills in and checks partners, and checks
@@ -88,13 +107,17 @@ pub fn check(
     let mut errors = Vec::new();
     for reading in &mut valid {
         reading.partner = resolve_reading_partner(principal, reading.partner.take());
-        if let Some(partner) = &reading.partner {
-            match reference.organisations.get(partner) {
+        if let Some(partner) = reading.partner.clone() {
+            let found = reference.organisation(&partner);
+            // Stored by id, however it was named.
+            reading.partner = Some(found.map_or(partner.clone(), |org| org.id.clone()));
+            match found {
                 None => errors.push(RowError {
                     line: reading.line,
                     column: "partner".into(),
                     message: format!(
-                        "there is no organisation {partner:?}; use its id, e.g. oxleas-nhs-foundation-trust"
+                        "there is no organisation {partner:?}; give its id (e.g. oxleas-nhs-foundation-trust), \
+                         its ODS code (e.g. RPG) or its full name"
                     ),
                 }),
                 Some(org) if !org.serves(&reading.ics) => errors.push(RowError {

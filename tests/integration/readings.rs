@@ -10,6 +10,7 @@ app_tests! {
     csv_imports_are_all_or_nothing => csv_imports_are_all_or_nothing;
     tokens_are_required_and_scoped => tokens_are_required_and_scoped;
     readings_keep_their_history => readings_keep_their_history;
+    a_partner_is_named_by_id_ods_code_or_name => a_partner_is_named_by_id_ods_code_or_name;
 }
 
 const JSON: &str = "application/json";
@@ -151,4 +152,29 @@ async fn a_partner_reports_for_every_ics_it_serves(app: TestApp) {
     let ncl = post("NCL").await;
     assert_eq!(ncl.status, StatusCode::BAD_REQUEST);
     assert!(ncl.body.contains("does not serve NCL; it serves SEL, SWL"), "{}", ncl.body);
+}
+
+async fn a_partner_is_named_by_id_ods_code_or_name(app: TestApp) {
+    // The board records Oxleas's figure three ways; each lands on Oxleas's id.
+    for (partner, value) in [("oxleas-nhs-foundation-trust", 71), ("rpg", 72), ("Oxleas NHS Foundation Trust", 73)] {
+        let body = format!(
+            r#"[{{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":{value},"partner":"{partner}"}}]"#
+        );
+        let reply = app.post_api("/api/v1/readings", Some("demo-token-board"), JSON, &body).await;
+        assert_eq!(reply.status, StatusCode::OK, "{partner}: {}", reply.body);
+        let listed = app.get("/api/v1/readings?ics=SEL&period=2023-24-Q1").await.json();
+        assert_eq!(listed[0]["partner_id"], "oxleas-nhs-foundation-trust", "{partner}");
+        assert_eq!(listed[0]["value"], f64::from(value), "{partner}");
+    }
+    // CSV too, by ODS code.
+    let csv = "metric,ics,period,value,partner\nm_liaison_1h,SEL,2023-24-Q2,74,RPG\n";
+    let reply = app.post_api("/api/v1/readings", Some("demo-token-board"), CSV, csv).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let listed = app.get("/api/v1/readings?ics=SEL&period=2023-24-Q2").await.json();
+    assert_eq!(listed[0]["partner_id"], "oxleas-nhs-foundation-trust");
+    // An unknown one says how to name an organisation.
+    let body = r#"[{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":70,"partner":"ZZZ9"}]"#;
+    let reply = app.post_api("/api/v1/readings", Some("demo-token-board"), JSON, body).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("its ODS code (e.g. RPG) or its full name"), "{}", reply.body);
 }
