@@ -97,8 +97,8 @@ pub async fn list_for_commitment(pool: &Pool, commitment_id: &str) -> Result<Vec
 }
 
 /// One organisation's evidence for one period.
-pub async fn list_for_organisation(
-    pool: &Pool,
+pub async fn list_for_organisation<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
     organisation_id: &str,
     period: &str,
 ) -> Result<Vec<EvidenceEntry>, sqlx::Error> {
@@ -107,7 +107,7 @@ pub async fn list_for_organisation(
     ))
     .bind(organisation_id)
     .bind(period)
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     entries(rows)
 }

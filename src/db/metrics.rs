@@ -72,8 +72,8 @@ impl TryFrom<SqlMetric> for Metric {
     }
 }
 
-pub async fn list(pool: &Pool) -> Result<Vec<Metric>, sqlx::Error> {
-    let rows: Vec<SqlMetric> = sqlx::query_as(&format!("{SELECT_METRIC} ORDER BY position")).fetch_all(pool).await?;
+pub async fn list<'e>(db: impl sqlx::Executor<'e, Database = Any>) -> Result<Vec<Metric>, sqlx::Error> {
+    let rows: Vec<SqlMetric> = sqlx::query_as(&format!("{SELECT_METRIC} ORDER BY position")).fetch_all(db).await?;
     rows.into_iter().map(Metric::try_from).collect()
 }
 

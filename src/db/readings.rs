@@ -58,8 +58,8 @@ fn period_texts(period: ReadingPeriod) -> [String; 4] {
 
 /// Readings, optionally narrowed to one ICS and/or period (see `period_texts`),
 /// in a stable order.
-pub async fn list(
-    pool: &Pool,
+pub async fn list<'e>(
+    db: impl sqlx::Executor<'e, Database = Any>,
     ics: Option<&str>,
     period: Option<ReadingPeriod>,
 ) -> Result<Vec<StoredReading>, sqlx::Error> {
@@ -73,7 +73,7 @@ pub async fn list(
     .bind(p2)
     .bind(p3)
     .bind(p4)
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }
 

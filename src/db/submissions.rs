@@ -204,6 +204,19 @@ pub async fn accepted_content(
 /// An accepted return whose evidence or readings change opens a new version:
 /// back to draft for the partner to submit again. Returns the new version, or
 /// `None` if the return was not accepted (nothing to reopen).
+/// Locks a return's row (if it has one) until the transaction ends, so a change
+/// to its content and a decision on it never interleave: whichever locks first
+/// commits first, and the other sees it (a no-op update, as `readings::upsert`
+/// does; on SQLite the write transaction already holds the lock).
+pub async fn lock(tx: &mut Transaction<'_, Any>, organisation_id: &str, period: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE submission SET updated_at = updated_at WHERE organisation_id = $1 AND period = $2")
+        .bind(organisation_id)
+        .bind(period)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 pub async fn reopen_if_accepted(
     tx: &mut Transaction<'_, Any>,
     organisation_id: &str,

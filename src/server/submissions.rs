@@ -171,7 +171,7 @@ pub async fn review_page(
     let submission = for_organisation(pool, days, &org, period, session.is_some()).await?;
     let versions = db::submissions::accepted_versions(pool, &org.id, &period.to_string()).await?;
     let AcceptedContent { evidence, readings } = match version {
-        None => content(pool, &org.id, period).await?,
+        None => content(&mut *pool.acquire().await?, &org.id, period).await?,
         Some(wanted) => {
             let json = db::submissions::accepted_content(pool, &org.id, &period.to_string(), wanted)
                 .await?
@@ -216,11 +216,16 @@ pub async fn for_organisation(
     view(days, org, period, row.as_ref(), &steps, &names, show_people)
 }
 
-/// A return's live content: the organisation's evidence and readings for the period.
-async fn content(pool: &Pool, organisation_id: &str, period: ReportingPeriod) -> Result<AcceptedContent, AppError> {
-    let evidence = db::evidence::list_for_organisation(pool, organisation_id, &period.to_string()).await?;
-    let metrics = db::metrics::list(pool).await?;
-    let readings = db::readings::list(pool, None, Some(period.into()))
+/// A return's live content: the organisation's evidence and readings for the
+/// period, read on `conn` (an acceptance reads it in its own transaction).
+async fn content(
+    conn: &mut sqlx::AnyConnection,
+    organisation_id: &str,
+    period: ReportingPeriod,
+) -> Result<AcceptedContent, AppError> {
+    let evidence = db::evidence::list_for_organisation(&mut *conn, organisation_id, &period.to_string()).await?;
+    let metrics = db::metrics::list(&mut *conn).await?;
+    let readings = db::readings::list(&mut *conn, None, Some(period.into()))
         .await?
         .into_iter()
         .filter(|r| r.partner_id == organisation_id)
@@ -248,6 +253,9 @@ pub async fn reopen_after_change(
     period: &str,
     what_changed: &str,
 ) -> Result<(), AppError> {
+    // Waits for a decision being taken on the return at this moment, so an
+    // acceptance never keeps content without this change unless it reopens.
+    db::submissions::lock(tx, organisation_id, period).await?;
     let Some(version) = db::submissions::reopen_if_accepted(tx, organisation_id, period).await? else {
         return Ok(());
     };
@@ -288,13 +296,6 @@ pub async fn take_step(
     let from = current.as_ref().map(SubmissionRow::state).transpose()?;
     let state = next_state(from.unwrap_or(SubmissionState::Draft), step)
         .map_err(|why| AppError::Conflict(format!("cannot {} this return: {why}", step.as_str())))?;
-    // What an acceptance accepts, kept as it is now (read before the write lock).
-    let accepted = match step {
-        SubmissionStep::Accept => {
-            Some(serde_json::to_string(&content(pool, &org.id, period).await?).map_err(|_| AppError::Internal)?)
-        }
-        _ => None,
-    };
     let mut tx = db::begin_write(pool).await?;
     let new_step = NewStep {
         organisation_id: &org.id,
@@ -313,8 +314,13 @@ pub async fn take_step(
             "someone else took a step on this return at the same moment; reload to see it".into(),
         ));
     }
-    if let Some(json) = &accepted {
-        db::submissions::keep_accepted_version(&mut tx, &org.id, &period.to_string(), new_step.version, json).await?;
+    if step == SubmissionStep::Accept {
+        // Read in this transaction with the return's row locked (the step
+        // above): a change to its evidence or readings either committed
+        // before, and is kept here, or waits for this acceptance and then
+        // reopens the return.
+        let json = serde_json::to_string(&content(&mut tx, &org.id, period).await?).map_err(|_| AppError::Internal)?;
+        db::submissions::keep_accepted_version(&mut tx, &org.id, &period.to_string(), new_step.version, &json).await?;
     }
     let entity_id = format!("{}/{period}", org.id);
     let change = Change {

@@ -10,6 +10,7 @@ app_tests! {
     reviewers_decide_only_within_their_scope => reviewers_decide_only_within_their_scope;
     the_queue_review_page_and_my_page_show_returns => the_queue_review_page_and_my_page_show_returns;
     a_change_after_acceptance_opens_a_new_version => a_change_after_acceptance_opens_a_new_version;
+    an_acceptance_racing_a_change_never_keeps_stale_content => an_acceptance_racing_a_change_never_keeps_stale_content;
 }
 
 const PERIOD: &str = "2024-25-Q1";
@@ -256,4 +257,34 @@ async fn a_change_after_acceptance_opens_a_new_version(app: TestApp) {
     .await
     .expect("audit");
     assert_eq!(reopened, 1, "the reopening is audited with what changed");
+}
+
+/// An acceptance and a change to the return landing at the same moment: either
+/// the change is in what was accepted, or the return reopened for it. Never an
+/// accepted return whose kept content lacks a committed change.
+async fn an_acceptance_racing_a_change_never_keeps_stale_content(app: TestApp) {
+    for round in 0..12 {
+        // Each round's values differ from the last, so every write is a change.
+        let before = 60.0 + f64::from(round);
+        assert_eq!(slam_reading(&app, before).await.status, StatusCode::OK);
+        expect(partner(&app, "submit", "").await, StatusCode::OK, Some("submitted"));
+        let after = before + 0.5;
+        let (accepted, changed) = tokio::join!(board(&app, "accept", ""), slam_reading(&app, after));
+        assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+        let live = review(&app, "").await.json();
+        let state = live["submission"]["state"].as_str().unwrap_or_default().to_string();
+        if state == "accepted" {
+            let version = live["submission"]["version"].to_string();
+            let kept = review(&app, &version).await.json();
+            assert_eq!(
+                kept["readings"][0]["value"],
+                concordat_tracker::domain::metric::format_value(after),
+                "round {round}: accepted without the change that committed"
+            );
+        } else {
+            assert_eq!(state, "draft", "round {round}: {live}");
+        }
+        // The next round's first reading reopens an accepted return again.
+    }
 }
