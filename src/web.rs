@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/submissions", get(rest::get_submissions).post(rest::post_submission))
         .route("/api/v1/readings", get(rest::get_readings).post(rest::post_readings))
         .route("/readings.csv", get(rest::export_readings_csv))
+        .route("/readings.xlsx", get(rest::export_readings_xlsx))
         .route("/status.csv", get(exports::status_csv))
         .route("/submissions.csv", get(exports::submissions_csv))
         .route("/sign-up.csv", get(exports::sign_up_csv))

@@ -21,6 +21,11 @@ pub fn ReadingsPage() -> impl IntoView {
                 <a href="/readings.csv" download="readings.csv">"all readings"</a>", or for one ICS, e.g. "
                 <a href="/readings.csv?ics=SEL" download="readings-SEL.csv">"South East London"</a>"."
             </p>
+            <p>"Or as an Excel spreadsheet (.xlsx), the same columns: "
+                <a href="/readings.xlsx" download="readings.xlsx">"all readings (.xlsx)"</a>", "
+                <a href="/readings.xlsx?ics=SEL" download="readings-SEL.xlsx">"South East London (.xlsx)"</a>"."
+                " Add "<code>"?ics="</code>" and "<code>"&period="</code>" (a quarter, with its months, or a month) to either to narrow it."
+            </p>
         </section>
     }
 }

@@ -25,5 +25,6 @@ pub mod status;
 pub mod submissions;
 pub mod throttle;
 pub mod tokens;
+pub mod workbooks;
 
 pub use state::AppState;

@@ -385,7 +385,23 @@ pub async fn export_readings_csv(
     State(state): State<AppState>,
     Query(query): Query<ReadingsQuery>,
 ) -> Result<Response, AppError> {
-    let (ics, period) = query_filters(&state.pool, &query).await?;
+    let (filename, export) = readings_export(&state, &query).await?;
+    Ok(super::exports::csv_response(&format!("{filename}.csv"), write_readings_csv(&export)))
+}
+
+/// `GET /readings.xlsx?ics=SEL&period=2023-24-Q1`: the same rows as the CSV, as a spreadsheet.
+pub async fn export_readings_xlsx(
+    State(state): State<AppState>,
+    Query(query): Query<ReadingsQuery>,
+) -> Result<Response, AppError> {
+    let (filename, export) = readings_export(&state, &query).await?;
+    let body = super::workbooks::readings_workbook(&export)?;
+    Ok(super::workbooks::xlsx_response(&format!("{filename}.xlsx"), body))
+}
+
+/// The readings the filters choose, and a file name (without extension) that says which.
+async fn readings_export(state: &AppState, query: &ReadingsQuery) -> Result<(String, Vec<ExportRow>), AppError> {
+    let (ics, period) = query_filters(&state.pool, query).await?;
     let rows = db::readings::list(&state.pool, ics.as_deref(), period).await?;
     let export: Vec<ExportRow> = rows
         .into_iter()
@@ -399,11 +415,11 @@ pub async fn export_readings_csv(
         })
         .collect();
     let filename = format!(
-        "readings{}{}.csv",
+        "readings{}{}",
         ics.map(|i| format!("-{i}")).unwrap_or_default(),
         period.map(|p| format!("-{p}")).unwrap_or_default()
     );
-    Ok(super::exports::csv_response(&filename, write_readings_csv(&export)))
+    Ok((filename, export))
 }
 
 #[derive(serde::Deserialize)]

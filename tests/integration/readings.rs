@@ -11,6 +11,7 @@ app_tests! {
     tokens_are_required_and_scoped => tokens_are_required_and_scoped;
     readings_keep_their_history => readings_keep_their_history;
     a_partner_is_named_by_id_ods_code_or_name => a_partner_is_named_by_id_ods_code_or_name;
+    readings_export_as_a_spreadsheet => readings_export_as_a_spreadsheet;
 }
 
 const JSON: &str = "application/json";
@@ -177,4 +178,19 @@ async fn a_partner_is_named_by_id_ods_code_or_name(app: TestApp) {
     let reply = app.post_api("/api/v1/readings", Some("demo-token-board"), JSON, body).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.body.contains("its ODS code (e.g. RPG) or its full name"), "{}", reply.body);
+}
+
+async fn readings_export_as_a_spreadsheet(app: TestApp) {
+    let good = r#"[{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":80,"note":"=HYPERLINK(\"x\")"}]"#;
+    assert_eq!(app.post_api("/api/v1/readings", Some("demo-token-slam"), JSON, good).await.status, StatusCode::OK);
+    let reply = app.get("/readings.xlsx?ics=SEL&period=2023-24-Q1").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert_eq!(reply.headers["content-disposition"], "attachment; filename=\"readings-SEL-2023-24-Q1.xlsx\"");
+    assert!(reply.body.starts_with("PK\u{3}\u{4}"), "an .xlsx is a zip");
+    assert!(reply.body.contains("xl/worksheets/sheet1.xml"), "with a worksheet");
+    // The same filters as the CSV, with the same refusals.
+    assert_eq!(app.get("/readings.xlsx?ics=XYZ").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/readings.xlsx?period=2023-24-Q9").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.get("/readings.xlsx").await.status, StatusCode::OK);
 }
