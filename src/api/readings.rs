@@ -55,6 +55,22 @@ pub async fn update_metric(
     .await
 }
 
+/// Sets which kinds of organisation report a metric. Board reviewers only. The
+/// form's checkboxes are `reported_by[<kind>]`; its hidden `reported_by[_]`
+/// makes the list present (and empty) when none is ticked.
+#[server(endpoint = "metrics/reporters")]
+pub async fn set_metric_reporters(
+    csrf: String,
+    id: String,
+    version: i64,
+    #[server(default)] reported_by: Option<std::collections::BTreeMap<String, String>>,
+) -> Result<(), AppError> {
+    let session = crate::server::auth::require_session_with_csrf(&csrf).await?;
+    let pool = crate::server::state::pool()?;
+    let kinds: Vec<String> = reported_by.unwrap_or_default().into_keys().filter(|kind| kind != "_").collect();
+    crate::server::catalogue::set_reporters(&pool, &session.principal, &id, version, &kinds).await
+}
+
 /// Adds a metric to the catalogue. Board reviewers only.
 #[server(endpoint = "metrics/create")]
 pub async fn create_metric(

@@ -2,6 +2,7 @@
 
 use super::Pool;
 use crate::domain::frequency::{Frequency, QuarterRollup};
+use crate::domain::london::OrgKind;
 use crate::domain::metric::{MetricDefinition, MetricKind};
 use crate::domain::rag::Direction;
 use serde::{Deserialize, Serialize};
@@ -29,12 +30,13 @@ struct SqlMetric {
     note: Option<String>,
     frequency: String,
     rollup: String,
+    reported_by: String,
     retired_at: Option<String>,
     version: i64,
 }
 
 const SELECT_METRIC: &str = "SELECT id, commitment_id, name, kind, unit, direction, target, amber, due_date, note, \
-                             frequency, rollup, retired_at, version FROM metric";
+                             frequency, rollup, reported_by, retired_at, version FROM metric";
 
 impl TryFrom<SqlMetric> for Metric {
     type Error = sqlx::Error;
@@ -50,6 +52,12 @@ impl TryFrom<SqlMetric> for Metric {
             Frequency::parse(&row.frequency).ok_or_else(|| decode(format!("stored frequency {:?}", row.frequency)))?;
         let rollup =
             QuarterRollup::parse(&row.rollup).ok_or_else(|| decode(format!("stored rollup {:?}", row.rollup)))?;
+        let reported_by = row
+            .reported_by
+            .split(',')
+            .filter(|kind| !kind.is_empty())
+            .map(|kind| OrgKind::parse(kind).map_err(decode))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Metric {
             definition: MetricDefinition {
                 id: row.id,
@@ -64,6 +72,7 @@ impl TryFrom<SqlMetric> for Metric {
                 note: row.note,
                 frequency,
                 rollup,
+                reported_by,
                 principle: None,
             },
             version: row.version,
@@ -81,6 +90,11 @@ pub async fn get(pool: &Pool, id: &str) -> Result<Option<Metric>, sqlx::Error> {
     let row: Option<SqlMetric> =
         sqlx::query_as(&format!("{SELECT_METRIC} WHERE id = $1")).bind(id).fetch_optional(pool).await?;
     row.map(Metric::try_from).transpose()
+}
+
+/// Kinds as stored: comma-separated.
+fn reported_by_text(kinds: &[OrgKind]) -> String {
+    kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",")
 }
 
 async fn save_version(tx: &mut Transaction<'_, Any>, metric: &Metric) -> Result<(), sqlx::Error> {
@@ -111,8 +125,8 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, definition: &MetricDefinition
     let d = definition;
     let result = sqlx::query(
         "INSERT INTO metric (id, commitment_id, name, kind, unit, direction, target, amber, due_date, note,
-                             frequency, rollup, retired_at, version, position, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $13, $14, NULL, 1, $11, $12, $12)
+                             frequency, rollup, reported_by, retired_at, version, position, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $13, $14, $15, NULL, 1, $11, $12, $12)
          ON CONFLICT (id) DO NOTHING",
     )
     .persistent(false)
@@ -130,6 +144,7 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, definition: &MetricDefinition
     .bind(&now)
     .bind(d.frequency.as_str())
     .bind(d.rollup.as_str())
+    .bind(reported_by_text(&d.reported_by))
     .execute(&mut **tx)
     .await?;
     if result.rows_affected() == 1 {
@@ -149,7 +164,7 @@ pub async fn update(
     let d = definition;
     let result = sqlx::query(
         "UPDATE metric SET commitment_id = $1, name = $2, kind = $3, unit = $4, direction = $5,
-                           target = $6, amber = $7, due_date = $8, note = $9, frequency = $14, rollup = $15,
+                           target = $6, amber = $7, due_date = $8, note = $9, frequency = $14, rollup = $15, reported_by = $16,
                            retired_at = CASE WHEN $10 = 1 THEN COALESCE(retired_at, $11) ELSE NULL END,
                            version = version + 1, updated_at = $11
          WHERE id = $12 AND version = $13",
@@ -170,6 +185,7 @@ pub async fn update(
     .bind(expected_version)
     .bind(d.frequency.as_str())
     .bind(d.rollup.as_str())
+    .bind(reported_by_text(&d.reported_by))
     .execute(&mut **tx)
     .await?;
     if result.rows_affected() != 1 {

@@ -2,6 +2,7 @@
 
 use super::concordat::is_commitment_id;
 use super::frequency::{Frequency, QuarterRollup};
+use super::london::OrgKind;
 use super::rag::{Direction, Thresholds};
 use super::spc::ImprovementDirection;
 use super::validation::{clean_text, FieldError};
@@ -129,6 +130,10 @@ pub struct MetricDefinition {
     /// For a monthly metric, how a quarter's months make the quarter's figure.
     #[serde(default)]
     pub rollup: QuarterRollup,
+    /// The kinds of organisation that report it (a partner's figures form
+    /// lists the metrics its kind reports).
+    #[serde(default)]
+    pub reported_by: Vec<OrgKind>,
     /// The seed file names the principle too; the commitment id already implies it.
     #[serde(default, skip_serializing)]
     pub principle: Option<String>,
@@ -174,6 +179,8 @@ impl MetricDefinition {
             }
             _ => None,
         };
+        self.reported_by.sort();
+        self.reported_by.dedup();
         if self.kind != MetricKind::Milestone && self.direction.is_none() {
             errors.push(FieldError::new("direction", "say whether higher or lower is better"));
         }
@@ -212,6 +219,11 @@ impl MetricDefinition {
         Some(Thresholds { target: self.target?, amber: self.amber? })
     }
 
+    /// Whether an organisation of this kind reports the metric.
+    pub fn is_reported_by(&self, kind: OrgKind) -> bool {
+        self.reported_by.contains(&kind)
+    }
+
     /// The SPC improvement direction: a metric without a direction is neutral.
     pub fn improvement_direction(&self) -> ImprovementDirection {
         improvement_direction(self.direction)
@@ -244,6 +256,7 @@ mod tests {
             note: None,
             frequency: Frequency::Quarterly,
             rollup: QuarterRollup::Latest,
+            reported_by: vec![OrgKind::AcuteTrust, OrgKind::Icb],
             principle: None,
         }
     }
@@ -306,6 +319,16 @@ mod tests {
         assert_eq!(no_direction.validate().unwrap_err()[0].field, "direction");
         let over = MetricDefinition { target: Some(120.0), amber: Some(75.0), ..liaison() };
         assert_eq!(over.validate().unwrap_err()[0].field, "target");
+    }
+
+    #[test]
+    fn a_metric_says_who_reports_it() {
+        let metric =
+            MetricDefinition { reported_by: vec![OrgKind::Icb, OrgKind::AcuteTrust, OrgKind::Icb], ..liaison() };
+        let metric = metric.validate().expect("valid");
+        assert_eq!(metric.reported_by, [OrgKind::Icb, OrgKind::AcuteTrust], "kept once each, in kind order");
+        assert!(metric.is_reported_by(OrgKind::AcuteTrust));
+        assert!(!metric.is_reported_by(OrgKind::Police));
     }
 
     #[test]

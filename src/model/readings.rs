@@ -47,6 +47,9 @@ pub struct CatalogueEntry {
     pub frequency: Frequency,
     #[serde(default)]
     pub rollup: QuarterRollup,
+    /// The kinds of organisation that report it.
+    #[serde(default)]
+    pub reported_by: Vec<crate::domain::london::OrgKind>,
     pub version: i64,
     pub retired: bool,
 }

@@ -1,9 +1,10 @@
 //! `/metrics`: the metric catalogue; board reviewers change targets and retire metrics.
 
-use crate::api::readings::{list_metrics, CreateMetric, SetIcsTarget, UpdateMetric};
+use crate::api::readings::{list_metrics, CreateMetric, SetIcsTarget, SetMetricReporters, UpdateMetric};
 use crate::components::form::{last_error, ErrorSummary, QueryError};
 use crate::components::loaded::Loaded;
 use crate::components::session::CsrfField;
+use crate::domain::london::OrgKind;
 use crate::domain::metric::format_value;
 use crate::model::readings::CatalogueEntry;
 use leptos::prelude::*;
@@ -14,27 +15,30 @@ pub fn MetricsPage() -> impl IntoView {
     let update = ServerAction::<UpdateMetric>::new();
     let create = ServerAction::<CreateMetric>::new();
     let ics_target = ServerAction::<SetIcsTarget>::new();
+    let reporters = ServerAction::<SetMetricReporters>::new();
     let metrics = Resource::new(
-        move || (update.version().get(), create.version().get(), ics_target.version().get()),
+        move || (update.version().get(), create.version().get(), ics_target.version().get(), reporters.version().get()),
         |_| list_metrics(),
     );
     let error = last_error(update.value());
+    let reporters_error = last_error(reporters.value());
     view! {
         <Title text="Metric catalogue" />
         <h1>"Metric catalogue"</h1>
         <p class="lede">"The key metrics partners report against each principle. Green meets the target; amber is between the target and the amber edge; red is beyond it."</p>
         <QueryError />
         <ErrorSummary error />
+        <ErrorSummary error=reporters_error />
         <Loaded resource=metrics show=move |catalogue| {
                     let names: Vec<(String, String)> = catalogue.entries.iter().map(|m| (m.id.clone(), m.name.clone())).collect();
                     view! {
                         <table class="data catalogue">
                             <thead><tr>
                                 <th scope="col">"Metric"</th><th scope="col">"Commitment"</th><th scope="col">"Kind"</th>
-                                <th scope="col">"Better"</th><th scope="col">"Reported"</th><th scope="col">"Target"</th><th scope="col">"Amber edge"</th><th scope="col">"State"</th>
+                                <th scope="col">"Better"</th><th scope="col">"Reported"</th><th scope="col">"Reported by"</th><th scope="col">"Target"</th><th scope="col">"Amber edge"</th><th scope="col">"State"</th>
                             </tr></thead>
                             <tbody>
-                                {catalogue.entries.into_iter().map(|m| view! { <MetricRow metric=m csrf=catalogue.editor_csrf.clone() update /> }).collect_view()}
+                                {catalogue.entries.into_iter().map(|m| view! { <MetricRow metric=m csrf=catalogue.editor_csrf.clone() update reporters /> }).collect_view()}
                             </tbody>
                         </table>
                         {catalogue.editor_csrf.clone().map(|csrf| view! {
@@ -46,7 +50,12 @@ pub fn MetricsPage() -> impl IntoView {
 }
 
 #[component]
-fn MetricRow(metric: CatalogueEntry, csrf: Option<String>, update: ServerAction<UpdateMetric>) -> impl IntoView {
+fn MetricRow(
+    metric: CatalogueEntry,
+    csrf: Option<String>,
+    update: ServerAction<UpdateMetric>,
+    reporters: ServerAction<SetMetricReporters>,
+) -> impl IntoView {
     let show = |v: Option<f64>| v.map(format_value).unwrap_or_else(|| "none".into());
     let state = if metric.retired { "Retired" } else { "In use" };
     let row = view! {
@@ -56,6 +65,11 @@ fn MetricRow(metric: CatalogueEntry, csrf: Option<String>, update: ServerAction<
             <td>{metric.kind.clone()}</td>
             <td>{metric.direction.clone().unwrap_or_default()}</td>
             <td>{metric.frequency.as_str()}</td>
+            <td>{if metric.reported_by.is_empty() {
+                "no one yet".to_string()
+            } else {
+                metric.reported_by.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ")
+            }}</td>
             <td>{show(metric.target)}</td>
             <td>{show(metric.amber)}</td>
             <td>{state}</td>
@@ -63,9 +77,13 @@ fn MetricRow(metric: CatalogueEntry, csrf: Option<String>, update: ServerAction<
     };
     let editor = csrf.map(move |csrf| {
         let label = format!("Change {}", metric.name);
+        let reporters_label = format!("Who reports {}", metric.name);
+        let (reporters_csrf, reporters_id, reporters_version) =
+            (csrf.clone(), metric.id.clone(), metric.version.to_string());
+        let reported_by = metric.reported_by.clone();
         view! {
             <tr class="editor">
-                <td colspan="8">
+                <td colspan="9">
                     <ActionForm action=update attr:aria-label=label>
                         <CsrfField token=csrf />
                         <input type="hidden" name="id" value=metric.id />
@@ -77,6 +95,23 @@ fn MetricRow(metric: CatalogueEntry, csrf: Option<String>, update: ServerAction<
                         <label><input type="checkbox" name="retired" value="on" checked=metric.retired /> " Retired"</label>
                         " "
                         <button type="submit">"Save"</button>
+                    </ActionForm>
+                    <ActionForm action=reporters attr:aria-label=reporters_label>
+                        <CsrfField token=reporters_csrf />
+                        <input type="hidden" name="id" value=reporters_id />
+                        <input type="hidden" name="version" value=reporters_version />
+                        <input type="hidden" name="reported_by[_]" value="" />
+                        <fieldset class="inline-choices">
+                            <legend>"Reported by"</legend>
+                            {OrgKind::ALL.into_iter().map(|kind| {
+                                let checked = reported_by.contains(&kind);
+                                view! {
+                                    <label><input type="checkbox" name=format!("reported_by[{}]", kind.as_str()) value="on" checked=checked />" "{kind.label()}</label>
+                                    " "
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                        <button type="submit">"Save who reports it"</button>
                     </ActionForm>
                 </td>
             </tr>

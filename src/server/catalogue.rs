@@ -6,6 +6,7 @@ use crate::db::audit::{self, Actor, Change};
 use crate::db::{self, Pool};
 use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::frequency::{Frequency, QuarterRollup, ReadingPeriod};
+use crate::domain::london::OrgKind;
 use crate::domain::metric::{format_value, MetricDefinition, MetricKind};
 use crate::domain::metric_series::{quarter_figure, SeriesPoint, SeriesRules};
 use crate::domain::period::ReportingPeriod;
@@ -38,6 +39,7 @@ pub async fn catalogue(pool: &Pool, session: Option<&super::auth::Session>) -> R
                 amber: d.amber,
                 frequency: d.frequency,
                 rollup: d.rollup,
+                reported_by: d.reported_by,
                 version: m.version,
                 retired: m.retired_at.is_some(),
             }
@@ -200,6 +202,7 @@ pub async fn create(pool: &Pool, principal: &Principal, form: &NewMetricForm<'_>
         note: None,
         frequency,
         rollup,
+        reported_by: Vec::new(),
         principle: None,
     }
     .validate()?;
@@ -271,6 +274,47 @@ pub async fn set_ics_target(
             entity_id: &format!("{metric_id}/{ics}"),
             before: before.map(|(t, a)| serde_json::json!({ "target": t, "amber": a })),
             after: thresholds.map(|(t, a)| serde_json::json!({ "target": t, "amber": a })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets which kinds of organisation report a metric (a new version of it).
+/// `kinds` are the kind names ticked; board reviewers only.
+pub async fn set_reporters(
+    pool: &Pool,
+    principal: &Principal,
+    id: &str,
+    expected_version: i64,
+    kinds: &[String],
+) -> Result<(), AppError> {
+    authorise(principal, &Action::EditMetricCatalogue)?;
+    let existing = db::metrics::get(pool, id).await?.ok_or_else(|| AppError::NotFound(format!("metric {id}")))?;
+    let reported_by = kinds
+        .iter()
+        .map(|kind| OrgKind::parse(kind.trim()).map_err(|message| AppError::invalid("reported_by", message)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let definition = MetricDefinition { reported_by, ..existing.definition.clone() }.validate()?;
+    let mut tx = crate::db::begin_write(pool).await?;
+    let retired = existing.retired_at.is_some();
+    let Some(updated) = db::metrics::update(&mut tx, &definition, expected_version, retired).await? else {
+        tx.rollback().await?;
+        return Err(AppError::Conflict(format!(
+            "someone else changed {} while you were editing version {expected_version}; reload to see it",
+            existing.definition.name
+        )));
+    };
+    audit::record(
+        &mut tx,
+        Actor::User(principal),
+        Change {
+            action: AuditAction::Update,
+            entity: AuditEntity::Metric,
+            entity_id: id,
+            before: serde_json::to_value(&existing).ok(),
+            after: serde_json::to_value(&updated).ok(),
         },
     )
     .await?;

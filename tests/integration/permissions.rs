@@ -29,6 +29,7 @@ const MUTATING_SERVER_FNS: &[&str] = &[
     "/api/metrics/ics-target",
     "/api/metrics/rebase",
     "/api/metrics/rebase/remove",
+    "/api/metrics/reporters",
 ];
 
 /// Server functions open to everyone by design: signing in and out, and
@@ -444,6 +445,22 @@ async fn the_permission_matrix_holds(app: TestApp) {
         expect(who, who == Who::Board, &reply, "rebase an SPC chart");
         let reply = app.post_form("/api/metrics/rebase/remove", Some(browser), &rebase[..4]).await;
         expect(who, who == Who::Board, &reply, "remove a rebase");
+
+        // metrics/reporters: board reviewers only.
+        let version: i64 = sqlx::query_scalar("SELECT version FROM metric WHERE id = 'm_s136_detentions'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("version");
+        let version = version.to_string();
+        let fields = [
+            ("csrf", browser.csrf.as_str()),
+            ("id", "m_s136_detentions"),
+            ("version", version.as_str()),
+            ("reported_by[_]", ""),
+            ("reported_by[police]", "on"),
+        ];
+        let reply = app.post_form("/api/metrics/reporters", Some(browser), &fields).await;
+        expect(who, who == Who::Board, &reply, "say who reports a metric");
 
         // status/override: board reviewers only.
         let reply = app

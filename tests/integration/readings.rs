@@ -12,6 +12,7 @@ app_tests! {
     readings_keep_their_history => readings_keep_their_history;
     a_partner_is_named_by_id_ods_code_or_name => a_partner_is_named_by_id_ods_code_or_name;
     readings_export_as_a_spreadsheet => readings_export_as_a_spreadsheet;
+    the_board_says_which_kinds_of_organisation_report_a_metric => the_board_says_which_kinds_of_organisation_report_a_metric;
 }
 
 const JSON: &str = "application/json";
@@ -193,4 +194,53 @@ async fn readings_export_as_a_spreadsheet(app: TestApp) {
     assert_eq!(app.get("/readings.xlsx?ics=XYZ").await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get("/readings.xlsx?period=2023-24-Q9").await.status, StatusCode::BAD_REQUEST);
     assert_eq!(app.get("/readings.xlsx").await.status, StatusCode::OK);
+}
+
+async fn reported_by(app: &TestApp, metric: &str) -> (serde_json::Value, String) {
+    let catalogue = app.post_form("/api/metrics/list", None, &[]).await.json();
+    let entry = catalogue["entries"].as_array().expect("entries").iter().find(|m| m["id"] == metric).cloned();
+    let entry = entry.expect("metric");
+    (entry["reported_by"].clone(), entry["version"].to_string())
+}
+
+async fn the_board_says_which_kinds_of_organisation_report_a_metric(app: TestApp) {
+    // The seed says who reports each metric: ED figures from acute trusts and the ICB.
+    let (kinds, version) = reported_by(&app, "m_ed_12h_mh").await;
+    assert_eq!(kinds, serde_json::json!(["icb", "acute_trust"]));
+    let board = app.sign_in("board@demo.test").await;
+    let set = |version: String, ticked: &'static [&'static str]| {
+        let board = board.clone();
+        let app = &app;
+        async move {
+            let mut fields: Vec<(String, String)> = vec![
+                ("csrf".into(), board.csrf.clone()),
+                ("id".into(), "m_ed_12h_mh".into()),
+                ("version".into(), version),
+                ("reported_by[_]".into(), String::new()),
+            ];
+            fields.extend(ticked.iter().map(|kind| (format!("reported_by[{kind}]"), "on".to_string())));
+            let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.post_form("/api/metrics/reporters", Some(&board), &borrowed).await
+        }
+    };
+    let reply = set(version.clone(), &["acute_trust", "mh_trust", "icb"]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let (kinds, newer) = reported_by(&app, "m_ed_12h_mh").await;
+    assert_eq!(kinds, serde_json::json!(["icb", "mh_trust", "acute_trust"]));
+    // An edit from the old version is a conflict; an unknown kind a 400; none ticked clears it.
+    assert_eq!(set(version, &["police"]).await.status, StatusCode::CONFLICT);
+    let reply = set(newer.clone(), &["hospital"]).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert!(reply.body.contains("is not an organisation kind"), "{}", reply.body);
+    assert_eq!(set(newer, &[]).await.status, StatusCode::OK);
+    assert_eq!(reported_by(&app, "m_ed_12h_mh").await.0, serde_json::json!([]));
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'metric' AND entity_id = 'm_ed_12h_mh'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("audit");
+    assert_eq!(audited, 2, "each change is audited");
+    // The catalogue page shows it, and the board's form to change it.
+    let page = app.get_as("/metrics", &board).await;
+    assert!(page.body.contains("name=\"reported_by[police]\""), "the form has a box per kind");
 }
