@@ -9,6 +9,7 @@ use crate::pages::{
     board_pack::{BoardPackPage, BoardPacksPage, FrozenBoardPackPage},
     commitment::CommitmentPage,
     evidence::EvidencePage,
+    figures::FiguresPage,
     home::HomePage,
     ics::IcsPage,
     ics_list::IcsListPage,
@@ -91,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/evidence/:id") view=EvidencePage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/me") view=MyOrganisationPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/figures") view=FiguresPage ssr=SsrMode::Async />
                     <Route path=path!("/readings") view=ReadingsPage ssr=SsrMode::Async />
                     <Route path=path!("/metrics") view=MetricsPage ssr=SsrMode::Async />
                     <Route path=path!("/metrics/:id") view=MetricTrendPage ssr=SsrMode::Async />
@@ -137,6 +139,7 @@ fn SiteHeader() -> impl IntoView {
                             view! {
                                 <div class="user-menu">
                                     <A href="/me">"My organisation"</A>
+                                    <A href="/me/figures">"Figures"</A>
                                     {audit.then(|| view! { <A href="/audit">"Audit log"</A> })}
                                     {review.then(|| view! { <A href="/review">"Review queue"</A> })}
                                     {users.then(|| view! { <A href="/admin/users">"Users"</A> })}

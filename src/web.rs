@@ -3,8 +3,10 @@
 //! pages (`app`) and the server side (`server`) together.
 
 use crate::app::{shell, App};
-use crate::server::{auth, errors, exports, headers, rest, spc, AppState};
-use axum::routing::get;
+use crate::server::workbook_reader::MAX_WORKBOOK_BYTES;
+use crate::server::{auth, errors, exports, figures, headers, rest, spc, uploads, AppState};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::OnceLock;
@@ -36,7 +38,16 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/concordat", get(rest::concordat))
         .route("/api/v1/organisations", get(rest::organisations))
         .route("/api/v1/submissions", get(rest::get_submissions).post(rest::post_submission))
-        .route("/api/v1/readings", get(rest::get_readings).post(rest::post_readings))
+        .route(
+            "/api/v1/readings",
+            get(rest::get_readings)
+                .post(rest::post_readings)
+                // Room for a spreadsheet; the handler names the limit when a file passes it.
+                .layer(DefaultBodyLimit::max(MAX_WORKBOOK_BYTES + 64 * 1024)),
+        )
+        // Read field by field, each field capped (see `uploads`).
+        .route("/readings/upload", post(uploads::upload_workbook).layer(DefaultBodyLimit::disable()))
+        .route("/me/figures.xlsx", get(figures::template_download))
         .route("/readings.csv", get(rest::export_readings_csv))
         .route("/readings.xlsx", get(rest::export_readings_xlsx))
         .route("/status.csv", get(exports::status_csv))
@@ -49,7 +60,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::extract::DefaultBodyLimit::max(rest::MAX_READINGS_BODY))
+        .layer(DefaultBodyLimit::max(rest::MAX_READINGS_BODY))
         .layer(axum::middleware::from_fn(errors::server_fn_error_status))
         .layer(axum::middleware::from_fn(auth::reject_cross_site))
         .layer(axum::middleware::from_fn(headers::security_headers))

@@ -7,7 +7,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
-use crate::model::readings::{Catalogue, ImportPreview, ImportSummary};
+use crate::model::readings::{Catalogue, ImportPreview, ImportSummary, WorkbookPreview};
 use leptos::prelude::*;
 
 #[server(endpoint = "readings/preview")]
@@ -21,7 +21,22 @@ pub async fn preview_readings(csrf: String, csv: String) -> Result<ImportPreview
 pub async fn import_readings(csrf: String, csv: String) -> Result<ImportSummary, AppError> {
     let session = crate::server::auth::require_session_with_csrf(&csrf).await?;
     let pool = crate::server::state::pool()?;
-    crate::server::readings::import(&pool, &session.principal, csv.as_bytes()).await
+    let summary = crate::server::readings::import(&pool, &session.principal, csv.as_bytes()).await?;
+    if crate::server::errors::is_plain_form_post() {
+        // Without JavaScript, say what was imported on a page of its own
+        // rather than going back to the preview.
+        let ImportSummary { inserted, updated, unchanged } = summary;
+        leptos_axum::redirect(&format!("/readings?imported={inserted}-{updated}-{unchanged}"));
+    }
+    Ok(summary)
+}
+
+/// The preview of a spreadsheet uploaded to `/readings/upload`; only its uploader sees it.
+#[server(endpoint = "readings/upload-preview")]
+pub async fn get_workbook_preview(id: String) -> Result<WorkbookPreview, AppError> {
+    let session = crate::server::auth::require_session().await?;
+    let pool = crate::server::state::pool()?;
+    crate::server::uploads::preview(&pool, &session, &id).await
 }
 
 #[server(endpoint = "metrics/list")]

@@ -206,6 +206,20 @@ pub async fn seed(tx: &mut Transaction<'_, Any>, definitions: &[MetricDefinition
     Ok(())
 }
 
+/// An ICS's own target and amber edge for a metric.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct IcsTarget {
+    pub metric_id: String,
+    pub ics_code: String,
+    pub target: f64,
+    pub amber: f64,
+}
+
+/// Every ICS's own targets, of every metric.
+pub async fn all_ics_targets(pool: &Pool) -> Result<Vec<IcsTarget>, sqlx::Error> {
+    sqlx::query_as("SELECT metric_id, ics_code, target, amber FROM metric_ics_target").fetch_all(pool).await
+}
+
 /// One ICS's own (target, amber edge) for a metric, if it has them.
 pub async fn ics_thresholds(pool: &Pool, metric_id: &str, ics_code: &str) -> Result<Option<(f64, f64)>, sqlx::Error> {
     sqlx::query_as("SELECT target, amber FROM metric_ics_target WHERE metric_id = $1 AND ics_code = $2")

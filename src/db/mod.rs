@@ -17,6 +17,7 @@ pub mod spc;
 pub mod status;
 pub mod submissions;
 pub mod throttle;
+pub mod uploads;
 pub mod users;
 
 use sqlx::any::AnyPoolOptions;

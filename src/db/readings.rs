@@ -77,6 +77,11 @@ pub async fn list<'e>(
     .await
 }
 
+/// Every reading recorded for one partner (a handful of metrics a quarter).
+pub async fn for_partner(pool: &Pool, partner_id: &str) -> Result<Vec<StoredReading>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT_READING} WHERE partner_id = $1")).bind(partner_id).fetch_all(pool).await
+}
+
 /// What changed, for the audit log.
 pub enum Written {
     Inserted(StoredReading),
@@ -245,6 +250,31 @@ pub async fn ics_level_for_commitment(
     )
     .bind(commitment_id)
     .bind(from_period)
+    .fetch_all(pool)
+    .await
+}
+
+/// Partners' readings of a commitment's metrics in one ICS for a quarter (its
+/// months included), by metric, organisation and period.
+pub async fn partner_figures_for_cell(
+    pool: &Pool,
+    ics: &str,
+    commitment_id: &str,
+    period: ReportingPeriod,
+) -> Result<Vec<crate::model::status::PartnerFigure>, sqlx::Error> {
+    let [p1, p2, p3, p4] = period_texts(period.into());
+    sqlx::query_as(
+        "SELECT r.metric_id, m.name AS metric_name, o.name AS organisation_name, r.period, r.value
+         FROM reading r JOIN metric m ON m.id = r.metric_id JOIN organisation o ON o.id = r.partner_id
+         WHERE r.ics_code = $1 AND m.commitment_id = $2 AND r.partner_id <> '' AND r.period IN ($3, $4, $5, $6)
+         ORDER BY m.name, o.name, r.period",
+    )
+    .bind(ics)
+    .bind(commitment_id)
+    .bind(p1)
+    .bind(p2)
+    .bind(p3)
+    .bind(p4)
     .fetch_all(pool)
     .await
 }

@@ -62,16 +62,8 @@ pub async fn load(pool: &Pool, period: ReportingPeriod, as_at: chrono::NaiveDate
         })
         .collect();
 
-    #[derive(FromRow)]
-    struct SqlIcsTarget {
-        metric_id: String,
-        ics_code: String,
-        target: f64,
-        amber: f64,
-    }
-    let targets: Vec<SqlIcsTarget> =
-        sqlx::query_as("SELECT metric_id, ics_code, target, amber FROM metric_ics_target").fetch_all(pool).await?;
-    let ics_thresholds = targets
+    let ics_thresholds = super::metrics::all_ics_targets(pool)
+        .await?
         .into_iter()
         .map(|t| ((t.metric_id, t.ics_code), Thresholds { target: t.target, amber: t.amber }))
         .collect();

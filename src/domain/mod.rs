@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod concordat;
 pub mod evidence;
+pub mod figures;
 pub mod frequency;
 pub mod london;
 pub mod metric;
@@ -19,4 +20,6 @@ pub mod throttle;
 // Files are read and written only on the server, so the csv crate stays out of the WASM.
 #[cfg(feature = "ssr")]
 pub mod readings_csv;
+#[cfg(feature = "ssr")]
+pub mod readings_sheet;
 pub mod validation;

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod board_pack;
 pub mod concordat;
 pub mod evidence;
+pub mod figures;
 pub mod organisations;
 pub mod readings;
 pub mod review;

@@ -71,3 +71,18 @@ pub struct MetricTrend {
     /// (ICS, value per period in `periods`)
     pub series: Vec<(IcsCode, Vec<Option<f64>>)>,
 }
+
+/// How a workbook preview names a problem with a whole sheet ("sheet Readings"),
+/// beside cells (`Readings!D7`) and the file itself (`workbook`).
+pub const WHOLE_SHEET: &str = "sheet ";
+
+/// An uploaded spreadsheet's preview: problems are named by sheet and cell
+/// (`Readings!D7`), and `csv` holds its readings in the import format for the
+/// Import button (empty when there is a problem).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkbookPreview {
+    pub filename: String,
+    pub preview: ImportPreview,
+    pub notices: Vec<String>,
+    pub csv: String,
+}

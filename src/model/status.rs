@@ -44,6 +44,21 @@ pub struct CellDetail {
     /// The organisations whose evidence or readings this cell rests on, with
     /// the state of each one's return for the period.
     pub basis: Vec<ReturnBasis>,
+    /// The figures partners recorded in the ICS for the commitment's metrics in
+    /// the period (its months included), by metric and organisation.
+    #[serde(default)]
+    pub partner_figures: Vec<PartnerFigure>,
+}
+
+/// One partner's figure for one metric and period.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartnerFigure {
+    pub metric_id: String,
+    pub metric_name: String,
+    pub organisation_name: String,
+    pub period: String,
+    pub value: f64,
 }
 
 /// One organisation a status rests on, and whether its return was accepted.

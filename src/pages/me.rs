@@ -22,6 +22,7 @@ fn MyOrganisationView(data: MyOrganisation) -> impl IntoView {
     view! {
         <h1>{data.organisation_name}</h1>
         <p class="lede">{format!("{} · submissions due by {}", data.period.label(), data.due_date.format("%-d %B %Y"))}</p>
+        <p><a href="/me/figures">"Enter this quarter's figures"</a>" — or download them as a spreadsheet template to fill in."</p>
         <section aria-labelledby="returns-heading">
             <h2 id="returns-heading">"Your returns"</h2>
             <ul class="progress-list">

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod board_pack;
 pub mod commitment;
 pub mod evidence;
+pub mod figures;
 pub mod home;
 pub mod ics;
 pub mod ics_list;

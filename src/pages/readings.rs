@@ -1,12 +1,17 @@
-//! `/readings`: import readings from CSV (preview first, then all or nothing) and export them.
+//! `/readings`: import readings from a spreadsheet (.xlsx) or CSV (preview
+//! first, then all or nothing) and export them.
 
-use crate::api::readings::{ImportReadings, PreviewReadings};
+use crate::api::readings::{get_workbook_preview, ImportReadings, PreviewReadings};
 use crate::components::form::{last_error, ErrorSummary, QueryError};
+use crate::components::loaded::Loaded;
 use crate::components::session::{CsrfField, RequireUser};
 use crate::domain::metric::format_value;
-use crate::model::readings::ImportPreview;
+use crate::domain::validation::RowError;
+use crate::model::readings::WHOLE_SHEET;
+use crate::model::readings::{ImportPreview, WorkbookPreview};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ReadingsPage() -> impl IntoView {
@@ -14,7 +19,12 @@ pub fn ReadingsPage() -> impl IntoView {
         <Title text="Metric readings" />
         <h1>"Metric readings"</h1>
         <QueryError />
-        <RequireUser children=|user| view! { <ImportForm csrf=user.csrf_token /> } />
+        <ImportedWithoutJs />
+        <RequireUser children=|user| view! {
+            <UploadedWorkbook csrf=user.csrf_token.clone() />
+            <WorkbookUploadForm csrf=user.csrf_token.clone() />
+            <ImportForm csrf=user.csrf_token />
+        } />
         <section aria-labelledby="export-heading">
             <h2 id="export-heading">"Export"</h2>
             <p>"Download readings as CSV in the import format: "
@@ -91,11 +101,11 @@ fn PreviewResult(
             <div class="error-summary" role="alert">
                 <h3>{format!("{count} problem{} in the file: nothing will be imported", if count == 1 { "" } else { "s" })}</h3>
                 <table class="data">
-                    <caption class="visually-hidden">"Problems by line"</caption>
-                    <thead><tr><th scope="col">"Line"</th><th scope="col">"Column"</th><th scope="col">"Problem"</th></tr></thead>
+                    <caption class="visually-hidden">"Problems by line or cell"</caption>
+                    <thead><tr><th scope="col">"Where"</th><th scope="col">"Problem"</th></tr></thead>
                     <tbody>
                         {result.errors.into_iter().map(|e| view! {
-                            <tr class="row-error"><td>{e.line}</td><td>{e.column}</td><td>{e.message}</td></tr>
+                            <tr class="row-error"><td>{location(&e)}</td><td>{e.message}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -107,7 +117,7 @@ fn PreviewResult(
         <div class="preview" role="status">
             <h3>{format!("Ready to import {count} reading{}", if count == 1 { "" } else { "s" })}</h3>
             <table class="data">
-                <thead><tr><th scope="col">"Line"</th><th scope="col">"Metric"</th><th scope="col">"ICS"</th><th scope="col">"Period"</th><th scope="col">"Value"</th><th scope="col">"Partner"</th><th scope="col">"Note"</th></tr></thead>
+                <thead><tr><th scope="col">"Row"</th><th scope="col">"Metric"</th><th scope="col">"ICS"</th><th scope="col">"Period"</th><th scope="col">"Value"</th><th scope="col">"Partner"</th><th scope="col">"Note"</th></tr></thead>
                 <tbody>
                     {result.rows.into_iter().map(|r| view! {
                         <tr><td>{r.line}</td><td>{r.metric}</td><td>{r.ics}</td><td>{r.period.to_string()}</td><td>{format_value(r.value)}</td>
@@ -143,4 +153,88 @@ fn read_file_into(ev: leptos::ev::Event, csv: RwSignal<String>) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (ev, csv);
+}
+
+/// Where a problem is: a spreadsheet's cell (`Readings!D7`), sheet or
+/// workbook names itself; a CSV problem is at a line and column.
+fn location(error: &RowError) -> String {
+    if error.column.contains('!') || error.column.starts_with(WHOLE_SHEET) || error.column == "workbook" {
+        error.column.clone()
+    } else {
+        format!("line {}, {}", error.line, error.column)
+    }
+}
+
+/// `?imported=3-1-0`: what an import posted without JavaScript did.
+#[component]
+fn ImportedWithoutJs() -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        let text = query.read().get("imported")?;
+        let counts: Vec<usize> = text.split('-').filter_map(|n| n.parse().ok()).collect();
+        let [inserted, updated, unchanged] = counts[..] else { return None };
+        Some(view! {
+            <p class="success" role="status">{format!("Imported: {inserted} new, {updated} updated, {unchanged} unchanged.")}</p>
+        })
+    }
+}
+
+/// A plain multipart form (it works without JavaScript): the server reads the
+/// workbook and comes back to `/readings?upload=<id>` with its preview.
+#[component]
+fn WorkbookUploadForm(csrf: String) -> impl IntoView {
+    view! {
+        <section aria-labelledby="upload-heading">
+            <h2 id="upload-heading">"Upload a spreadsheet (.xlsx)"</h2>
+            <p class="hint" id="workbook-hint">
+                "A sheet named Readings with the columns metric, ics, period, value, and optionally partner and note, as in "
+                <a href="/me/figures">"your organisation's template"</a>". Up to 5 MB. "
+                "You will see every problem by cell, or the readings it holds, before anything is imported."
+            </p>
+            <form method="post" action="/readings/upload" enctype="multipart/form-data">
+                <CsrfField token=csrf />
+                <div class="field">
+                    <label for="workbook">"Choose a spreadsheet"</label>
+                    <input id="workbook" name="workbook" type="file" required aria-describedby="workbook-hint"
+                        accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" />
+                </div>
+                <button type="submit">"Upload and check"</button>
+            </form>
+        </section>
+    }
+}
+
+/// `?upload=<id>`: the preview of a spreadsheet just uploaded.
+#[component]
+fn UploadedWorkbook(csrf: String) -> impl IntoView {
+    let query = use_query_map();
+    let upload = move || query.read().get("upload").filter(|id| !id.is_empty());
+    move || {
+        let id = upload()?;
+        let csrf = csrf.clone();
+        let data = Resource::new(move || id.clone(), get_workbook_preview);
+        Some(view! {
+            <Loaded resource=data show=move |preview| view! { <WorkbookPreviewView preview csrf=csrf.clone() /> }.into_any() />
+        })
+    }
+}
+
+#[component]
+fn WorkbookPreviewView(preview: WorkbookPreview, csrf: String) -> impl IntoView {
+    let import = ServerAction::<ImportReadings>::new();
+    let import_error = last_error(import.value());
+    let imported = move || import.value().get().and_then(|r| r.ok());
+    view! {
+        <section aria-labelledby="uploaded-heading">
+            <h2 id="uploaded-heading">{format!("Uploaded: {}", preview.filename)}</h2>
+            {(!preview.notices.is_empty()).then(|| view! {
+                <ul class="notices">{preview.notices.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+            })}
+            <PreviewResult result=preview.preview csrf csv=preview.csv import />
+            <ErrorSummary error=import_error />
+            {move || imported().map(|s| view! {
+                <p class="success" role="status">{format!("Imported: {} new, {} updated, {} unchanged.", s.inserted, s.updated, s.unchanged)}</p>
+            })}
+        </section>
+    }
 }

@@ -40,7 +40,7 @@ pub fn StatusCellPage() -> impl IntoView {
 
 #[component]
 fn CellView(detail: CellDetail, set_override: ServerAction<SetOverride>) -> impl IntoView {
-    let CellDetail { ics, period, commitment, cell, can_override, csrf, basis } = detail;
+    let CellDetail { ics, period, commitment, cell, can_override, csrf, basis, partner_figures } = detail;
     let title = format!("{} in {ics}, {period}", commitment.id);
     let computed = cell.computed.clone();
     let form = csrf.filter(|_| can_override).map(|csrf| {
@@ -72,9 +72,34 @@ fn CellView(detail: CellDetail, set_override: ServerAction<SetOverride>) -> impl
                 view! { <ul class="reasons">{computed.reasons.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}</ul> }.into_any()
             }}
         </section>
+        <PartnerFigures figures=partner_figures />
         <ReviewBasis basis period=period.to_string() />
         {form}
     }
+}
+
+/// What partners reported for the commitment's metrics in the ICS and period.
+#[component]
+fn PartnerFigures(figures: Vec<crate::model::status::PartnerFigure>) -> impl IntoView {
+    (!figures.is_empty()).then(|| view! {
+        <section aria-labelledby="partner-figures-heading">
+            <h2 id="partner-figures-heading">"Partners' figures"</h2>
+            <table class="data">
+                <caption class="visually-hidden">"Figures partners recorded for this commitment's metrics"</caption>
+                <thead><tr><th scope="col">"Metric"</th><th scope="col">"Organisation"</th><th scope="col">"Period"</th><th scope="col">"Value"</th></tr></thead>
+                <tbody>
+                    {figures.into_iter().map(|f| view! {
+                        <tr>
+                            <td><a href=format!("/metrics/{}", f.metric_id)>{f.metric_name}</a></td>
+                            <td>{f.organisation_name}</td>
+                            <td>{f.period}</td>
+                            <td>{crate::domain::metric::format_value(f.value)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    })
 }
 
 /// Whether what the status rests on has been accepted by the board.

@@ -44,9 +44,18 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// Whether the server function being run was called by a form posted without
+/// JavaScript (the browser asks for HTML back), which Leptos answers with a
+/// redirect to the form's page.
+pub fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+    })
+}
+
 /// The form's page with `error=…` in its query, keeping what else the query
 /// held (a period, a set-password link's token) and dropping an older error.
-fn with_error(location: &str, message: &str) -> String {
+pub fn with_error(location: &str, message: &str) -> String {
     let without_fragment = location.split('#').next().unwrap_or("/");
     let (path, query) = without_fragment.split_once('?').unwrap_or((without_fragment, ""));
     let mut pairs: Vec<&str> =
@@ -56,7 +65,7 @@ fn with_error(location: &str, message: &str) -> String {
     format!("{path}?{}", pairs.join("&"))
 }
 
-fn encode_query(text: &str) -> String {
+pub fn encode_query(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3);
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {

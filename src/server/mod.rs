@@ -12,6 +12,7 @@ pub mod demo;
 pub mod errors;
 pub mod evidence;
 pub mod exports;
+pub mod figures;
 pub mod headers;
 pub mod london;
 pub mod organisations;
@@ -25,6 +26,8 @@ pub mod status;
 pub mod submissions;
 pub mod throttle;
 pub mod tokens;
+pub mod uploads;
+pub mod workbook_reader;
 pub mod workbooks;
 
 pub use state::AppState;

@@ -236,7 +236,7 @@ pub async fn preview(
     csv: &[u8],
 ) -> Result<crate::model::readings::ImportPreview, AppError> {
     use crate::domain::readings_csv::parse_readings_csv;
-    use crate::model::readings::{ImportPreview, PreviewRow};
+    use crate::model::readings::ImportPreview;
     let empty = |errors, forbidden| ImportPreview { rows: Vec::new(), errors, forbidden };
     let rows = match parse_readings_csv(csv, MAX_READINGS_ROWS) {
         Ok(rows) => rows,
@@ -245,18 +245,7 @@ pub async fn preview(
     let reference = Reference::load(pool).await?;
     match check(principal, &reference, rows) {
         Ok(valid) => Ok(ImportPreview {
-            rows: valid
-                .into_iter()
-                .map(|r| PreviewRow {
-                    line: r.line,
-                    metric: r.metric,
-                    ics: r.ics,
-                    period: r.period,
-                    value: r.value,
-                    partner: r.partner,
-                    note: r.note,
-                })
-                .collect(),
+            rows: valid.into_iter().map(preview_row).collect(),
             errors: Vec::new(),
             forbidden: None,
         }),
@@ -291,5 +280,87 @@ pub async fn import(
             Err(AppError::Forbidden(message.replacen("you do not have permission to ", "", 1)))
         }
         Err(BatchError::Other(error)) => Err(error),
+    }
+}
+
+/// What importing this spreadsheet would write, with every problem named by
+/// sheet and cell, and its readings as CSV for the Import button. Writes nothing.
+pub async fn preview_workbook(
+    pool: &Pool,
+    principal: &Principal,
+    filename: &str,
+    bytes: &[u8],
+) -> Result<crate::model::readings::WorkbookPreview, AppError> {
+    use crate::domain::readings_csv::{write_readings_csv, ExportRow};
+    use crate::model::readings::{ImportPreview, WorkbookPreview, WHOLE_SHEET};
+    let refused = |errors, forbidden, notices| WorkbookPreview {
+        filename: filename.to_string(),
+        preview: ImportPreview { rows: Vec::new(), errors, forbidden },
+        notices,
+        csv: String::new(),
+    };
+    let sheet = match super::workbook_reader::read_readings_workbook(bytes, MAX_READINGS_ROWS) {
+        Ok(sheet) => sheet,
+        Err(errors) => {
+            // A cell names itself, and so does the workbook; a sheet's name alone
+            // (too many rows) reads as "sheet Readings".
+            let named = |column: String| {
+                if column.contains('!') || column == "workbook" {
+                    column
+                } else {
+                    format!("{WHOLE_SHEET}{column}")
+                }
+            };
+            let errors = errors.into_iter().map(|e| RowError { column: named(e.column), ..e }).collect();
+            return Ok(refused(errors, None, Vec::new()));
+        }
+    };
+    let reference = Reference::load(pool).await?;
+    match check(principal, &reference, sheet.rows.clone()) {
+        Ok(valid) => {
+            let export: Vec<ExportRow> = valid
+                .iter()
+                .map(|r| ExportRow {
+                    metric: r.metric.clone(),
+                    ics: r.ics.clone(),
+                    period: r.period.to_string(),
+                    value: r.value,
+                    partner: r.partner.clone(),
+                    note: r.note.clone(),
+                })
+                .collect();
+            Ok(WorkbookPreview {
+                filename: filename.to_string(),
+                preview: ImportPreview {
+                    rows: valid.into_iter().map(preview_row).collect(),
+                    errors: Vec::new(),
+                    forbidden: None,
+                },
+                notices: sheet.notices,
+                csv: write_readings_csv(&export),
+            })
+        }
+        Err(BatchError::Rows(errors)) => {
+            let errors = errors.into_iter().map(|e| RowError { column: sheet.cell(e.line, &e.column), ..e }).collect();
+            Ok(refused(errors, None, sheet.notices))
+        }
+        Err(BatchError::Forbidden(message)) => {
+            // "line 7: …" is row 7 of the sheet.
+            let message = message.replacen("line ", &format!("{} row ", sheet.sheet), 1);
+            Ok(refused(Vec::new(), Some(message), sheet.notices))
+        }
+        Err(BatchError::Other(error)) => Err(error),
+    }
+}
+
+fn preview_row(r: ValidReading) -> crate::model::readings::PreviewRow {
+    crate::model::readings::PreviewRow {
+        line: r.line,
+        metric: r.metric,
+        ics: r.ics,
+        period: r.period,
+        value: r.value,
+        partner: r.partner,
+        note: r.note,
     }
 }

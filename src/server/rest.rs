@@ -232,6 +232,11 @@ pub enum ReadingsRefusal {
         errors: Vec<RowError>,
         unit: &'static str,
     },
+    /// Cells of a spreadsheet wrong in themselves: 400, each error's `column`
+    /// naming its cell (`Readings!D7`).
+    Cells {
+        errors: Vec<RowError>,
+    },
     /// A row the caller may not write: 403.
     Forbidden(String),
     UnsupportedMediaType,
@@ -269,12 +274,22 @@ impl IntoResponse for ReadingsRefusal {
                 });
                 (StatusCode::BAD_REQUEST, Json(body)).into_response()
             }
+            ReadingsRefusal::Cells { errors } => {
+                let message = errors.iter().map(|e| format!("{}: {}", e.column, e.message)).collect::<Vec<_>>().join("; ");
+                let body = serde_json::json!({
+                    "error": message,
+                    "errors": errors.iter().map(|e| serde_json::json!({ "cell": e.column, "row": e.line, "message": e.message })).collect::<Vec<_>>(),
+                });
+                (StatusCode::BAD_REQUEST, Json(body)).into_response()
+            }
             ReadingsRefusal::Forbidden(message) => {
                 (StatusCode::FORBIDDEN, Json(serde_json::json!({ "error": message }))).into_response()
             }
             ReadingsRefusal::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                Json(serde_json::json!({ "error": "send Content-Type: application/json or text/csv" })),
+                Json(serde_json::json!({
+                    "error": format!("send Content-Type: application/json, text/csv or {}", super::workbooks::XLSX_CONTENT_TYPE)
+                })),
             )
                 .into_response(),
             ReadingsRefusal::Other(error) => error.into_response(),
@@ -341,6 +356,8 @@ pub async fn post_readings(
             return Err(AppError::invalid("body", format!("at most {MAX_READINGS_ROWS} readings per request")).into());
         }
         (json_rows(parsed).map_err(|errors| ReadingsRefusal::Rows { errors, unit: "row" })?, "row")
+    } else if content_type.starts_with(super::workbooks::XLSX_CONTENT_TYPE) {
+        return post_workbook(&state, &principal, &body).await;
     } else {
         return Err(ReadingsRefusal::UnsupportedMediaType);
     };
@@ -348,6 +365,23 @@ pub async fn post_readings(
         .await
         .map_err(|error| ReadingsRefusal::from_batch(error, unit))?;
     Ok(Json(counts))
+}
+
+/// A spreadsheet of readings: every problem is named by its cell.
+async fn post_workbook(
+    state: &AppState,
+    principal: &crate::domain::permission::Principal,
+    body: &[u8],
+) -> Result<Json<WriteCounts>, ReadingsRefusal> {
+    let sheet = super::workbook_reader::read_readings_workbook(body, MAX_READINGS_ROWS)
+        .map_err(|errors| ReadingsRefusal::Cells { errors })?;
+    match super::readings::submit(&state.pool, principal, sheet.rows.clone()).await {
+        Ok(counts) => Ok(Json(counts)),
+        Err(BatchError::Rows(errors)) => Err(ReadingsRefusal::Cells {
+            errors: errors.into_iter().map(|e| RowError { column: sheet.cell(e.line, &e.column), ..e }).collect(),
+        }),
+        Err(error) => Err(ReadingsRefusal::from_batch(error, "row")),
+    }
 }
 
 /// An optional `?ics=` filter, which must name a London ICS.

@@ -84,7 +84,9 @@ pub async fn cell_detail(
         .is_some_and(|s| authorise(&s.principal, &Action::SetOverride { ics: ics_status.ics.to_string() }).is_ok());
     let csrf = session.map(|s| s.csrf_token.clone());
     let basis = basis(pool, ics_status.ics.as_str(), &commitment.id, period).await?;
-    Ok(CellDetail { ics: ics_status.ics.clone(), period, commitment, cell, can_override, csrf, basis })
+    let partner_figures =
+        db::readings::partner_figures_for_cell(pool, ics_status.ics.as_str(), &commitment.id, period).await?;
+    Ok(CellDetail { ics: ics_status.ics.clone(), period, commitment, cell, can_override, csrf, basis, partner_figures })
 }
 
 /// The organisations each cell rests on, for a period (optionally one ICS):

@@ -12,6 +12,7 @@ mod board_pack;
 mod concordat;
 mod concurrency;
 mod evidence;
+mod figures;
 mod http;
 mod organisations;
 mod permissions;

@@ -30,6 +30,7 @@ const MUTATING_SERVER_FNS: &[&str] = &[
     "/api/metrics/rebase",
     "/api/metrics/rebase/remove",
     "/api/metrics/reporters",
+    "/api/figures/save",
 ];
 
 /// Server functions open to everyone by design: signing in and out, and
@@ -69,6 +70,8 @@ const READ_ONLY_SERVER_FNS: &[&str] = &[
     "/api/metrics/charts",
     "/api/audit/list",
     "/api/readings/preview",
+    "/api/readings/upload-preview",
+    "/api/figures/get",
     "/api/status/london",
     "/api/status/cell",
 ];
@@ -272,6 +275,16 @@ async fn the_permission_matrix_holds(app: TestApp) {
             let reply =
                 app.post_form("/api/readings/import", Some(browser), &[("csrf", &browser.csrf), ("csv", &csv)]).await;
             expect(who, may_edit_for(who, org), &reply, &format!("import {org:?}'s readings"));
+
+            // figures/save: the organisation's period form.
+            let fields = [
+                ("csrf", browser.csrf.as_str()),
+                ("organisation", org.id()),
+                ("period", "2023-24-Q3"),
+                ("values[SEL-m_liaison_1h-2023-24-Q3]", "77"),
+            ];
+            let reply = app.post_form("/api/figures/save", Some(browser), &fields).await;
+            expect(who, may_edit_for(who, org), &reply, &format!("save {org:?}'s figures"));
         }
 
         // readings/import: the ICS-level figure (ICS lead, ICB members, board).

@@ -261,6 +261,34 @@ impl TestApp {
         self.send(request.body(axum::body::Body::from(body.to_string())).expect("request")).await
     }
 
+    /// As `post_api`, with a body of any bytes (a spreadsheet).
+    pub async fn post_api_bytes(&self, path: &str, token: Option<&str>, content_type: &str, body: Vec<u8>) -> Reply {
+        let mut request = axum::http::Request::post(path).header("content-type", content_type);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        self.send(request.body(axum::body::Body::from(body)).expect("request")).await
+    }
+
+    /// Posts a file as the `/readings` page's upload form does (multipart,
+    /// with the CSRF token first), as a browser without JavaScript would.
+    pub async fn upload(&self, path: &str, browser: &Browser, csrf: &str, filename: &str, file: &[u8]) -> Reply {
+        let boundary = "----concordat-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"workbook\"; filename=\"{filename}\"\r\n\
+             Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = axum::http::Request::post(path)
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .header("accept", "text/html")
+            .header("cookie", &browser.cookie);
+        self.send(request.body(axum::body::Body::from(body)).expect("request")).await
+    }
+
     /// A page or API read by a signed-in browser.
     pub async fn get_as(&self, path: &str, browser: &Browser) -> Reply {
         let request = axum::http::Request::get(path).header("cookie", &browser.cookie);

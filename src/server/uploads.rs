@@ -1,0 +1,106 @@
+//! `POST /readings/upload`: a spreadsheet (.xlsx) of readings from the
+//! `/readings` page. A plain multipart form, so it works without JavaScript:
+//! the workbook is read and checked, its preview kept for the uploader
+//! (`db::uploads`), and the browser sent to `/readings?upload=<id>` to see it.
+//! Nothing is imported until the uploader presses Import on that page.
+
+use super::auth::{self, Session};
+use super::workbook_reader::MAX_WORKBOOK_BYTES;
+use super::AppState;
+use crate::db;
+use crate::error::AppError;
+use crate::model::readings::WorkbookPreview;
+use axum::extract::{Multipart, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+
+const PAGE: &str = "/readings";
+
+fn back_with_error(message: &str) -> Response {
+    Redirect::to(&super::errors::with_error(PAGE, message)).into_response()
+}
+
+/// Reads one multipart field to its end, or stops at `limit` bytes: `None` then.
+async fn read_capped(field: &mut axum::extract::multipart::Field<'_>, limit: usize) -> Result<Option<Vec<u8>>, ()> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|_| ())? {
+        if bytes.len() + chunk.len() > limit {
+            return Ok(None);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Some(bytes))
+}
+
+pub async fn upload_workbook(State(state): State<AppState>, headers: HeaderMap, mut multipart: Multipart) -> Response {
+    let session = match auth::session_from_headers(&state.pool, &headers).await {
+        Ok(Some(session)) => session,
+        Ok(None) => return Redirect::to("/sign-in?next=/readings").into_response(),
+        Err(error) => return error.into_response(),
+    };
+    let unreadable = "the upload could not be read; choose the file and try again";
+    let mut csrf = String::new();
+    let mut workbook: Option<(String, Vec<u8>)> = None;
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => return back_with_error(unreadable),
+        };
+        match field.name() {
+            Some("csrf") => match read_capped(&mut field, 256).await {
+                Ok(Some(bytes)) => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+                _ => return back_with_error(unreadable),
+            },
+            Some("workbook") => {
+                let filename: String = field.file_name().unwrap_or("workbook.xlsx").chars().take(200).collect();
+                match read_capped(&mut field, MAX_WORKBOOK_BYTES).await {
+                    Ok(Some(bytes)) => workbook = Some((filename, bytes)),
+                    Ok(None) => {
+                        return back_with_error(&format!(
+                            "{filename} is larger than the {} MB limit: split it into smaller files",
+                            MAX_WORKBOOK_BYTES / (1024 * 1024)
+                        ))
+                    }
+                    Err(()) => return back_with_error(unreadable),
+                }
+            }
+            _ => {}
+        }
+    }
+    if !super::secrets::constant_time_eq(&csrf, &session.csrf_token) {
+        return (
+            StatusCode::FORBIDDEN,
+            "You do not have permission to submit this form: it has expired or came from another site; reload the page and try again.",
+        )
+            .into_response();
+    }
+    let Some((filename, bytes)) = workbook.filter(|(_, bytes)| !bytes.is_empty()) else {
+        return back_with_error("choose a spreadsheet (.xlsx) to upload");
+    };
+    match stage(&state, &session, &filename, &bytes).await {
+        Ok(id) => Redirect::to(&format!("{PAGE}?upload={id}")).into_response(),
+        Err(error) => back_with_error(&error.to_string()),
+    }
+}
+
+async fn stage(state: &AppState, session: &Session, filename: &str, bytes: &[u8]) -> Result<String, AppError> {
+    let preview = super::readings::preview_workbook(&state.pool, &session.principal, filename, bytes).await?;
+    let content = serde_json::to_string(&preview).map_err(|error| {
+        tracing::error!(%error, "a workbook preview could not be stored");
+        AppError::Internal
+    })?;
+    let id = db::new_id();
+    db::uploads::insert(&state.pool, &id, &session.principal.user_id, filename, &content).await?;
+    Ok(id)
+}
+
+/// An upload's preview, for its uploader only (anyone else: not found).
+pub async fn preview(pool: &db::Pool, session: &Session, id: &str) -> Result<WorkbookPreview, AppError> {
+    let not_found = || AppError::NotFound("that upload (previews are kept for a day; upload the file again)".into());
+    let (_, content) = db::uploads::get(pool, id.trim(), &session.principal.user_id).await?.ok_or_else(not_found)?;
+    serde_json::from_str(&content).map_err(|error| {
+        tracing::error!(%error, "a stored workbook preview could not be read");
+        AppError::Internal
+    })
+}
