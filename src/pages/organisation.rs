@@ -50,6 +50,13 @@ fn OrganisationView(page: PageData, actions: Actions) -> impl IntoView {
         <Title text=title.clone() />
         <h1>{title}</h1>
         <Facts row=row.clone() />
+        {signup_csrf.is_some().then(|| {
+            let id = row.organisation.id.clone();
+            view! {
+                <p>"Its figures: "<a href=format!("/me/figures?organisation={id}")>"the period form"</a>", or "
+                    <a href=format!("/me/figures.xlsx?organisation={id}") download="">"the spreadsheet template (.xlsx)"</a>"."</p>
+            }
+        })}
         <SignUpSection row signup_csrf actions />
         {editor_csrf.map(|csrf| view! { <EditForm csrf id version organisation save=actions.save /> })}
         <section aria-labelledby="versions-heading">

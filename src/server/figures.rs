@@ -55,9 +55,13 @@ fn partner_ref(org: &Organisation) -> PartnerRef {
     PartnerRef { org_id: org.id.clone(), org_ics: org.ics.clone(), also_serves: org.also_serves.clone() }
 }
 
-/// The organisation's boxes for a quarter, as of today.
-async fn slots_for(pool: &Pool, org: &Organisation, quarter: ReportingPeriod) -> Result<Vec<FigureSlot>, AppError> {
-    let metrics = db::metrics::list(pool).await?;
+/// The organisation's boxes for a quarter, as of today, from the catalogue.
+async fn slots_for(
+    pool: &Pool,
+    metrics: &[db::metrics::Metric],
+    org: &Organisation,
+    quarter: ReportingPeriod,
+) -> Result<Vec<FigureSlot>, AppError> {
     let all_ics: Vec<String> = db::london::ics_codes(pool).await?.into_iter().map(String::from).collect();
     let current = metrics.iter().filter(|m| m.retired_at.is_none()).map(|m| &m.definition);
     Ok(figure_slots(org, current, &all_ics, quarter, super::status::today()))
@@ -76,9 +80,9 @@ pub async fn load(
     let principal = &session.principal;
     let org = organisation_for(pool, principal, organisation).await?;
     let quarter = super::status::period_or_current(period)?;
-    let slots = slots_for(pool, &org, quarter).await?;
-    let metrics: HashMap<String, _> =
-        db::metrics::list(pool).await?.into_iter().map(|m| (m.definition.id.clone(), m.definition)).collect();
+    let catalogue = db::metrics::list(pool).await?;
+    let slots = slots_for(pool, &catalogue, &org, quarter).await?;
+    let metrics: HashMap<String, _> = catalogue.into_iter().map(|m| (m.definition.id.clone(), m.definition)).collect();
     let ics_targets: HashMap<(String, String), f64> =
         db::metrics::all_ics_targets(pool).await?.into_iter().map(|t| ((t.metric_id, t.ics_code), t.target)).collect();
     let recorded = recorded_values(pool, &org).await?;
@@ -150,7 +154,7 @@ pub async fn save(
 ) -> Result<FiguresSaved, AppError> {
     let org = organisation_for(pool, principal, organisation).await?;
     let quarter = super::status::period_or_current(period)?;
-    let slots = slots_for(pool, &org, quarter).await?;
+    let slots = slots_for(pool, &db::metrics::list(pool).await?, &org, quarter).await?;
     let figures = read_typed_figures(&slots, typed).map_err(AppError::Validation)?;
     let recorded = recorded_values(pool, &org).await?;
     let rows: Vec<CsvReading> = figures
