@@ -33,11 +33,12 @@ async fn organisation_for(pool: &Pool, principal: &Principal, requested: &str) -
         .organisation(requested)
         .cloned()
         .ok_or_else(|| AppError::NotFound(format!("organisation {:?}", truncate(requested, 80))))?;
-    let allowed = match principal.role {
-        Role::Admin | Role::BoardReviewer => true,
-        Role::IcsLead => principal.lead_ics.as_deref().is_some_and(|ics| org.serves(ics)),
-        Role::PartnerEditor | Role::Viewer => false,
-    };
+    let allowed = org.id == principal.organisation_id
+        || match principal.role {
+            Role::Admin | Role::BoardReviewer => true,
+            Role::IcsLead => principal.lead_ics.as_deref().is_some_and(|ics| org.serves(ics)),
+            Role::PartnerEditor | Role::Viewer => false,
+        };
     if !allowed {
         return Err(AppError::Forbidden(format!(
             "open the figures of {}: partners see their own; board reviewers any organisation's, ICS leads those serving their ICS",

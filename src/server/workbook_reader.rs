@@ -177,6 +177,30 @@ fn cell_of(value: DataRef<'_>, is_1904: bool) -> SheetCell {
     }
 }
 
+/// Whether a number format shows a percentage: a `%` outside quoted text and
+/// escapes (`0.0%`, not `0.0"%"` or `0\%`).
+fn is_percent_format(code: &str) -> bool {
+    let mut quoted = false;
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\\' if !quoted => {
+                chars.next();
+            }
+            '%' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A stored fraction as the percentage Excel shows (0.825 → 82.5), without
+/// the float noise of multiplying by 100.
+fn as_percentage(fraction: f64) -> f64 {
+    (fraction * 100.0 * 1e9).round() / 1e9
+}
+
 fn read_sheet(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Sheet, Vec<RowError>> {
     let is_1904 = workbook.has_1904_epoch();
     let too_large = || {
@@ -218,6 +242,19 @@ fn read_sheet(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Sheet, V
     }
     if widths.values().map(|w| u64::from(*w)).sum::<u64>() > MAX_GRID_CELLS {
         return Err(too_large());
+    }
+    // "82.5%" typed into a cell is stored as 0.825 and shown as a percentage:
+    // read it as shown, so a percentage metric gets 82.5 and any other metric
+    // names the cell ("82.5%" is not a number) instead of storing 0.825.
+    let styles = workbook.worksheet_style(name).map_err(cannot_read)?;
+    for ((row, col), value) in &mut filled {
+        let shown_as_percent = styles
+            .get((*row, *col))
+            .and_then(|style| style.number_format.as_ref())
+            .is_some_and(|format| is_percent_format(&format.format_code));
+        if let (SheetCell::Number(fraction), true) = (&*value, shown_as_percent) {
+            *value = SheetCell::Text(format!("{}%", as_percentage(*fraction)));
+        }
     }
     let height = widths.keys().next_back().map_or(0, |last| *last as usize + 1);
     let mut cells: Vec<Vec<SheetCell>> = vec![Vec::new(); height];
@@ -277,6 +314,24 @@ mod tests {
             writer.write_all(&content).expect("write");
         }
         writer.finish().expect("finish").into_inner()
+    }
+
+    #[test]
+    fn a_number_shown_as_a_percentage_is_read_as_shown() {
+        assert!(is_percent_format("0%") && is_percent_format("0.00%") && is_percent_format("#,##0.0%;[Red]-0.0%"));
+        assert!(!is_percent_format("0.0\"%\"") && !is_percent_format("0\\%") && !is_percent_format("General"));
+        assert_eq!(as_percentage(0.825), 82.5);
+        let bytes = xlsx(|wb| {
+            let sheet = wb.add_worksheet().set_name("Readings")?;
+            header(sheet)?;
+            sheet.write_string(1, 0, "m_liaison_1h")?;
+            sheet.write_string(1, 1, "SEL")?;
+            sheet.write_string(1, 2, "2024-25-Q1")?;
+            sheet.write_number_with_format(1, 3, 0.825, &Format::new().set_num_format("0.0%"))?;
+            Ok(())
+        });
+        let read = read_readings_workbook(&bytes, 100).expect("read");
+        assert_eq!(read.rows[0].value_text, "82.5%");
     }
 
     #[test]

@@ -129,6 +129,8 @@ async fn who_may_open_whose_figures(app: TestApp) {
     assert_eq!(template.status, StatusCode::OK);
 
     let slam = app.sign_in("slam@demo.test").await;
+    let own_by_code = app.get_as("/me/figures?organisation=RV5", &slam).await;
+    assert!(own_by_code.body.contains("name=\"values[SEL-m_liaison_1h-"), "a partner names itself by ODS code too");
     let reply = app.get_as("/me/figures.xlsx?organisation=RPG", &slam).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
     let reply = app.get_as("/me/figures.xlsx?organisation=nobody-at-all", &board).await;
