@@ -12,8 +12,14 @@ use crate::model::evidence::{CommitmentEvidence, EvidenceDetail, EvidenceEntry, 
 use leptos::prelude::*;
 
 #[server(endpoint = "evidence/for-commitment")]
-pub async fn get_commitment_evidence(commitment_id: String) -> Result<CommitmentEvidence, AppError> {
-    crate::server::evidence::commitment_evidence(&commitment_id).await
+pub async fn get_commitment_evidence(
+    commitment_id: String,
+    period: String,
+    ics: String,
+    page: String,
+) -> Result<CommitmentEvidence, AppError> {
+    use crate::server::evidence::{commitment_evidence, EvidenceQuery};
+    commitment_evidence(&commitment_id, &EvidenceQuery { period: &period, ics: &ics, page: &page }).await
 }
 
 #[server(endpoint = "evidence/get")]

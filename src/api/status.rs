@@ -7,8 +7,7 @@ use leptos::prelude::*;
 #[server(endpoint = "status/london")]
 pub async fn get_status(period: String) -> Result<StatusPage, AppError> {
     let pool = crate::server::state::pool()?;
-    let signed_in = crate::server::auth::current_session().await?.is_some();
-    crate::server::status::status_page(&pool, &period, signed_in).await
+    crate::server::status::status_page(&pool, &period).await
 }
 
 #[server(endpoint = "status/cell")]

@@ -4,18 +4,19 @@
 
 use crate::components::rag_badge::{MismatchFlag, RagBadge};
 use crate::components::spc_chart::SpcSummaryTable;
-use crate::components::status_matrix::{short, MatrixTable};
+use crate::components::status_matrix::MatrixTable;
 use crate::components::submission_state::SubmissionStateLabel;
 use crate::components::trend_chart::TrendChart;
 use crate::model::board_pack::{BoardPack, Exception, OverrideInForce};
 use crate::model::organisations::IcsSignUpView;
 use crate::model::readings::MetricTrend;
+use crate::model::status::{short, Matrix};
 use crate::model::submissions::SubmissionView;
 use leptos::prelude::*;
 
 #[component]
-pub fn BoardPackSections(pack: BoardPack) -> impl IntoView {
-    let BoardPack { status, concordat, exceptions, overrides, outstanding, signup, trends, spc, .. } = pack;
+pub fn BoardPackSections(pack: BoardPack, matrix: Matrix) -> impl IntoView {
+    let BoardPack { status, exceptions, overrides, outstanding, signup, trends, spc, .. } = pack;
     view! {
         <section class="pack-section" aria-labelledby="pack-summary">
             <h2 id="pack-summary">"1. Summary"</h2>
@@ -29,7 +30,7 @@ pub fn BoardPackSections(pack: BoardPack) -> impl IntoView {
         </section>
         <section class="pack-section" aria-labelledby="pack-matrix">
             <h2 id="pack-matrix">"2. The London matrix"</h2>
-            <div class="matrix-wrap"><MatrixTable status concordat reviews=Vec::new() /></div>
+            <div class="matrix-wrap"><MatrixTable matrix /></div>
         </section>
         <Exceptions exceptions />
         <Overrides overrides />

@@ -85,15 +85,47 @@ pub async fn get_in(tx: &mut Transaction<'_, Any>, id: &str) -> Result<Option<Ev
     row.map(EvidenceEntry::try_from).transpose()
 }
 
-/// All evidence for a commitment, by ICS, newest period first.
-pub async fn list_for_commitment(pool: &Pool, commitment_id: &str) -> Result<Vec<EvidenceEntry>, sqlx::Error> {
+/// Part of a commitment's evidence in one ICS (optionally one period), newest
+/// first: `limit` entries after skipping `offset`. Read along
+/// `evidence_by_commitment_ics`, so a page costs the same however many years
+/// of evidence there are before it.
+pub async fn page_for_commitment(
+    pool: &Pool,
+    commitment_id: &str,
+    ics_code: &str,
+    period: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<EvidenceEntry>, sqlx::Error> {
     let rows = sqlx::query_as(&format!(
-        "{SELECT_ENTRY} WHERE e.commitment_id = $1 ORDER BY e.ics_code, e.period DESC, o.name, e.created_at"
+        "{SELECT_ENTRY} WHERE e.commitment_id = $1 AND e.ics_code = $2 AND ($3 IS NULL OR e.period = $3)
+         ORDER BY e.period DESC, e.updated_at DESC, e.id LIMIT $4 OFFSET $5"
     ))
     .bind(commitment_id)
+    .bind(ics_code)
+    .bind(period)
+    .bind(limit)
+    .bind(offset)
     .fetch_all(pool)
     .await?;
     entries(rows)
+}
+
+/// How many evidence entries a commitment has in each ICS that has any
+/// (optionally in one period).
+pub async fn count_for_commitment(
+    pool: &Pool,
+    commitment_id: &str,
+    period: Option<&str>,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT ics_code, COUNT(*) FROM evidence WHERE commitment_id = $1 AND ($2 IS NULL OR period = $2)
+         GROUP BY ics_code ORDER BY ics_code",
+    )
+    .bind(commitment_id)
+    .bind(period)
+    .fetch_all(pool)
+    .await
 }
 
 /// One organisation's evidence for one period.

@@ -122,11 +122,26 @@ impl Backend {
 ///
 /// PostgreSQL: a plain `BEGIN`; writers wait on row locks, and upserts are written
 /// so that they never race (see `readings::upsert`).
+///
+/// Either way the transaction's first statement bumps `data_version`, so caches
+/// keyed by it (see `data_version`) see the change once it commits. On
+/// PostgreSQL that row lock also queues writers in the order they began, the
+/// same order SQLite's write lock gives; taken first, it can never be part of
+/// a deadlock.
 pub async fn begin_write(pool: &Pool) -> Result<Transaction<'static, Any>, sqlx::Error> {
-    match Backend::of(pool) {
-        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
-        Backend::Postgres => pool.begin().await,
-    }
+    let mut tx = match Backend::of(pool) {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => pool.begin().await?,
+    };
+    sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1").execute(&mut *tx).await?;
+    Ok(tx)
+}
+
+/// Which database this is and how many write transactions it has begun: the
+/// pair changes whenever committed data may have changed. `None` only for a
+/// database migrated by an older build (nothing is cached then).
+pub async fn data_version(pool: &Pool) -> Result<Option<(String, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT database_id, version FROM data_version WHERE id = 1").fetch_optional(pool).await
 }
 
 /// Creates the database file's directory and asks sqlx to create the file itself.
@@ -154,6 +169,12 @@ fn prepare_sqlite_url(url: &str) -> Result<String, DbError> {
 /// several instances starting together migrate once.
 pub async fn migrate(pool: &Pool) -> Result<(), DbError> {
     MIGRATOR.run(pool).await?;
+    // Written here rather than in the migration: only code makes a random id on both backends.
+    sqlx::query("INSERT INTO data_version (id, database_id, version) VALUES (1, $1, 0) ON CONFLICT (id) DO NOTHING")
+        .bind(new_id())
+        .execute(pool)
+        .await
+        .map_err(|e| DbError::Migrate(sqlx::migrate::MigrateError::Execute(e)))?;
     Ok(())
 }
 

@@ -129,6 +129,15 @@ impl IcsStatus {
         self
     }
 
+    /// Each cell with only its first `n` reasons (they are worst first), for
+    /// views that summarise: the rest grow with the evidence and are on the cell's page.
+    pub fn keeping_reasons(mut self, n: usize) -> IcsStatus {
+        for cell in self.principles.iter_mut().flat_map(|p| p.commitments.iter_mut()) {
+            cell.computed.reasons.truncate(n);
+        }
+        self
+    }
+
     pub fn cell(&self, commitment_id: &str) -> Option<&CommitmentCell> {
         self.principles.iter().flat_map(|p| p.commitments.iter()).find(|c| c.commitment_id == commitment_id)
     }
@@ -146,6 +155,13 @@ impl LondonStatus {
     /// Names no person (see `CommitmentCell::without_names`).
     pub fn without_names(mut self) -> LondonStatus {
         self.icss = std::mem::take(&mut self.icss).into_iter().map(IcsStatus::without_names).collect();
+        self
+    }
+
+    /// Without each cell's reasons, for views that show only the statuses (a
+    /// cell's reasons grow with its evidence; they are on the cell's page).
+    pub fn without_reasons(mut self) -> LondonStatus {
+        self.icss = std::mem::take(&mut self.icss).into_iter().map(|ics| ics.keeping_reasons(0)).collect();
         self
     }
 }

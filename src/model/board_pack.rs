@@ -68,7 +68,10 @@ pub struct SnapshotInfo {
 /// `/board-pack?period=…` or `/board-packs/{id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoardPackPage {
+    /// The pack, its cells' reasons left out (the exceptions keep theirs).
     pub pack: BoardPack,
+    /// The pack's matrix as shown.
+    pub matrix: crate::model::status::Matrix,
     /// Set for a frozen pack.
     pub snapshot: Option<SnapshotInfo>,
     /// For the freeze form, when the viewer may freeze packs (board reviewers).

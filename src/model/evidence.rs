@@ -55,9 +55,15 @@ pub struct OrganisationChoice {
 pub struct CommitmentEvidence {
     pub commitment: Commitment,
     pub principle_title: String,
+    /// The entries shown, newest first: each ICS's first few, or one page of
+    /// one ICS's (see `shown`).
     pub entries: Vec<EvidenceEntry>,
+    /// Which entries are shown, and how many there are in each ICS.
+    pub shown: EvidenceSlice,
     pub ics_codes: Vec<IcsCode>,
     pub current_period: ReportingPeriod,
+    /// The periods one can choose, newest first.
+    pub periods: Vec<ReportingPeriod>,
     /// Empty when the user may not add evidence (or is not signed in).
     pub can_add_for: Vec<OrganisationChoice>,
     /// Ids of the entries this user may edit.
@@ -68,6 +74,52 @@ pub struct CommitmentEvidence {
     pub status_by_ics: Vec<(IcsCode, crate::domain::rag::Rag)>,
     /// The metrics that feed this commitment, with each ICS's recent readings.
     pub sparklines: Vec<MetricSparklines>,
+}
+
+/// Which of a commitment's evidence a page shows. Evidence grows every period,
+/// so a page shows a bounded slice: each ICS's newest few, or one ICS a page
+/// at a time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceSlice {
+    /// Only this period's evidence (`None`: every period).
+    pub period: Option<ReportingPeriod>,
+    /// Only this ICS's, a page at a time (`None`: each ICS's newest few).
+    pub ics: Option<IcsCode>,
+    /// From 1.
+    pub page: u32,
+    pub page_count: u32,
+    /// How many entries each ICS has for `period`.
+    pub counts: Vec<(IcsCode, i64)>,
+}
+
+impl EvidenceSlice {
+    /// How many of each ICS's newest entries the overview shows.
+    pub const PER_ICS: i64 = 5;
+    /// How many entries a page of one ICS's evidence shows.
+    pub const PAGE_SIZE: i64 = 20;
+
+    pub fn count(&self, ics: &IcsCode) -> i64 {
+        self.counts.iter().find(|(code, _)| code == ics).map_or(0, |(_, n)| *n)
+    }
+
+    /// The query string that shows `ics` (all ICSs if `None`) at `page`, keeping the period.
+    pub fn query(&self, ics: Option<&IcsCode>, page: u32) -> String {
+        let mut parts = Vec::new();
+        if let Some(period) = self.period {
+            parts.push(format!("period={period}"));
+        }
+        if let Some(ics) = ics {
+            parts.push(format!("ics={ics}"));
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        if parts.is_empty() {
+            "?".to_string()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
 }
 
 /// A metric's last few ICS-level readings per ICS, for small inline charts.

@@ -1,6 +1,7 @@
-//! `/commitments/{id}`: one commitment, all evidence by ICS and period, and the form to add more.
+//! `/commitments/{id}`: one commitment, its evidence by ICS (each ICS's newest,
+//! or one ICS a page at a time, optionally one period), and the form to add more.
 
-use super::{route_params, IdParams};
+use super::{query_params, route_params, IdParams};
 use crate::api::evidence::get_commitment_evidence;
 use crate::components::evidence_form::EvidenceForm;
 use crate::components::evidence_list::EvidenceCard;
@@ -8,15 +9,35 @@ use crate::components::form::QueryError;
 use crate::components::ics_status::CommitmentStatusRow;
 use crate::components::loaded::Loaded;
 use crate::domain::london::IcsCode;
-use crate::model::evidence::CommitmentEvidence;
+use crate::domain::period::ReportingPeriod;
+use crate::model::evidence::{CommitmentEvidence, EvidenceEntry, EvidenceSlice};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::params::Params;
+
+/// `?period=…&ics=…&page=…`: which evidence to show (see `EvidenceSlice`).
+#[derive(Params, Clone, Debug, Default, PartialEq)]
+struct EvidenceQuery {
+    period: Option<String>,
+    ics: Option<String>,
+    page: Option<String>,
+}
 
 #[component]
 pub fn CommitmentPage() -> impl IntoView {
     let params = route_params::<IdParams>();
-    let id = move || params().id.unwrap_or_default();
-    let data = Resource::new(id, get_commitment_evidence);
+    let query = query_params::<EvidenceQuery>();
+    let data = Resource::new(
+        move || (params().id.unwrap_or_default(), query()),
+        |(id, q)| {
+            get_commitment_evidence(
+                id,
+                q.period.unwrap_or_default(),
+                q.ics.unwrap_or_default(),
+                q.page.unwrap_or_default(),
+            )
+        },
+    );
     view! {
         <QueryError />
         <Loaded resource=data show=move |data| view! { <CommitmentView data /> }.into_any() />
@@ -29,8 +50,10 @@ fn CommitmentView(data: CommitmentEvidence) -> impl IntoView {
         commitment,
         principle_title,
         entries,
+        shown,
         ics_codes,
         current_period,
+        periods,
         can_add_for,
         editable,
         csrf,
@@ -42,10 +65,22 @@ fn CommitmentView(data: CommitmentEvidence) -> impl IntoView {
         <CommitmentStatusRow commitment_id=commitment.id.clone() period=current_period.to_string() cells=status_by_ics />
     };
     let title = format!("Commitment {}", commitment.id);
-    let by_ics: Vec<(IcsCode, Vec<_>)> = ics_codes
-        .iter()
-        .map(|code| (code.clone(), entries.iter().filter(|e| &e.ics_code == code).cloned().collect::<Vec<_>>()))
+    let shown_icss: Vec<IcsCode> = match &shown.ics {
+        Some(ics) => vec![ics.clone()],
+        None => ics_codes.clone(),
+    };
+    let by_ics: Vec<(IcsCode, Vec<EvidenceEntry>)> = shown_icss
+        .into_iter()
+        .map(|code| {
+            let in_ics = entries.iter().filter(|e| e.ics_code == code).cloned().collect();
+            (code, in_ics)
+        })
         .collect();
+    let base = format!("/commitments/{}", commitment.id);
+    let filters = view! {
+        <EvidenceFilters action=base.clone() periods ics_codes=ics_codes.clone() shown=shown.clone() />
+    };
+    let pager = shown.ics.is_some().then(|| view! { <Pager base=base.clone() shown=shown.clone() /> });
     let form = csrf.filter(|_| !can_add_for.is_empty()).map(|csrf| {
         view! {
             <EvidenceForm csrf commitment=commitment.clone() existing=None organisations=can_add_for
@@ -64,9 +99,19 @@ fn CommitmentView(data: CommitmentEvidence) -> impl IntoView {
         {trends}
         <section aria-labelledby="evidence-heading">
             <h2 id="evidence-heading">"Evidence by ICS"</h2>
+            {filters}
             {by_ics.into_iter().map(|(code, entries)| {
-                let heading = format!("{code} ({} entries)", entries.len());
+                let total = shown.count(&code);
+                let heading = match shown.period {
+                    Some(period) => format!("{code} ({total} entries in {period})"),
+                    None => format!("{code} ({total} entries)"),
+                };
                 let label = heading.clone();
+                // The overview shows each ICS's newest few; the rest are a link away.
+                let more = (shown.ics.is_none() && total > entries.len() as i64).then(|| {
+                    let href = format!("{base}{}", shown.query(Some(&code), 1));
+                    view! { <p><a href=href>{format!("All {total} {code} entries, newest first")}</a></p> }
+                });
                 view! {
                     <section class="ics-evidence" aria-label=label>
                         <h3>{heading}</h3>
@@ -78,12 +123,71 @@ fn CommitmentView(data: CommitmentEvidence) -> impl IntoView {
                                 view! { <EvidenceCard entry can_edit /> }
                             }).collect_view().into_any()
                         }}
+                        {more}
                     </section>
                 }
             }).collect_view()}
+            {pager}
         </section>
         {form}
     }
+}
+
+/// Choose a period and an ICS; a plain GET form, so it works without JavaScript.
+#[component]
+fn EvidenceFilters(
+    action: String,
+    periods: Vec<ReportingPeriod>,
+    ics_codes: Vec<IcsCode>,
+    shown: EvidenceSlice,
+) -> impl IntoView {
+    view! {
+        <form method="get" action=action class="filters">
+            <div class="field">
+                <label for="evidence-period">"Period"</label>
+                <select id="evidence-period" name="period">
+                    <option value="" selected=shown.period.is_none()>"Every period"</option>
+                    {periods.into_iter().map(|p| {
+                        let selected = shown.period == Some(p);
+                        view! { <option value=p.to_string() selected=selected>{p.to_string()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="evidence-ics">"ICS"</label>
+                <select id="evidence-ics" name="ics">
+                    <option value="" selected=shown.ics.is_none()>"Every ICS (newest few of each)"</option>
+                    {ics_codes.into_iter().map(|code| {
+                        let selected = shown.ics.as_ref() == Some(&code);
+                        view! { <option value=code.to_string() selected=selected>{code.to_string()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit">"Show evidence"</button>
+        </form>
+    }
+    .into_any()
+}
+
+/// Previous and next pages of one ICS's evidence, and the way back to every ICS.
+#[component]
+fn Pager(base: String, shown: EvidenceSlice) -> impl IntoView {
+    let ics = shown.ics.clone();
+    let link = |page: u32| format!("{base}{}", shown.query(ics.as_ref(), page));
+    let previous = (shown.page > 1).then(|| link(shown.page - 1));
+    let next = (shown.page < shown.page_count).then(|| link(shown.page + 1));
+    let all = format!("{base}{}", shown.query(None, 1));
+    view! {
+        <nav class="pager" aria-label="Pages of evidence">
+            <p>{format!("Page {} of {}", shown.page, shown.page_count)}</p>
+            <ul>
+                {previous.map(|href| view! { <li><a href=href rel="prev">"Previous page"</a></li> })}
+                {next.map(|href| view! { <li><a href=href rel="next">"Next page"</a></li> })}
+                <li><a href=all>"Every ICS"</a></li>
+            </ul>
+        </nav>
+    }
+    .into_any()
 }
 
 #[component]

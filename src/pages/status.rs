@@ -26,18 +26,18 @@ pub fn StatusMatrixPage() -> impl IntoView {
 
 #[component]
 fn Matrix(page: StatusPage) -> impl IntoView {
-    let StatusPage { status, periods, concordat, reviews, spc } = page;
-    let period = status.period.to_string();
-    let period_text = period.clone();
+    let StatusPage { matrix, as_at, rollup, periods, spc } = page;
+    let period = matrix.period;
+    let period_text = period.to_string();
     view! {
-        <PeriodPicker periods=periods.iter().map(ToString::to_string).collect() selected=period />
+        <PeriodPicker periods=periods.iter().map(ToString::to_string).collect() selected=period_text.clone() />
         <p class="lede">
-            {format!("{} ({}), judged as at {}. London overall: ", status.period, status.period.label(), status.as_at)}
-            <RagBadge rag=status.rollup.rag />
-            {format!(" — {}.", status.rollup.summary())}
+            {format!("{period} ({}), judged as at {as_at}. London overall: ", period.label())}
+            <RagBadge rag=rollup.rag />
+            {format!(" — {}.", rollup.summary())}
         </p>
         <div class="matrix-wrap">
-            <MatrixTable status concordat reviews />
+            <MatrixTable matrix />
         </div>
         <p class="hint">"✎ marks a status set by the board (an override); the computed status and the reason are on the cell's page. ✓ marks a cell whose returns the board has all accepted, ○ one with returns not yet accepted."</p>
         <section aria-labelledby="mdc-heading">

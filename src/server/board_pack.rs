@@ -11,6 +11,7 @@ use crate::domain::rag::Rag;
 use crate::domain::submission::SubmissionState;
 use crate::error::AppError;
 use crate::model::board_pack::{BoardPack, BoardPackPage, Exception, OverrideInForce, SnapshotInfo};
+use crate::model::status::Matrix;
 
 /// How many metrics' trends the pack charts: the catalogue's first, in its order.
 const KEY_METRICS: usize = 4;
@@ -27,8 +28,9 @@ pub fn pack_period(text: &str) -> Result<ReportingPeriod, AppError> {
 /// Draws up the pack for `period` from the live data. It names organisations,
 /// never people, so it can go in a public board paper.
 pub async fn build(pool: &Pool, days: u32, period: ReportingPeriod) -> Result<BoardPack, AppError> {
-    let (status, concordat, spc) = super::status::london_with_spc(pool, period).await?;
-    let status = status.without_names();
+    let judged = super::status::london(pool, period).await?;
+    let (status, concordat, spc) =
+        (judged.status.clone().without_names(), judged.concordat.clone(), judged.spc.clone());
     let text_of = |id: &str| concordat.commitments().find(|c| c.id == id).map(|c| c.text.clone()).unwrap_or_default();
     let mut exceptions = Vec::new();
     let mut overrides = Vec::new();
@@ -41,7 +43,7 @@ pub async fn build(pool: &Pool, days: u32, period: ReportingPeriod) -> Result<Bo
                     commitment_text: text_of(&cell.commitment_id),
                     rag: cell.rag,
                     mismatch: cell.computed.mismatch,
-                    reasons: cell.computed.reasons.clone(),
+                    reasons: exception_reasons(&cell.computed.reasons),
                 });
             }
             if let Some(set) = &cell.overridden {
@@ -82,16 +84,39 @@ pub async fn build(pool: &Pool, days: u32, period: ReportingPeriod) -> Result<Bo
     })
 }
 
+/// An exception's reasons as a board paper gives them: the worst few (they
+/// come worst first), and how many more the cell's page has.
+fn exception_reasons(reasons: &[String]) -> Vec<String> {
+    const SHOWN: usize = 6;
+    let mut shown: Vec<String> = reasons.iter().take(SHOWN).cloned().collect();
+    if reasons.len() > SHOWN {
+        shown.push(format!("… and {} more on the cell's page.", reasons.len() - SHOWN));
+    }
+    shown
+}
+
 fn freeze_csrf(session: Option<&Session>) -> Option<String> {
     session
         .filter(|s| permission::authorise(&s.principal, &Action::FreezeBoardPack).is_ok())
         .map(|s| s.csrf_token.clone())
 }
 
-/// `/board-pack?period=…`: the live pack.
+/// A pack as its page shows it: the matrix as shown, and the cells' reasons
+/// left out of the rest (they grow with the evidence; each cell's page has them).
+fn page(pack: BoardPack, snapshot: Option<SnapshotInfo>, freeze_csrf: Option<String>) -> BoardPackPage {
+    let matrix = Matrix::new(&pack.status, &pack.concordat, &[]);
+    BoardPackPage { pack: BoardPack { status: pack.status.without_reasons(), ..pack }, matrix, snapshot, freeze_csrf }
+}
+
+/// `/board-pack?period=…`: the live pack, drawn up again only after a change
+/// (see `server::cache`).
 pub async fn live(pool: &Pool, days: u32, session: Option<&Session>, period: &str) -> Result<BoardPackPage, AppError> {
-    let pack = build(pool, days, pack_period(period)?).await?;
-    Ok(BoardPackPage { pack, snapshot: None, freeze_csrf: freeze_csrf(session) })
+    let period = pack_period(period)?;
+    // Today, not the judgement date: whether a return is overdue depends on it.
+    let today = super::status::today();
+    let pack = super::cache::cached(pool, &format!("board pack {period} {today} {days}"), || build(pool, days, period))
+        .await?;
+    Ok(page(BoardPack::clone(&pack), None, freeze_csrf(session)))
 }
 
 /// Freezes the pack for `period` as presented at the meeting on `meeting_date`.
@@ -153,5 +178,5 @@ pub async fn frozen(pool: &Pool, session: Option<&Session>, id: &str) -> Result<
         tracing::error!(%error, pack = %row.0, "a frozen board pack no longer reads");
         AppError::Internal
     })?;
-    Ok(BoardPackPage { pack, snapshot: Some(info(row, session.is_some())), freeze_csrf: None })
+    Ok(page(pack, Some(info(row, session.is_some())), None))
 }

@@ -12,8 +12,8 @@ use crate::domain::period::ReportingPeriod;
 use crate::domain::permission::{Action, Principal};
 use crate::error::AppError;
 use crate::model::evidence::{
-    CommitmentEvidence, CommitmentProgress, EvidenceDetail, EvidenceEntry, EvidenceVersion, MyOrganisation,
-    OrganisationChoice,
+    CommitmentEvidence, CommitmentProgress, EvidenceDetail, EvidenceEntry, EvidenceSlice, EvidenceVersion,
+    MyOrganisation, OrganisationChoice,
 };
 
 fn today() -> chrono::NaiveDate {
@@ -24,19 +24,101 @@ fn edit_action(org: &Organisation) -> Action {
     Action::EditEvidence { org_id: org.id.clone(), org_ics: org.ics.clone() }
 }
 
-pub async fn commitment_evidence(commitment_id: &str) -> Result<CommitmentEvidence, AppError> {
+/// Which evidence the commitment page was asked for: `?period=` (blank: every
+/// period), `?ics=` (blank: each ICS's newest few) and `?page=` (from 1).
+pub struct EvidenceQuery<'a> {
+    pub period: &'a str,
+    pub ics: &'a str,
+    pub page: &'a str,
+}
+
+/// The slice of a commitment's evidence a page shows, and the entries in it.
+async fn evidence_slice(
+    pool: &db::Pool,
+    commitment_id: &str,
+    query: &EvidenceQuery<'_>,
+) -> Result<(EvidenceSlice, Vec<EvidenceEntry>), AppError> {
+    let period = match query.period.trim() {
+        "" => None,
+        text => Some(super::reference::reported_period("period", text, today())?),
+    };
+    let ics = match query.ics.trim() {
+        "" => None,
+        text => Some(super::reference::requested_ics(pool, text).await?),
+    };
+    let page: u32 = match query.page.trim() {
+        "" => 1,
+        text => text
+            .parse()
+            .ok()
+            .filter(|&page| page >= 1)
+            .ok_or_else(|| AppError::invalid("page", format!("{text:?} is not a page number (1, 2, …)")))?,
+    };
+    let period_text = period.map(|p| p.to_string());
+    let counts: Vec<(IcsCode, i64)> = db::evidence::count_for_commitment(pool, commitment_id, period_text.as_deref())
+        .await?
+        .into_iter()
+        .filter_map(|(code, n)| IcsCode::parse(&code).ok().map(|code| (code, n)))
+        .collect();
+    let mut slice = EvidenceSlice { period, ics: ics.clone(), page, page_count: 1, counts };
+    let mut entries = Vec::new();
+    match &ics {
+        Some(ics) => {
+            let size = EvidenceSlice::PAGE_SIZE;
+            slice.page_count = u32::try_from((slice.count(ics) + size - 1) / size).unwrap_or(u32::MAX).max(1);
+            if page > slice.page_count {
+                return Err(AppError::NotFound(format!(
+                    "page {page} of {ics}'s evidence for {commitment_id} (there are {})",
+                    slice.page_count
+                )));
+            }
+            let offset = i64::from(page - 1) * size;
+            entries = db::evidence::page_for_commitment(
+                pool,
+                commitment_id,
+                ics.as_str(),
+                period_text.as_deref(),
+                size,
+                offset,
+            )
+            .await?;
+        }
+        None => {
+            for (code, _) in &slice.counts {
+                entries.extend(
+                    db::evidence::page_for_commitment(
+                        pool,
+                        commitment_id,
+                        code.as_str(),
+                        period_text.as_deref(),
+                        EvidenceSlice::PER_ICS,
+                        0,
+                    )
+                    .await?,
+                );
+            }
+        }
+    }
+    Ok((slice, entries))
+}
+
+pub async fn commitment_evidence(
+    commitment_id: &str,
+    query: &EvidenceQuery<'_>,
+) -> Result<CommitmentEvidence, AppError> {
     if !is_commitment_id(commitment_id) {
         return Err(AppError::NotFound(format!("commitment {commitment_id}")));
     }
     let pool = super::state::pool()?;
     let period = ReportingPeriod::containing(today());
-    let (status, concordat) = super::status::london(&pool, period).await?;
-    let (principle, commitment) = concordat
+    let judged = super::status::london(&pool, period).await?;
+    let (principle, commitment) = judged
+        .concordat
         .principles
         .iter()
         .find_map(|p| p.commitments.iter().find(|c| c.id == commitment_id).map(|c| (p, c.clone())))
         .ok_or_else(|| AppError::NotFound(format!("commitment {commitment_id}")))?;
-    let entries = db::evidence::list_for_commitment(&pool, commitment_id).await?;
+    let (shown, entries) = evidence_slice(&pool, commitment_id, query).await?;
     let session = auth::current_session().await?;
     let entries =
         if session.is_some() { entries } else { entries.into_iter().map(EvidenceEntry::without_names).collect() };
@@ -62,7 +144,8 @@ pub async fn commitment_evidence(commitment_id: &str) -> Result<CommitmentEviden
         }
         None => (Vec::new(), Vec::new()),
     };
-    let status_by_ics = status
+    let status_by_ics = judged
+        .status
         .icss
         .iter()
         .map(|i| (i.ics.clone(), i.cell(commitment_id).map(|c| c.rag).unwrap_or(crate::domain::rag::Rag::NoData)))
@@ -75,8 +158,10 @@ pub async fn commitment_evidence(commitment_id: &str) -> Result<CommitmentEviden
         principle_title: principle.title.clone(),
         commitment,
         entries,
+        shown,
         ics_codes: db::london::ics_codes(&pool).await?,
         current_period: period,
+        periods: ReportingPeriod::range(ReportingPeriod::FIRST, period).into_iter().rev().collect(),
         can_add_for,
         editable,
     })

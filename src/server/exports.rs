@@ -30,8 +30,7 @@ pub fn csv_response(filename: &str, body: String) -> Response {
 /// `GET /status.csv?period=…`: one row per ICS and commitment.
 pub async fn status_csv(State(state): State<AppState>, Query(query): Query<ExportQuery>) -> Result<Response, AppError> {
     let period = super::status::period_or_current(query.period.as_deref().unwrap_or_default())?;
-    let (status, _) = super::status::london(&state.pool, period).await?;
-    let status = status.without_names();
+    let status = super::status::london(&state.pool, period).await?.status.clone().without_names();
     let rows = status.icss.iter().flat_map(|ics| {
         ics.principles.iter().flat_map(move |principle| {
             principle.commitments.iter().map(move |cell| {

@@ -26,10 +26,18 @@ pub async fn ics_detail(pool: &Pool, code: &str) -> Result<IcsDetail, AppError> 
 pub async fn ics_page(pool: &Pool, code: &str, signed_in: bool) -> Result<IcsPageData, AppError> {
     let detail = ics_detail(pool, code).await?;
     let period = ReportingPeriod::containing(super::status::today());
-    let (london, concordat, spc) = super::status::london_with_spc(pool, period).await?;
-    let status = london.icss.into_iter().find(|i| i.ics == detail.ics.code).ok_or(AppError::Internal)?;
-    let spc = spc.into_iter().filter(|row| row.ics == detail.ics.code).collect();
-    let principle_numbers = concordat.principles.iter().map(|p| (p.id.clone(), p.number)).collect();
+    let judged = super::status::london(pool, period).await?;
+    // The page shows each cell's main reason; the rest are on the cell's page.
+    let status = judged
+        .status
+        .icss
+        .iter()
+        .find(|i| i.ics == detail.ics.code)
+        .cloned()
+        .ok_or(AppError::Internal)?
+        .keeping_reasons(1);
+    let spc = judged.spc.iter().filter(|row| row.ics == detail.ics.code).cloned().collect();
+    let principle_numbers = judged.concordat.principles.iter().map(|p| (p.id.clone(), p.number)).collect();
     let latest_evidence = db::evidence::latest_for_ics(pool, &detail.ics.code, 5).await?;
     let (status, latest_evidence) = if signed_in {
         (status, latest_evidence)

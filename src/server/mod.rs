@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod board_pack;
+pub mod cache;
 pub mod catalogue;
 pub mod config;
 pub mod demo;

@@ -565,7 +565,7 @@ pub async fn get_status(
     let period = super::status::period_or_current(query.period.as_deref().unwrap_or_default())?;
     let ics = ics_filter(&state.pool, query.ics.as_deref()).await?;
     // A public endpoint: it names organisations, never people.
-    let status = super::status::london(&state.pool, period).await?.0.without_names();
+    let status = super::status::london(&state.pool, period).await?.status.clone().without_names();
     let icss: Vec<IcsStatusResponse> = status
         .icss
         .iter()

@@ -13,8 +13,9 @@ use crate::domain::status::{london_status, spc_summaries, LondonStatus};
 use crate::domain::submission::SubmissionState;
 use crate::domain::validation::{clean_text, FieldError, FieldErrors};
 use crate::error::AppError;
-use crate::model::status::{CellDetail, CellReview, ReturnBasis, StatusPage};
+use crate::model::status::{CellDetail, CellReview, Matrix, ReturnBasis, StatusPage};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 pub fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
@@ -29,34 +30,47 @@ pub fn period_or_current(text: &str) -> Result<ReportingPeriod, AppError> {
     super::reference::reported_period("period", text, today())
 }
 
-/// Every ICS × commitment for one period, judged as at the period's end (or
-/// today), and the concordat it was judged against, so callers need not load it again.
-pub async fn london(pool: &Pool, period: ReportingPeriod) -> Result<(LondonStatus, Concordat), AppError> {
-    let data = db::status::load(pool, period, period.judgement_date(today())).await?;
-    Ok((london_status(&data), data.concordat))
+/// One period's status, judged, with what every view of it derives from it.
+pub struct PeriodStatus {
+    /// Every ICS × commitment, judged as at the period's end (or today).
+    pub status: LondonStatus,
+    /// The concordat it was judged against, so callers need not load it again.
+    pub concordat: Concordat,
+    /// Making Data Count: every metric in every ICS over its readings up to the period.
+    pub spc: Vec<SpcSummary>,
+    /// How far each cell's returns have been accepted.
+    pub reviews: Vec<CellReview>,
 }
 
-/// As `london`, with the Making Data Count summary of every metric in every
-/// ICS over its readings up to the period.
-pub async fn london_with_spc(
-    pool: &Pool,
-    period: ReportingPeriod,
-) -> Result<(LondonStatus, Concordat, Vec<SpcSummary>), AppError> {
-    let data = db::status::load(pool, period, period.judgement_date(today())).await?;
-    let spc = data.ics_codes.iter().flat_map(|ics| spc_summaries(&data, ics.as_str())).collect();
-    Ok((london_status(&data), data.concordat, spc))
+/// `period`'s status. Judging it reads every ICS-level reading and the
+/// period's evidence, so the result is kept until the next write
+/// (`server::cache`): the pages that show it are read far more than written.
+pub async fn london(pool: &Pool, period: ReportingPeriod) -> Result<Arc<PeriodStatus>, AppError> {
+    let as_at = period.judgement_date(today());
+    super::cache::cached(pool, &format!("status {period} {as_at}"), || async move {
+        let data = db::status::load(pool, period, as_at).await?;
+        let spc = data.ics_codes.iter().flat_map(|ics| spc_summaries(&data, ics.as_str())).collect();
+        let reviews = cell_reviews(pool, period).await?;
+        Ok(PeriodStatus { status: london_status(&data), concordat: data.concordat, spc, reviews })
+    })
+    .await
 }
 
 /// The matrix page: every ICS × commitment for a period (blank: the current
-/// one), and the periods one can choose, newest first.
-pub async fn status_page(pool: &Pool, period: &str, signed_in: bool) -> Result<StatusPage, AppError> {
+/// one), and the periods one can choose, newest first. The matrix names no
+/// one, so it is the same signed in or not.
+pub async fn status_page(pool: &Pool, period: &str) -> Result<StatusPage, AppError> {
     let period = period_or_current(period)?;
-    let (status, concordat, spc) = london_with_spc(pool, period).await?;
-    let status = if signed_in { status } else { status.without_names() };
+    let judged = london(pool, period).await?;
     let current = ReportingPeriod::containing(today());
     let periods = ReportingPeriod::range(ReportingPeriod::FIRST, current).into_iter().rev().collect();
-    let reviews = cell_reviews(pool, period).await?;
-    Ok(StatusPage { status, periods, concordat, reviews, spc })
+    Ok(StatusPage {
+        matrix: Matrix::new(&judged.status, &judged.concordat, &judged.reviews),
+        as_at: judged.status.as_at,
+        rollup: judged.status.rollup,
+        periods,
+        spc: judged.spc.clone(),
+    })
 }
 
 /// One cell's status and reasons, and whether the viewer may override it.
@@ -68,8 +82,9 @@ pub async fn cell_detail(
     period: &str,
 ) -> Result<CellDetail, AppError> {
     let period = period_or_current(period)?;
-    let (status, concordat) = london(pool, period).await?;
-    let ics_status = status
+    let judged = london(pool, period).await?;
+    let ics_status = judged
+        .status
         .icss
         .iter()
         .find(|i| i.ics == *ics.trim().to_uppercase())
@@ -78,7 +93,8 @@ pub async fn cell_detail(
         .cell(commitment_id)
         .cloned()
         .ok_or_else(|| AppError::NotFound(format!("commitment {commitment_id}")))?;
-    let commitment = concordat.commitments().find(|c| c.id == commitment_id).cloned().ok_or(AppError::Internal)?;
+    let commitment =
+        judged.concordat.commitments().find(|c| c.id == commitment_id).cloned().ok_or(AppError::Internal)?;
     let cell = if session.is_some() { cell } else { cell.without_names() };
     let can_override = session
         .is_some_and(|s| authorise(&s.principal, &Action::SetOverride { ics: ics_status.ics.to_string() }).is_ok());

@@ -19,6 +19,7 @@ mod permissions;
 mod readings;
 mod references;
 mod render_stress;
+mod scale;
 mod security;
 mod spc;
 mod status;
