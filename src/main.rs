@@ -1,5 +1,6 @@
 //! The server binary: reads configuration, opens (creating, migrating and seeding)
-//! the database, and serves the app. `admin create` makes the first admin.
+//! the database, and serves the app. `admin create` makes the first admin;
+//! `generate` fills a new database with a London-at-scale data set for benchmarks.
 
 #[cfg(feature = "ssr")]
 #[tokio::main]
@@ -15,6 +16,7 @@ async fn main() -> std::process::ExitCode {
     let result = match args.first().map(String::as_str) {
         None | Some("serve") => run().await,
         Some("admin") => cli::admin(&args[1..]).await,
+        Some("generate") => cli::generate(&args[1..]).await,
         Some("--help") | Some("-h") | Some("help") => {
             println!("{}", cli::USAGE);
             Ok(())
@@ -72,13 +74,23 @@ mod cli {
     use concordat_tracker::db::audit::Actor;
     use concordat_tracker::domain::permission::Role;
     use concordat_tracker::server::accounts::{create_user, NewAccount};
-    use std::io::{BufRead, IsTerminal};
+    use concordat_tracker::server::generate::Options;
+    use std::io::{BufRead, IsTerminal, Write};
 
     pub const USAGE: &str = "usage:
   concordat-tracker                 serve the app (configuration from the environment)
   concordat-tracker admin create --email EMAIL [--organisation ID] [--name NAME]
       creates an admin; the password is read from CONCORDAT_ADMIN_PASSWORD or,
-      if that is unset, from the first line of standard input (never echoed)";
+      if that is unset, from the first line of standard input (never echoed)
+  concordat-tracker generate --evidence N --readings N [--seed S] [--metrics M]
+      fills a new database (DATABASE_URL) with a London-at-scale data set for
+      benchmarks: N evidence entries and N readings (new figures, then revisions
+      once the catalogue's figures are all written), returns in every state and
+      the accounts that wrote them, for every period from 2023-24-Q1 to the
+      current one. The same seed (default 1) gives the same data. --metrics M
+      first adds copies of the seeded metrics until M are in use (the seeded 16
+      allow about 9,000 distinct figures). Refuses a database that already has
+      evidence, readings or returns";
 
     fn flag(args: &[String], name: &str) -> Option<String> {
         args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
@@ -102,6 +114,44 @@ mod cli {
         }
         read.map_err(|e| format!("cannot read the password: {e}"))?;
         Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+
+    /// Reads `generate`'s arguments: both counts are required whole numbers.
+    pub fn generate_options(args: &[String]) -> Result<Options, String> {
+        let mut counts: [(&str, Option<u64>); 4] =
+            [("--evidence", None), ("--readings", None), ("--seed", Some(1)), ("--metrics", Some(0))];
+        let mut rest = args.iter();
+        while let Some(name) = rest.next() {
+            let Some((_, slot)) = counts.iter_mut().find(|(flag, _)| flag == name) else {
+                return Err(format!("generate does not take {name:?}\n\n{USAGE}"));
+            };
+            let value = rest.next().ok_or_else(|| format!("{name} needs a number\n\n{USAGE}"))?;
+            *slot = Some(value.trim().parse::<u64>().map_err(|_| {
+                if value.trim().starts_with('-') {
+                    format!("{name} cannot be negative (got {value:?})")
+                } else {
+                    format!("{name} must be a whole number of 0 or more, not {value:?}")
+                }
+            })?);
+        }
+        let [(_, evidence), (_, readings), (_, seed), (_, metrics)] = counts;
+        let required = |count: Option<u64>, name: &str| count.ok_or_else(|| format!("{name} is required\n\n{USAGE}"));
+        Ok(Options {
+            evidence: required(evidence, "--evidence")?,
+            readings: required(readings, "--readings")?,
+            seed: seed.unwrap_or(1),
+            metrics: metrics.unwrap_or(0),
+            show_progress: true,
+        })
+    }
+
+    pub async fn generate(args: &[String]) -> Result<(), String> {
+        let options = generate_options(args)?;
+        let (_, pool) = super::open_database().await?;
+        let summary =
+            concordat_tracker::server::generate::generate(&pool, &options).await.map_err(|e| e.to_string())?;
+        // Not `println!`, which panics when standard output is closed (`| head`).
+        writeln!(std::io::stdout(), "{summary}").map_err(|e| format!("cannot print the summary: {e}"))
     }
 
     pub async fn admin(args: &[String]) -> Result<(), String> {
@@ -131,4 +181,32 @@ mod cli {
 #[cfg(not(feature = "ssr"))]
 fn main() {
     // The browser bundle starts from `hydrate()` in lib.rs; this binary is server-only.
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::cli::generate_options;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn generate_takes_two_counts_and_a_seed() {
+        let options = generate_options(&args("--evidence 100000 --readings 200000")).expect("valid");
+        assert_eq!((options.evidence, options.readings, options.seed), (100_000, 200_000, 1));
+        let options = generate_options(&args("--seed 9 --readings 0 --evidence 5")).expect("valid");
+        assert_eq!((options.evidence, options.readings, options.seed), (5, 0, 9));
+    }
+
+    #[test]
+    fn generate_refuses_counts_that_are_not_whole_numbers() {
+        let refused = |text: &str| generate_options(&args(text)).expect_err(text);
+        assert!(refused("--evidence -5 --readings 1").contains("--evidence cannot be negative"));
+        assert!(refused("--evidence lots --readings 1").contains("--evidence must be a whole number"));
+        assert!(refused("--evidence 1.5 --readings 1").contains("whole number"));
+        assert!(refused("--evidence 1").contains("--readings is required"));
+        assert!(refused("--evidence 1 --readings").contains("--readings needs a number"));
+        assert!(refused("--evidence 1 --readings 2 --force").contains("does not take \"--force\""));
+    }
 }

@@ -111,6 +111,22 @@ pub async fn page_for_commitment(
     entries(rows)
 }
 
+/// How many evidence entries an organisation has for each commitment in a period.
+pub async fn count_for_organisation(
+    pool: &Pool,
+    organisation_id: &str,
+    period: &str,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT commitment_id, COUNT(*) FROM evidence WHERE organisation_id = $1 AND period = $2
+         GROUP BY commitment_id",
+    )
+    .bind(organisation_id)
+    .bind(period)
+    .fetch_all(pool)
+    .await
+}
+
 /// How many evidence entries a commitment has in each ICS that has any
 /// (optionally in one period).
 pub async fn count_for_commitment(
@@ -296,4 +312,91 @@ pub async fn sources_for_period(
     .bind(ics)
     .fetch_all(pool)
     .await
+}
+
+/// A new entry for `insert_many`, as last saved: the row `insert` and then
+/// `update` for each later save leave behind when one user made them all
+/// (`version` saves, the first at `created_at`, the last at `updated_at`).
+pub struct BulkEntry<'a> {
+    pub id: &'a str,
+    pub placement: Placement<'a>,
+    pub input: &'a EvidenceInput,
+    pub version: i64,
+    pub user_id: Option<&'a str>,
+    pub created_at: &'a str,
+    pub updated_at: &'a str,
+}
+
+/// Inserts many new entries with a few multi-row statements: for bulk loads
+/// (`concordat-tracker generate`), where `insert` one at a time is a round trip
+/// each. An id already taken is skipped, as `insert` skips it.
+pub async fn insert_many(tx: &mut Transaction<'_, Any>, entries: &[BulkEntry<'_>]) -> Result<(), sqlx::Error> {
+    const COLUMNS: usize = 17;
+    for chunk in entries.chunks(super::bulk_rows(COLUMNS)) {
+        let sql = format!(
+            "INSERT INTO evidence (id, commitment_id, action_id, organisation_id, ics_code, period, narrative,
+                                   delivery_status, milestone, milestone_due, milestone_completed, links, version,
+                                   created_by, updated_by, created_at, updated_at)
+             VALUES {} ON CONFLICT (id) DO NOTHING",
+            super::value_rows(chunk.len(), COLUMNS)
+        );
+        let mut query = sqlx::query(&sql);
+        for entry in chunk {
+            let input = entry.input;
+            let (milestone, due, completed) = milestone_columns(input);
+            query = query
+                .bind(entry.id)
+                .bind(&input.commitment_id)
+                .bind(&input.action_id)
+                .bind(entry.placement.organisation_id)
+                .bind(entry.placement.ics_code)
+                .bind(input.period.to_string())
+                .bind(&input.narrative)
+                .bind(encode_status(input.delivery_status))
+                .bind(milestone)
+                .bind(due)
+                .bind(completed)
+                .bind(input.links.join("\n"))
+                .bind(entry.version)
+                .bind(entry.user_id)
+                .bind(entry.user_id)
+                .bind(entry.created_at)
+                .bind(entry.updated_at);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// A version for `save_versions`: the entry as saved, by whom and when.
+pub struct SavedVersion<'a> {
+    pub entry: &'a EvidenceEntry,
+    pub user_id: Option<&'a str>,
+    pub saved_at: &'a str,
+}
+
+/// Keeps many saved versions with a few multi-row statements, each as
+/// `save_version` keeps one (bulk loads; see `insert_many`).
+pub async fn save_versions(tx: &mut Transaction<'_, Any>, versions: &[SavedVersion<'_>]) -> Result<(), sqlx::Error> {
+    const COLUMNS: usize = 6;
+    for chunk in versions.chunks(super::bulk_rows(COLUMNS)) {
+        let sql = format!(
+            "INSERT INTO evidence_version (evidence_id, version, snapshot, saved_by, created_at, updated_at)
+             VALUES {} ON CONFLICT (evidence_id, version) DO NOTHING",
+            super::value_rows(chunk.len(), COLUMNS)
+        );
+        let mut query = sqlx::query(&sql);
+        for saved in chunk {
+            let snapshot = serde_json::to_string(saved.entry).map_err(|e| sqlx::Error::Encode(e.into()))?;
+            query = query
+                .bind(&saved.entry.id)
+                .bind(saved.entry.version)
+                .bind(snapshot)
+                .bind(saved.user_id)
+                .bind(saved.saved_at)
+                .bind(saved.saved_at);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
 }

@@ -240,6 +240,28 @@ pub fn parse_timestamp(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&chrono::Utc))
 }
 
+/// Rows per multi-row `INSERT` in the bulk writes (`evidence::insert_many`,
+/// `readings::insert_many`) of `columns` columns: about 1,000 parameters a
+/// statement, far below both backends' limits (SQLite 32,766, PostgreSQL
+/// 65,535), because sqlx binds each SQLite parameter by looking its name up
+/// in a list, so a statement costs the square of its parameters: 8,500 made
+/// the bulk writes slower than row-by-row ones.
+pub(crate) fn bulk_rows(columns: usize) -> usize {
+    (1000 / columns.max(1)).max(1)
+}
+
+/// `($1, …, $width), ($width+1, …), …`: the placeholders of `rows` rows, for a
+/// multi-row `VALUES` (portable: both backends read `$n`).
+pub(crate) fn value_rows(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let columns: Vec<String> = (1..=width).map(|column| format!("${}", row * width + column)).collect();
+            format!("({})", columns.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A random id for a new row: 128 bits, hex-encoded.
 pub fn new_id() -> String {
     use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -284,6 +306,12 @@ mod tests {
         assert_eq!(a.len(), 32);
         assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn value_rows_number_every_placeholder() {
+        assert_eq!(value_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(value_rows(0, 3), "");
     }
 
     #[test]

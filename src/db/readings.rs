@@ -300,3 +300,92 @@ pub async fn partner_sources_for_period(
     .fetch_all(pool)
     .await
 }
+
+/// A value a reading had before it was replaced, for `insert_many`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replaced {
+    pub value: f64,
+    pub note: Option<String>,
+    /// When the next value replaced it.
+    pub replaced_at: String,
+}
+
+/// A new reading for `insert_many` with the values it had before, oldest
+/// first: the rows `upsert` leaves behind after writing each of them and then
+/// `reading`, all entered by one user (the first at `created_at`, the last at
+/// `updated_at`).
+pub struct BulkReading<'a> {
+    pub reading: &'a NewReading,
+    pub user_id: Option<&'a str>,
+    pub created_at: &'a str,
+    pub updated_at: &'a str,
+    pub replaced: &'a [Replaced],
+}
+
+/// Inserts many new readings and their replaced values with a few multi-row
+/// statements: for bulk loads (`concordat-tracker generate`), where `upsert`
+/// one at a time is several round trips each. A reading that already exists is
+/// left as it is, with nothing added to its history. Returns how many were
+/// inserted.
+pub async fn insert_many(tx: &mut Transaction<'_, Any>, readings: &[BulkReading<'_>]) -> Result<usize, sqlx::Error> {
+    const COLUMNS: usize = 11;
+    const HISTORY_COLUMNS: usize = 9;
+    let ids: Vec<String> = readings.iter().map(|_| super::new_id()).collect();
+    let mut inserted = std::collections::HashSet::new();
+    for (chunk, chunk_ids) in readings.chunks(super::bulk_rows(COLUMNS)).zip(ids.chunks(super::bulk_rows(COLUMNS))) {
+        let sql = format!(
+            "INSERT INTO reading (id, metric_id, metric_version, ics_code, period, partner_id, value, note,
+                                  entered_by, created_at, updated_at)
+             VALUES {} ON CONFLICT (metric_id, ics_code, period, partner_id) DO NOTHING RETURNING id",
+            super::value_rows(chunk.len(), COLUMNS)
+        );
+        let mut query = sqlx::query_scalar::<_, String>(&sql);
+        for (bulk, id) in chunk.iter().zip(chunk_ids) {
+            let reading = bulk.reading;
+            query = query
+                .bind(id)
+                .bind(&reading.metric_id)
+                .bind(reading.metric_version)
+                .bind(&reading.ics_code)
+                .bind(&reading.period)
+                .bind(reading.partner_id.clone().unwrap_or_default())
+                .bind(reading.value)
+                .bind(&reading.note)
+                .bind(bulk.user_id)
+                .bind(bulk.created_at)
+                .bind(bulk.updated_at);
+        }
+        inserted.extend(query.fetch_all(&mut **tx).await?);
+    }
+    // Each replaced value as `upsert` keeps it: the reading's value then, and
+    // when it was replaced.
+    let history: Vec<(&String, &BulkReading<'_>, &Replaced)> = ids
+        .iter()
+        .zip(readings)
+        .filter(|(id, _)| inserted.contains(*id))
+        .flat_map(|(id, bulk)| bulk.replaced.iter().map(move |old| (id, bulk, old)))
+        .collect();
+    for chunk in history.chunks(super::bulk_rows(HISTORY_COLUMNS)) {
+        let sql = format!(
+            "INSERT INTO reading_history (id, reading_id, metric_version, value, note, entered_by, replaced_at,
+                                          created_at, updated_at)
+             VALUES {}",
+            super::value_rows(chunk.len(), HISTORY_COLUMNS)
+        );
+        let mut query = sqlx::query(&sql);
+        for (id, bulk, old) in chunk {
+            query = query
+                .bind(super::new_id())
+                .bind(*id)
+                .bind(bulk.reading.metric_version)
+                .bind(old.value)
+                .bind(&old.note)
+                .bind(bulk.user_id)
+                .bind(&old.replaced_at)
+                .bind(&old.replaced_at)
+                .bind(&old.replaced_at);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(inserted.len())
+}

@@ -14,6 +14,7 @@ pub mod errors;
 pub mod evidence;
 pub mod exports;
 pub mod figures;
+pub mod generate;
 pub mod headers;
 pub mod london;
 pub mod organisations;

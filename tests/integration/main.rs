@@ -13,6 +13,7 @@ mod concordat;
 mod concurrency;
 mod evidence;
 mod figures;
+mod generate;
 mod http;
 mod organisations;
 mod permissions;
