@@ -1,6 +1,7 @@
-# Shared by scripts/run and scripts/test (sourced, not run): installs whatever
-# building and testing need, skipping anything already installed at the right
-# version, so both scripts are safe to run again and again.
+# Shared by scripts/run, scripts/test and scripts/bench (sourced, not run):
+# installs whatever building, testing and benchmarking need, skipping anything
+# already installed at the right version, so each script is safe to run again
+# and again.
 
 set -euo pipefail
 
@@ -101,5 +102,15 @@ ensure_postgres() {
     say "starting PostgreSQL"
     as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start || true
     for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+}
+
+# scripts/bench drives the load with Debian's wrk (HTTP/1.1, keep-alive, many
+# connections from two threads), which curl alone cannot do.
+ensure_bench_tools() {
+  if ! command -v wrk >/dev/null; then
+    say "installing Debian's wrk"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
   fi
 }

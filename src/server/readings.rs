@@ -14,8 +14,10 @@ use crate::domain::readings_csv::{check_against_catalogue, CsvErrors, CsvReading
 use crate::error::AppError;
 use std::collections::{HashMap, HashSet};
 
-/// Most rows one request or file may carry.
-pub const MAX_READINGS_ROWS: usize = 5000;
+/// Most rows one request or file may carry: enough for a quarter of every
+/// London partner's figures in one file (a board analyst's bulk import), small
+/// enough that a request's body stays under `rest::MAX_READINGS_BODY`.
+pub const MAX_READINGS_ROWS: usize = 20_000;
 
 /// Why a batch of readings was refused.
 #[derive(Debug)]
