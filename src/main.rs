@@ -2,6 +2,12 @@
 //! the database, and serves the app. `admin create` makes the first admin;
 //! `generate` fills a new database with a London-at-scale data set for benchmarks.
 
+/// mimalloc returns freed memory to the system; glibc's malloc kept each
+/// worker thread's peak (a big import, a cold matrix) as resident memory.
+#[cfg(feature = "ssr")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {

@@ -51,9 +51,9 @@ test.describe("Making Data Count", () => {
       await page.goto(address);
       const summary = page.getByRole("region", { name: "Making Data Count" });
       await expect(summary.getByRole("table")).toBeVisible();
-      // The London table has a row per ICS: SEL's is the one with the jump.
+      // The London table has a column per ICS: SEL's is the one with the jump.
       const rows = summary.getByRole("row", { name: /12 hours in ED/ });
-      const sel = address.startsWith("/ics/") ? rows : rows.filter({ has: page.getByRole("cell", { name: "SEL", exact: true }) });
+      const sel = address.startsWith("/ics/") ? rows : rows.locator('td[data-ics="SEL"]');
       await expect(sel).toContainText("Concern (higher)");
       await expectNoSeriousViolations(page);
     }

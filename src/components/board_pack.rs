@@ -3,20 +3,20 @@
 //! the key metrics' trends. Shared by the live and the frozen pack.
 
 use crate::components::rag_badge::{MismatchFlag, RagBadge};
-use crate::components::spc_chart::SpcSummaryTable;
+use crate::components::spc_chart::SpcGridTable;
 use crate::components::status_matrix::MatrixTable;
 use crate::components::submission_state::SubmissionStateLabel;
 use crate::components::trend_chart::TrendChart;
 use crate::model::board_pack::{BoardPack, Exception, OverrideInForce};
 use crate::model::organisations::IcsSignUpView;
 use crate::model::readings::MetricTrend;
-use crate::model::status::{short, Matrix};
+use crate::model::status::{short, Matrix, SpcGrid};
 use crate::model::submissions::SubmissionView;
 use leptos::prelude::*;
 
 #[component]
-pub fn BoardPackSections(pack: BoardPack, matrix: Matrix) -> impl IntoView {
-    let BoardPack { status, exceptions, overrides, outstanding, signup, trends, spc, .. } = pack;
+pub fn BoardPackSections(pack: BoardPack, matrix: Matrix, spc: SpcGrid) -> impl IntoView {
+    let BoardPack { status, exceptions, overrides, outstanding, signup, trends, .. } = pack;
     view! {
         <section class="pack-section" aria-labelledby="pack-summary">
             <h2 id="pack-summary">"1. Summary"</h2>
@@ -39,7 +39,7 @@ pub fn BoardPackSections(pack: BoardPack, matrix: Matrix) -> impl IntoView {
         <Trends trends />
         <section class="pack-section" aria-labelledby="pack-mdc">
             <h2 id="pack-mdc">"8. Making Data Count"</h2>
-            <SpcSummaryTable rows=spc show_ics=true caption="Variation and assurance by metric and ICS".to_string() />
+            <SpcGridTable grid=spc caption="Variation and assurance by metric and ICS".to_string() />
         </section>
     }
 }

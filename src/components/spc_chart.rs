@@ -8,6 +8,7 @@ use crate::domain::metric::format_value;
 use crate::domain::metric_series::SpcSummary;
 use crate::domain::spc::{AssuranceIcon, PointType, VariationIcon};
 use crate::model::spc::SpcResult;
+use crate::model::status::SpcGrid;
 use leptos::prelude::*;
 
 /// The shape drawn for a point type, named for the legend and the table.
@@ -239,6 +240,55 @@ pub fn AssuranceBadge(icon: Option<AssuranceIcon>, has_target: bool) -> impl Int
             " "
             <span class="spc-badge-label">{icon.label()}</span>
         </span>
+    }
+    .into_any()
+}
+
+/// London's Making Data Count grid: a row per metric, a column per ICS, each
+/// cell the two icons, each a letter and shape with its label in words.
+#[component]
+pub fn SpcGridTable(grid: SpcGrid, caption: String) -> impl IntoView {
+    if grid.rows.is_empty() {
+        return view! { <p>"No metric has readings yet, so there is nothing to chart."</p> }.into_any();
+    }
+    let SpcGrid { icss, rows } = grid;
+    let body = rows
+        .into_iter()
+        .map(|row| {
+            let cells = icss
+                .iter()
+                .zip(row.cells)
+                .map(|(ics, cell)| match cell {
+                    Some(cell) => view! {
+                        <td data-ics=ics.clone()>
+                            <VariationBadge icon=cell.variation />
+                            <br />
+                            <AssuranceBadge icon=cell.assurance has_target=cell.has_target />
+                        </td>
+                    }
+                    .into_any(),
+                    None => view! { <td data-ics=ics.clone()>"No readings"</td> }.into_any(),
+                })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row"><a href=format!("/metrics/{}", row.metric_id)>{row.metric_name}</a></th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="data spc-summary spc-grid">
+            <caption>{caption}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Metric"</th>
+                    {icss.iter().map(|ics| view! { <th scope="col"><a href=format!("/ics/{ics}")>{ics.clone()}</a></th> }).collect_view()}
+                </tr>
+            </thead>
+            <tbody>{body}</tbody>
+        </table>
     }
     .into_any()
 }

@@ -72,6 +72,8 @@ pub struct BoardPackPage {
     pub pack: BoardPack,
     /// The pack's matrix as shown.
     pub matrix: crate::model::status::Matrix,
+    /// Its Making Data Count summary as shown (the pack's own `spc` is left out).
+    pub spc: crate::model::status::SpcGrid,
     /// Set for a frozen pack.
     pub snapshot: Option<SnapshotInfo>,
     /// For the freeze form, when the viewer may freeze packs (board reviewers).

@@ -146,7 +146,9 @@ pub struct EvidenceDetail {
 pub struct CommitmentProgress {
     pub commitment_id: String,
     pub text: String,
-    pub entries: Vec<EvidenceEntry>,
+    /// How many entries the organisation has for it this period (the entries
+    /// themselves are on the commitment's page).
+    pub entries: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

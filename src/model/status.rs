@@ -17,7 +17,60 @@ pub struct StatusPage {
     pub rollup: RollUp,
     pub periods: Vec<ReportingPeriod>,
     /// Making Data Count: each metric's variation and assurance in each ICS.
-    pub spc: Vec<crate::domain::metric_series::SpcSummary>,
+    pub spc: SpcGrid,
+}
+
+/// Making Data Count across London: a row per metric, a column per ICS, each
+/// cell its variation and assurance icons. The per-ICS tables (values,
+/// targets) are on each ICS's page; this keeps London's to the icons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpcGrid {
+    pub icss: Vec<String>,
+    pub rows: Vec<SpcGridRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpcGridRow {
+    pub metric_id: String,
+    pub metric_name: String,
+    /// One per column of `SpcGrid::icss`; `None` where the ICS has no readings.
+    pub cells: Vec<Option<SpcGridCell>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpcGridCell {
+    pub variation: crate::domain::spc::VariationIcon,
+    pub assurance: Option<crate::domain::spc::AssuranceIcon>,
+    pub has_target: bool,
+}
+
+impl SpcGrid {
+    /// The grid of `summaries` (one per metric and ICS), metrics in the order first met.
+    pub fn new(summaries: &[crate::domain::metric_series::SpcSummary], icss: &[IcsCode]) -> SpcGrid {
+        let icss: Vec<String> = icss.iter().map(ToString::to_string).collect();
+        let mut rows: Vec<SpcGridRow> = Vec::new();
+        for summary in summaries {
+            let Some(column) = icss.iter().position(|ics| *ics == summary.ics) else { continue };
+            let row = match rows.iter().position(|r| r.metric_id == summary.metric_id) {
+                Some(index) => &mut rows[index],
+                None => {
+                    rows.push(SpcGridRow {
+                        metric_id: summary.metric_id.clone(),
+                        metric_name: summary.metric_name.clone(),
+                        cells: vec![None; icss.len()],
+                    });
+                    let last = rows.len() - 1;
+                    &mut rows[last]
+                }
+            };
+            row.cells[column] = Some(SpcGridCell {
+                variation: summary.variation_icon,
+                assurance: summary.assurance_icon,
+                has_target: summary.target.is_some(),
+            });
+        }
+        SpcGrid { icss, rows }
+    }
 }
 
 /// First sentence (or 90 characters) of a commitment, for a row heading.
@@ -130,13 +183,6 @@ pub struct CellReview {
     pub commitment_id: String,
     pub accepted: usize,
     pub total: usize,
-}
-
-impl CellReview {
-    /// In words, for the cell's label: "1 of 3 returns it rests on accepted".
-    pub fn label(&self) -> String {
-        format!("{} of {} returns it rests on accepted", self.accepted, self.total)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -30,7 +30,7 @@ pub fn FrozenBoardPackPage() -> impl IntoView {
 
 #[component]
 fn Pack(page: BoardPackPage) -> impl IntoView {
-    let BoardPackPage { pack, matrix, snapshot, freeze_csrf } = page;
+    let BoardPackPage { pack, matrix, spc, snapshot, freeze_csrf } = page;
     let title = format!("Board pack: {}", pack.period_label);
     let period = pack.period.to_string();
     let provenance = match &snapshot {
@@ -59,7 +59,7 @@ fn Pack(page: BoardPackPage) -> impl IntoView {
                 </form>
             })}
             {freeze_csrf.map(|csrf| view! { <FreezeForm csrf period=period.clone() /> })}
-            <BoardPackSections pack matrix />
+            <BoardPackSections pack matrix spc />
         </article>
     }
 }

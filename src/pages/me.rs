@@ -18,7 +18,7 @@ pub fn MyOrganisationPage() -> impl IntoView {
 
 #[component]
 fn MyOrganisationView(data: MyOrganisation) -> impl IntoView {
-    let (done, due): (Vec<_>, Vec<_>) = data.commitments.into_iter().partition(|c| !c.entries.is_empty());
+    let (done, due): (Vec<_>, Vec<_>) = data.commitments.into_iter().partition(|c| c.entries > 0);
     view! {
         <h1>{data.organisation_name}</h1>
         <p class="lede">{format!("{} · submissions due by {}", data.period.label(), data.due_date.format("%-d %B %Y"))}</p>
@@ -58,7 +58,7 @@ fn MyOrganisationView(data: MyOrganisation) -> impl IntoView {
                     <li>
                         <span class="mark" aria-hidden="true">"●"</span>
                         <a href=format!("/commitments/{}", c.commitment_id)>{c.commitment_id.clone()}</a>
-                        " "{c.text}" "<span class="tag">{format!("{} entries", c.entries.len())}</span>
+                        " "{c.text}" "<span class="tag">{format!("{} entries", c.entries)}</span>
                     </li>
                 }).collect_view()}
             </ul>

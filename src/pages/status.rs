@@ -4,7 +4,7 @@ use super::{query_params, PeriodQuery};
 use crate::api::status::get_status;
 use crate::components::loaded::Loaded;
 use crate::components::rag_badge::RagBadge;
-use crate::components::spc_chart::SpcSummaryTable;
+use crate::components::spc_chart::SpcGridTable;
 use crate::components::status_matrix::MatrixTable;
 use crate::model::status::StatusPage;
 use leptos::prelude::*;
@@ -43,7 +43,7 @@ fn Matrix(page: StatusPage) -> impl IntoView {
         <section aria-labelledby="mdc-heading">
             <h2 id="mdc-heading">"Making Data Count"</h2>
             <p class="hint">"Beside RAG: whether each metric's latest point shows special-cause variation, and whether its process will reliably meet its target, from an XmR chart of its readings up to this period. Each metric's page has the charts."</p>
-            <SpcSummaryTable rows=spc show_ics=true caption=format!("Variation and assurance by metric and ICS, to {period_text}") />
+            <SpcGridTable grid=spc caption=format!("Variation and assurance by metric and ICS, to {period_text}") />
         </section>
     }
     .into_any()

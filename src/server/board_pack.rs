@@ -11,7 +11,7 @@ use crate::domain::rag::Rag;
 use crate::domain::submission::SubmissionState;
 use crate::error::AppError;
 use crate::model::board_pack::{BoardPack, BoardPackPage, Exception, OverrideInForce, SnapshotInfo};
-use crate::model::status::Matrix;
+use crate::model::status::{Matrix, SpcGrid};
 
 /// How many metrics' trends the pack charts: the catalogue's first, in its order.
 const KEY_METRICS: usize = 4;
@@ -105,7 +105,10 @@ fn freeze_csrf(session: Option<&Session>) -> Option<String> {
 /// left out of the rest (they grow with the evidence; each cell's page has them).
 fn page(pack: BoardPack, snapshot: Option<SnapshotInfo>, freeze_csrf: Option<String>) -> BoardPackPage {
     let matrix = Matrix::new(&pack.status, &pack.concordat, &[]);
-    BoardPackPage { pack: BoardPack { status: pack.status.without_reasons(), ..pack }, matrix, snapshot, freeze_csrf }
+    let icss: Vec<_> = pack.status.icss.iter().map(|i| i.ics.clone()).collect();
+    let spc = SpcGrid::new(&pack.spc, &icss);
+    let pack = BoardPack { status: pack.status.without_reasons(), spc: Vec::new(), ..pack };
+    BoardPackPage { pack, matrix, spc, snapshot, freeze_csrf }
 }
 
 /// `/board-pack?period=…`: the live pack, drawn up again only after a change

@@ -13,7 +13,7 @@ use crate::domain::status::{london_status, spc_summaries, LondonStatus};
 use crate::domain::submission::SubmissionState;
 use crate::domain::validation::{clean_text, FieldError, FieldErrors};
 use crate::error::AppError;
-use crate::model::status::{CellDetail, CellReview, Matrix, ReturnBasis, StatusPage};
+use crate::model::status::{CellDetail, CellReview, Matrix, ReturnBasis, SpcGrid, StatusPage};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -40,6 +40,10 @@ pub struct PeriodStatus {
     pub spc: Vec<SpcSummary>,
     /// How far each cell's returns have been accepted.
     pub reviews: Vec<CellReview>,
+    /// The organisations each cell rests on, by (ICS, commitment).
+    pub sources: HashMap<(String, String), BTreeSet<String>>,
+    /// Each organisation's return state (those never started are absent: draft).
+    pub states: HashMap<String, SubmissionState>,
 }
 
 /// `period`'s status. Judging it reads every ICS-level reading and the
@@ -50,8 +54,10 @@ pub async fn london(pool: &Pool, period: ReportingPeriod) -> Result<Arc<PeriodSt
     super::cache::cached(pool, &format!("status {period} {as_at}"), || async move {
         let data = db::status::load(pool, period, as_at).await?;
         let spc = data.ics_codes.iter().flat_map(|ics| spc_summaries(&data, ics.as_str())).collect();
-        let reviews = cell_reviews(pool, period).await?;
-        Ok(PeriodStatus { status: london_status(&data), concordat: data.concordat, spc, reviews })
+        let sources = cell_sources(pool, period, None).await?;
+        let states = return_states(pool, period).await?;
+        let reviews = cell_reviews(&sources, &states);
+        Ok(PeriodStatus { status: london_status(&data), concordat: data.concordat, spc, reviews, sources, states })
     })
     .await
 }
@@ -69,7 +75,7 @@ pub async fn status_page(pool: &Pool, period: &str) -> Result<StatusPage, AppErr
         as_at: judged.status.as_at,
         rollup: judged.status.rollup,
         periods,
-        spc: judged.spc.clone(),
+        spc: SpcGrid::new(&judged.spc, &judged.status.icss.iter().map(|i| i.ics.clone()).collect::<Vec<_>>()),
     })
 }
 
@@ -99,7 +105,7 @@ pub async fn cell_detail(
     let can_override = session
         .is_some_and(|s| authorise(&s.principal, &Action::SetOverride { ics: ics_status.ics.to_string() }).is_ok());
     let csrf = session.map(|s| s.csrf_token.clone());
-    let basis = basis(pool, ics_status.ics.as_str(), &commitment.id, period).await?;
+    let basis = basis(pool, &judged, ics_status.ics.as_str(), &commitment.id).await?;
     let partner_figures =
         db::readings::partner_figures_for_cell(pool, ics_status.ics.as_str(), &commitment.id, period).await?;
     Ok(CellDetail { ics: ics_status.ics.clone(), period, commitment, cell, can_override, csrf, basis, partner_figures })
@@ -131,16 +137,15 @@ async fn cell_sources(
 /// The organisations one cell rests on, each with its return's state.
 async fn basis(
     pool: &Pool,
+    judged: &PeriodStatus,
     ics: &str,
     commitment_id: &str,
-    period: ReportingPeriod,
 ) -> Result<Vec<ReturnBasis>, AppError> {
-    let sources = cell_sources(pool, period, Some(ics)).await?;
-    let Some(ids) = sources.get(&(ics.to_string(), commitment_id.to_string())) else {
+    let Some(ids) = judged.sources.get(&(ics.to_string(), commitment_id.to_string())) else {
         return Ok(Vec::new());
     };
     let organisations = db::london::list_organisations(pool).await?;
-    let states = return_states(pool, period).await?;
+    let states = &judged.states;
     Ok(ids
         .iter()
         .filter_map(|id| organisations.iter().find(|o| o.id == *id))
@@ -164,20 +169,21 @@ async fn return_states(pool: &Pool, period: ReportingPeriod) -> Result<HashMap<S
 
 /// For the matrix: how many of the returns each cell rests on are accepted
 /// (cells resting on none are left out).
-async fn cell_reviews(pool: &Pool, period: ReportingPeriod) -> Result<Vec<CellReview>, AppError> {
-    let states = return_states(pool, period).await?;
-    let mut reviews: Vec<CellReview> = cell_sources(pool, period, None)
-        .await?
-        .into_iter()
+fn cell_reviews(
+    sources: &HashMap<(String, String), BTreeSet<String>>,
+    states: &HashMap<String, SubmissionState>,
+) -> Vec<CellReview> {
+    let mut reviews: Vec<CellReview> = sources
+        .iter()
         .map(|((ics, commitment_id), orgs)| CellReview {
             accepted: orgs.iter().filter(|org| states.get(*org) == Some(&SubmissionState::Accepted)).count(),
             total: orgs.len(),
-            ics,
-            commitment_id,
+            ics: ics.clone(),
+            commitment_id: commitment_id.clone(),
         })
         .collect();
     reviews.sort_by(|a, b| (&a.ics, &a.commitment_id).cmp(&(&b.ics, &b.commitment_id)));
-    Ok(reviews)
+    reviews
 }
 
 /// An override sets a rating: Red, Amber or Green, never No data or Not rated.
