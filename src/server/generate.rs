@@ -34,6 +34,8 @@
 //! as the evidence form is (`domain::evidence::validate`) and each value as
 //! the catalogue checks it (`domain::metric::validate_value`).
 
+// Who makes a return: the rule the app itself uses.
+use super::submissions::makes_returns;
 use crate::db::audit::{self, Actor, Change};
 use crate::db::evidence::{BulkEntry, Placement, SavedVersion};
 use crate::db::metrics::Metric;
@@ -245,16 +247,6 @@ impl London {
     fn age(&self, index: usize) -> usize {
         self.quarters.len().saturating_sub(index + 1)
     }
-}
-
-/// The rule `server::submissions` uses for who makes a return: partners in
-/// being during the period, not the boards, which review.
-fn makes_returns(org: &Organisation, period: ReportingPeriod) -> bool {
-    let end = period.end_date().to_string();
-    let start = period.start_date().to_string();
-    !matches!(org.kind, OrgKind::Board | OrgKind::NhsRegion)
-        && org.started_on.as_deref().is_none_or(|s| s <= end.as_str())
-        && !org.is_retired_on(&start)
 }
 
 /// Generated data must never mix with real data, so a database that already

@@ -27,7 +27,7 @@ pub fn started_period(text: &str) -> Result<ReportingPeriod, AppError> {
 
 /// Organisations that make a return: partners in being during the period (not
 /// the boards, which review).
-fn makes_returns(org: &Organisation, period: ReportingPeriod) -> bool {
+pub(crate) fn makes_returns(org: &Organisation, period: ReportingPeriod) -> bool {
     let end = period.end_date().to_string();
     let start = period.start_date().to_string();
     !matches!(org.kind, OrgKind::Board | OrgKind::NhsRegion)
