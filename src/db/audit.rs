@@ -24,29 +24,49 @@ pub enum Actor<'a> {
     System(&'a str),
 }
 
+/// Records one change, in the transaction that makes it.
 pub async fn record(tx: &mut Transaction<'_, Any>, actor: Actor<'_>, change: Change<'_>) -> Result<(), sqlx::Error> {
+    record_many(tx, actor, std::slice::from_ref(&change)).await
+}
+
+/// Records many changes by one actor with multi-row inserts: for batches (a
+/// readings import), where `record` one at a time is a round trip each.
+pub async fn record_many(
+    tx: &mut Transaction<'_, Any>,
+    actor: Actor<'_>,
+    changes: &[Change<'_>],
+) -> Result<(), sqlx::Error> {
+    const COLUMNS: usize = 11;
     let now = super::now();
     let (actor_id, actor_email) = match actor {
         Actor::User(principal) => (Some(principal.user_id.as_str()), principal.email.as_str()),
         Actor::Account { id, email } => (Some(id), email),
         Actor::System(label) => (None, label),
     };
-    sqlx::query(
-        "INSERT INTO audit_log (id, occurred_at, actor_id, actor_email, action, entity, entity_id,
-                                before_json, after_json, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $2, $2)",
-    )
-    .bind(super::new_id())
-    .bind(&now)
-    .bind(actor_id)
-    .bind(actor_email)
-    .bind(change.action.as_str())
-    .bind(change.entity.as_str())
-    .bind(change.entity_id)
-    .bind(change.before.map(|v| v.to_string()))
-    .bind(change.after.map(|v| v.to_string()))
-    .execute(&mut **tx)
-    .await?;
+    for chunk in changes.chunks(super::bulk_rows(COLUMNS)) {
+        let sql = format!(
+            "INSERT INTO audit_log (id, occurred_at, actor_id, actor_email, action, entity, entity_id,
+                                    before_json, after_json, created_at, updated_at)
+             VALUES {}",
+            super::value_rows(chunk.len(), COLUMNS)
+        );
+        let mut query = sqlx::query(&sql);
+        for change in chunk {
+            query = query
+                .bind(super::new_id())
+                .bind(&now)
+                .bind(actor_id)
+                .bind(actor_email)
+                .bind(change.action.as_str())
+                .bind(change.entity.as_str())
+                .bind(change.entity_id)
+                .bind(change.before.as_ref().map(|v| v.to_string()))
+                .bind(change.after.as_ref().map(|v| v.to_string()))
+                .bind(&now)
+                .bind(&now);
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 

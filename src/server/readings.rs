@@ -166,19 +166,22 @@ pub async fn write(
     let mut counts = WriteCounts::default();
     // Partners' returns this batch changes: each reopens once if it was accepted.
     let mut changed_returns = std::collections::BTreeSet::new();
-    let mut tx = crate::db::begin_write(pool).await?;
-    for row in rows {
-        let version = reference.metrics.get(&row.metric).map(|(_, _, version, _)| *version).unwrap_or(1);
-        let reading = NewReading {
+    let readings: Vec<NewReading> = rows
+        .iter()
+        .map(|row| NewReading {
             metric_id: row.metric.clone(),
-            metric_version: version,
+            metric_version: reference.metrics.get(&row.metric).map(|(_, _, version, _)| *version).unwrap_or(1),
             ics_code: row.ics.clone(),
             period: row.period.to_string(),
             partner_id: row.partner.clone(),
             value: row.value,
             note: row.note.clone(),
-        };
-        let written = db::readings::upsert(&mut tx, &reading, Some(&principal.user_id)).await?;
+        })
+        .collect();
+    let mut tx = crate::db::begin_write(pool).await?;
+    let written = db::readings::upsert_many(&mut tx, &readings, Some(&principal.user_id)).await?;
+    let mut changes = Vec::new();
+    for (row, written) in rows.iter().zip(&written) {
         if let (Some(partner), false) = (&row.partner, matches!(written, Written::Unchanged)) {
             // A return is for a quarter: a month's reading changes its quarter's.
             changed_returns.insert((partner.clone(), row.period.quarter().to_string()));
@@ -187,36 +190,27 @@ pub async fn write(
             Written::Unchanged => counts.unchanged += 1,
             Written::Inserted(after) => {
                 counts.inserted += 1;
-                audit::record(
-                    &mut tx,
-                    Actor::User(principal),
-                    Change {
-                        action: AuditAction::Create,
-                        entity: AuditEntity::Reading,
-                        entity_id: &after.id,
-                        before: None,
-                        after: serde_json::to_value(&after).ok(),
-                    },
-                )
-                .await?;
+                changes.push(Change {
+                    action: AuditAction::Create,
+                    entity: AuditEntity::Reading,
+                    entity_id: &after.id,
+                    before: None,
+                    after: serde_json::to_value(after).ok(),
+                });
             }
             Written::Updated { before, after } => {
                 counts.updated += 1;
-                audit::record(
-                    &mut tx,
-                    Actor::User(principal),
-                    Change {
-                        action: AuditAction::Update,
-                        entity: AuditEntity::Reading,
-                        entity_id: &after.id,
-                        before: serde_json::to_value(&before).ok(),
-                        after: serde_json::to_value(&after).ok(),
-                    },
-                )
-                .await?;
+                changes.push(Change {
+                    action: AuditAction::Update,
+                    entity: AuditEntity::Reading,
+                    entity_id: &after.id,
+                    before: serde_json::to_value(before).ok(),
+                    after: serde_json::to_value(after).ok(),
+                });
             }
         }
     }
+    audit::record_many(&mut tx, Actor::User(principal), &changes).await?;
     for (partner, period) in &changed_returns {
         super::submissions::reopen_after_change(&mut tx, principal, partner, period, "readings changed").await?;
     }

@@ -137,6 +137,32 @@ async fn readings_keep_their_history(app: TestApp) {
     let listed = app.get("/api/v1/readings?ics=SEL&period=2023-24-Q1").await.json();
     assert_eq!(listed[0]["value"], 70.0);
     assert_eq!(app.get("/api/v1/readings?ics=S%20E%20L").await.status, StatusCode::BAD_REQUEST);
+
+    // Batches mixing unchanged, changed and new readings: written as one at a
+    // time would be (the bulk path).
+    let batch = |q1: u32| {
+        format!(
+            r#"[{{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q1","value":{q1}}},
+                {{"metric":"m_liaison_1h","ics":"SEL","period":"2023-24-Q2","value":75}},
+                {{"metric":"m_liaison_1h","ics":"NEL","period":"2023-24-Q{}","value":60}}]"#,
+            if q1 == 70 { 1 } else { 2 }
+        )
+    };
+    for (q1, expected) in [(70, (2, 0, 1)), (71, (1, 1, 1))] {
+        let reply = app.post_api("/api/v1/readings", Some("demo-token-board"), JSON, &batch(q1)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let counts = reply.json();
+        let got = (&counts["inserted"], &counts["updated"], &counts["unchanged"]);
+        assert_eq!(got, (&expected.0.into(), &expected.1.into(), &expected.2.into()), "{counts}");
+    }
+    let listed = app.get("/api/v1/readings?ics=SEL&period=2023-24-Q1").await.json();
+    assert_eq!(listed[0]["value"], 71.0);
+    assert_eq!(count(&app.pool, "reading_history").await, 3, "the replaced 70 is kept");
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'reading'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(audited, 7, "four more changes, each audited");
 }
 
 async fn a_partner_reports_for_every_ics_it_serves(app: TestApp) {
