@@ -9,6 +9,14 @@ use crate::domain::metric::format_value;
 use crate::model::readings::CatalogueEntry;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::params::Params;
+
+/// `?edit=<metric id>`: the metric whose editing forms are open. One at a
+/// time, so the catalogue stays small however many metrics it holds.
+#[derive(Params, Clone, Debug, Default, PartialEq)]
+struct EditQuery {
+    edit: Option<String>,
+}
 
 #[component]
 pub fn MetricsPage() -> impl IntoView {
@@ -20,6 +28,7 @@ pub fn MetricsPage() -> impl IntoView {
         move || (update.version().get(), create.version().get(), ics_target.version().get(), reporters.version().get()),
         |_| list_metrics(),
     );
+    let query = super::query_params::<EditQuery>();
     let error = last_error(update.value());
     let reporters_error = last_error(reporters.value());
     view! {
@@ -38,7 +47,10 @@ pub fn MetricsPage() -> impl IntoView {
                                 <th scope="col">"Better"</th><th scope="col">"Reported"</th><th scope="col">"Reported by"</th><th scope="col">"Target"</th><th scope="col">"Amber edge"</th><th scope="col">"State"</th>
                             </tr></thead>
                             <tbody>
-                                {catalogue.entries.into_iter().map(|m| view! { <MetricRow metric=m csrf=catalogue.editor_csrf.clone() update reporters /> }).collect_view()}
+                                {catalogue.entries.into_iter().map(|m| {
+                                    let editing = query().edit.as_deref() == Some(m.id.as_str());
+                                    view! { <MetricRow metric=m csrf=catalogue.editor_csrf.clone() editing update reporters /> }
+                                }).collect_view()}
                             </tbody>
                         </table>
                         {catalogue.editor_csrf.clone().map(|csrf| view! {
@@ -53,9 +65,17 @@ pub fn MetricsPage() -> impl IntoView {
 fn MetricRow(
     metric: CatalogueEntry,
     csrf: Option<String>,
+    /// Whether its editing forms are open (`?edit=`); editors see a link to open them.
+    editing: bool,
     update: ServerAction<UpdateMetric>,
     reporters: ServerAction<SetMetricReporters>,
 ) -> impl IntoView {
+    let open = (csrf.is_some() && !editing).then(|| {
+        view! {
+            <br />
+            <a href=format!("/metrics?edit={}#edit-{}", metric.id, metric.id) aria-label=format!("Change {}", metric.name)>"Change"</a>
+        }
+    });
     let show = |v: Option<f64>| v.map(format_value).unwrap_or_else(|| "none".into());
     let state = if metric.retired { "Retired" } else { "In use" };
     let row = view! {
@@ -72,17 +92,18 @@ fn MetricRow(
             }}</td>
             <td>{show(metric.target)}</td>
             <td>{show(metric.amber)}</td>
-            <td>{state}</td>
+            <td>{state}{open}</td>
         </tr>
     };
-    let editor = csrf.map(move |csrf| {
+    let editor = csrf.filter(|_| editing).map(move |csrf| {
         let label = format!("Change {}", metric.name);
         let reporters_label = format!("Who reports {}", metric.name);
         let (reporters_csrf, reporters_id, reporters_version) =
             (csrf.clone(), metric.id.clone(), metric.version.to_string());
         let reported_by = metric.reported_by.clone();
+        let anchor = format!("edit-{}", metric.id);
         view! {
-            <tr class="editor">
+            <tr class="editor" id=anchor>
                 <td colspan="9">
                     <ActionForm action=update attr:aria-label=label>
                         <CsrfField token=csrf />

@@ -266,7 +266,11 @@ async fn the_board_says_which_kinds_of_organisation_report_a_metric(app: TestApp
             .await
             .expect("audit");
     assert_eq!(audited, 2, "each change is audited");
-    // The catalogue page shows it, and the board's form to change it.
+    // The catalogue page shows it, with a link to the board's form to change it,
+    // which opens one metric at a time.
     let page = app.get_as("/metrics", &board).await;
-    assert!(page.body.contains("name=\"reported_by[police]\""), "the form has a box per kind");
+    assert!(page.body.contains("href=\"/metrics?edit=m_ed_12h_mh#edit-m_ed_12h_mh\""), "a link opens the form");
+    assert!(!page.body.contains("name=\"reported_by[police]\""), "no form is open");
+    let page = app.get_as("/metrics?edit=m_ed_12h_mh", &board).await;
+    assert_eq!(page.body.matches("name=\"reported_by[police]\"").count(), 1, "one form, a box per kind");
 }
