@@ -127,7 +127,7 @@ fn Trends(trends: Vec<MetricTrend>) -> impl IntoView {
             {trends.into_iter().map(|trend| {
                 let periods: Vec<String> = trend.periods.iter().map(ToString::to_string).collect();
                 let metric = trend.metric;
-                let unit = metric.unit.clone().unwrap_or_default();
+                let unit = crate::domain::metric::unit_suffix(metric.unit.as_deref());
                 view! {
                     <h3>{metric.name.clone()}</h3>
                     <div class="charts">

@@ -245,7 +245,8 @@ pub fn AssuranceBadge(icon: Option<AssuranceIcon>, has_target: bool) -> impl Int
 }
 
 /// London's Making Data Count grid: a row per metric, a column per ICS, each
-/// cell the two icons, each a letter and shape with its label in words.
+/// cell the two icons, each a letter and shape with its label in words (short,
+/// with the key above the table).
 #[component]
 pub fn SpcGridTable(grid: SpcGrid, caption: String) -> impl IntoView {
     if grid.rows.is_empty() {
@@ -259,14 +260,23 @@ pub fn SpcGridTable(grid: SpcGrid, caption: String) -> impl IntoView {
                 .iter()
                 .zip(row.cells)
                 .map(|(ics, cell)| match cell {
-                    Some(cell) => view! {
-                        <td data-ics=ics.clone()>
-                            <VariationBadge icon=cell.variation />
-                            <br />
-                            <AssuranceBadge icon=cell.assurance has_target=cell.has_target />
-                        </td>
+                    Some(cell) => {
+                        // Compact, as the grid has a cell per metric and ICS: the
+                        // icons' letters and shapes come from the stylesheet
+                        // (`data-variation`, `data-assurance`), the words are text.
+                        let (assurance, assurance_label) = match cell.assurance {
+                            Some(icon) => (icon.as_str(), icon.short_label()),
+                            None if cell.has_target => ("none", "No direction"),
+                            None => ("none", "No target"),
+                        };
+                        view! {
+                            <td data-ics=ics.clone() data-variation=cell.variation.as_str()>
+                                {cell.variation.short_label()}
+                                <span data-assurance=assurance>{assurance_label}</span>
+                            </td>
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                     None => view! { <td data-ics=ics.clone()>"No readings"</td> }.into_any(),
                 })
                 .collect_view();
@@ -279,6 +289,9 @@ pub fn SpcGridTable(grid: SpcGrid, caption: String) -> impl IntoView {
         })
         .collect_view();
     view! {
+        <p class="hint spc-key">
+            "Each cell: variation, then assurance. Icons: ~ common cause; H or L a special cause, higher or lower (blue improvement, amber concern, purple neither); P will meet the target, F will miss it, ? hit or miss; – no assurance."
+        </p>
         <table class="data spc-summary spc-grid">
             <caption>{caption}</caption>
             <thead>
@@ -303,7 +316,7 @@ pub fn SpcSummaryTable(rows: Vec<SpcSummary>, show_ics: bool, caption: String) -
     let body = rows
         .into_iter()
         .map(|row| {
-            let unit = row.unit.clone().map(|u| if u == "%" { u } else { format!(" {u}") }).unwrap_or_default();
+            let unit = crate::domain::metric::unit_suffix(row.unit.as_deref());
             view! {
                 <tr>
                     <th scope="row"><a href=format!("/metrics/{}", row.metric_id)>{row.metric_name.clone()}</a></th>

@@ -109,7 +109,7 @@ pub fn TrendChart(
                 {target.map(|t| line(t, "target-line", format!("target {}{unit}", format_value(t))))}
                 {amber.map(|a| line(a, "amber-line", format!("amber {}{unit}", format_value(a))))}
                 {(points.len() > 1).then(|| view! { <polyline points=polyline.clone() class="series" /> })}
-                {points.iter().map(|(px, py, _)| view! { <circle cx=*px cy=*py r="4" class="point" /> }).collect_view()}
+                {points.iter().map(|(px, py, _)| view! { <circle cx=format!("{px:.1}") cy=format!("{py:.1}") r="4" class="point" /> }).collect_view()}
                 {axis_label_indices(periods.len()).into_iter().map(|i| view! {
                     <text x=x(i) y=HEIGHT - 4.0 text-anchor="middle" class="chart-label">{periods[i].clone()}</text>
                 }).collect_view()}

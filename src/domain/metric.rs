@@ -65,6 +65,16 @@ pub fn format_value(value: f64) -> String {
     }
 }
 
+/// What follows a value to give its unit: "%" joins it (80%), a word is
+/// spaced (12 per 100k), no unit is nothing.
+pub fn unit_suffix(unit: Option<&str>) -> String {
+    match unit {
+        None | Some("") => String::new(),
+        Some("%") => "%".to_string(),
+        Some(unit) => format!(" {unit}"),
+    }
+}
+
 /// Checks a number against what the kind allows, saying why it is refused.
 pub fn validate_value(kind: MetricKind, value: f64) -> Result<f64, String> {
     let shown = format_value(value);
@@ -240,6 +250,14 @@ pub fn improvement_direction(direction: Option<Direction>) -> ImprovementDirecti
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_unit_joins_or_follows_its_value() {
+        assert_eq!(format!("{}{}", format_value(80.0), unit_suffix(Some("%"))), "80%");
+        assert_eq!(format!("{}{}", format_value(47.8), unit_suffix(Some("per 100k"))), "47.8 per 100k");
+        assert_eq!(unit_suffix(None), "");
+        assert_eq!(unit_suffix(Some("")), "");
+    }
+
     use super::*;
 
     fn liaison() -> MetricDefinition {

@@ -165,6 +165,14 @@ impl VariationIcon {
         }
     }
 
+    /// A short form of `label`, for a cell of London's grid.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Self::CommonCause => "Common cause",
+            other => other.label(),
+        }
+    }
+
     /// The words beside the icon (the icon is never the only sign).
     pub fn label(self) -> &'static str {
         match self {
@@ -193,6 +201,15 @@ impl AssuranceIcon {
             Self::ConsistentPass => "consistent_pass",
             Self::ConsistentFail => "consistent_fail",
             Self::Inconsistent => "inconsistent",
+        }
+    }
+
+    /// A short form of `label`, for a cell of London's grid.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Self::ConsistentPass => "Will meet target",
+            Self::ConsistentFail => "Will miss target",
+            Self::Inconsistent => "Hit or miss",
         }
     }
 
