@@ -59,7 +59,15 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // An unknown address renders the app's 404 page, which (like every page)
+        // reads the signed-in user through the state.
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            {
+                let state = state.clone();
+                move || leptos::prelude::provide_context(state.clone())
+            },
+            shell,
+        ))
         .layer(DefaultBodyLimit::max(rest::MAX_READINGS_BODY))
         .layer(axum::middleware::from_fn(errors::server_fn_error_status))
         .layer(axum::middleware::from_fn(auth::reject_cross_site))

@@ -69,6 +69,12 @@ async fn every_page_renders_under_concurrent_load(app: TestApp) {
         .expect("seeded evidence");
     let routes = Arc::new(page_routes(&evidence_id));
 
+    // An unknown address is the app's 404 page, with the signed-in header like
+    // any other page (it once rendered without the app's state: no user).
+    let missing = app.get_as("/no-such-page", &slam).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("slam@demo.test"), "{}", missing.body);
+
     // Every route once, checked for its status, before the load.
     for (path, anonymous, signed_in) in routes.iter() {
         assert_eq!(get_page(&app, path, None).await.0, *anonymous, "{path} anonymous");
