@@ -5,6 +5,10 @@ const SLAM = "south-london-and-maudsley-nhs-foundation-trust";
 
 test.describe("the board's review loop", () => {
   test("submit, query, answer, accept, see it in the board pack, freeze it; a later change leaves the frozen pack alone", async ({ browser, page, request }) => {
+    // The whole loop is one story (two people, fourteen pages, three axe scans),
+    // the longest test here: it gets the time of three rather than being cut
+    // into tests that depend on each other.
+    test.slow();
     // The partner works without JavaScript: every step is a plain form post.
     const partnerContext = await browser.newContext({ javaScriptEnabled: false });
     const partner = await partnerContext.newPage();
