@@ -15,10 +15,12 @@ pub fn AccountPage() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
     let page = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_tokens());
+    let revoke_error = last_error(revoke.value());
     view! {
         <Title text="Your account" />
         <h1>"Your account"</h1>
         <QueryError />
+        <ErrorSummary error=revoke_error />
         <Loaded resource=page show=move |page| view! {
             <p>{format!("Signed in as {} ({}).", page.email, page.role_label)}</p>
             <ChangePasswordForm csrf=page.csrf.clone() />

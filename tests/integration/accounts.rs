@@ -233,6 +233,24 @@ async fn users_change_their_own_password(app: TestApp) {
     let wrong = change("not my password", "a brand new password", "a brand new password").await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     assert!(wrong.body.contains("current_password"), "{}", wrong.body);
+
+    // Without JavaScript the form's page comes back with the problem, said once.
+    let plain = Request::post("/api/account/password")
+        .header("cookie", &here.cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .header("referer", "/account")
+        .body(Body::from(format!(
+            "csrf={}&current_password=not+my+password&new_password=a+brand+new+password&confirm_password=a+brand+new+password",
+            here.csrf
+        )))
+        .expect("request");
+    let reply = app.send(plain).await;
+    assert!(reply.status.is_redirection(), "{}", reply.status);
+    let location = reply.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let page = app.get_as(&location, &here).await;
+    assert_eq!(page.body.matches("There is a problem").count(), 1, "{location}: {}", page.body);
+    assert!(page.body.contains("is not your current password"), "{}", page.body);
     let same = change("demo-password", "demo-password", "demo-password").await;
     assert_eq!(same.status, StatusCode::BAD_REQUEST);
     let changed = change("demo-password", "a brand new password", "a brand new password").await;
