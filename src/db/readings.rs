@@ -203,35 +203,13 @@ pub async fn upsert_many(
     readings: &[NewReading],
     user_id: Option<&str>,
 ) -> Result<Vec<Written>, sqlx::Error> {
-    const COLUMNS: usize = 11;
     const KEY_COLUMNS: usize = 4;
     let now = super::now();
-    let ids: Vec<String> = readings.iter().map(|_| super::new_id()).collect();
-    let mut inserted = std::collections::HashSet::new();
-    for (chunk, chunk_ids) in readings.chunks(super::bulk_rows(COLUMNS)).zip(ids.chunks(super::bulk_rows(COLUMNS))) {
-        let sql = format!(
-            "INSERT INTO reading (id, metric_id, metric_version, ics_code, period, partner_id, value, note,
-                                  entered_by, created_at, updated_at)
-             VALUES {} ON CONFLICT (metric_id, ics_code, period, partner_id) DO NOTHING RETURNING id",
-            super::value_rows(chunk.len(), COLUMNS)
-        );
-        let mut query = sqlx::query_scalar::<_, String>(&sql);
-        for (reading, id) in chunk.iter().zip(chunk_ids) {
-            query = query
-                .bind(id)
-                .bind(&reading.metric_id)
-                .bind(reading.metric_version)
-                .bind(&reading.ics_code)
-                .bind(&reading.period)
-                .bind(reading.partner_id.clone().unwrap_or_default())
-                .bind(reading.value)
-                .bind(&reading.note)
-                .bind(user_id)
-                .bind(&now)
-                .bind(&now);
-        }
-        inserted.extend(query.fetch_all(&mut **tx).await?);
-    }
+    let bulk: Vec<BulkReading<'_>> = readings
+        .iter()
+        .map(|reading| BulkReading { reading, user_id, created_at: &now, updated_at: &now, replaced: &[] })
+        .collect();
+    let (ids, inserted) = insert_new(tx, &bulk).await?;
     // What the others hold now: those with the same value and note are unchanged.
     let others: Vec<&NewReading> =
         readings.iter().zip(&ids).filter(|(_, id)| !inserted.contains(*id)).map(|(reading, _)| reading).collect();
@@ -419,14 +397,13 @@ pub struct BulkReading<'a> {
     pub replaced: &'a [Replaced],
 }
 
-/// Inserts many new readings and their replaced values with a few multi-row
-/// statements: for bulk loads (`concordat-tracker generate`), where `upsert`
-/// one at a time is several round trips each. A reading that already exists is
-/// left as it is, with nothing added to its history. Returns how many were
-/// inserted.
-pub async fn insert_many(tx: &mut Transaction<'_, Any>, readings: &[BulkReading<'_>]) -> Result<usize, sqlx::Error> {
+/// Inserts `readings` with multi-row statements, leaving any that already
+/// exist as they are. Returns the id given to each, and which were inserted.
+async fn insert_new(
+    tx: &mut Transaction<'_, Any>,
+    readings: &[BulkReading<'_>],
+) -> Result<(Vec<String>, std::collections::HashSet<String>), sqlx::Error> {
     const COLUMNS: usize = 11;
-    const HISTORY_COLUMNS: usize = 9;
     let ids: Vec<String> = readings.iter().map(|_| super::new_id()).collect();
     let mut inserted = std::collections::HashSet::new();
     for (chunk, chunk_ids) in readings.chunks(super::bulk_rows(COLUMNS)).zip(ids.chunks(super::bulk_rows(COLUMNS))) {
@@ -454,6 +431,17 @@ pub async fn insert_many(tx: &mut Transaction<'_, Any>, readings: &[BulkReading<
         }
         inserted.extend(query.fetch_all(&mut **tx).await?);
     }
+    Ok((ids, inserted))
+}
+
+/// Inserts many new readings and their replaced values with a few multi-row
+/// statements: for bulk loads (`concordat-tracker generate`), where `upsert`
+/// one at a time is several round trips each. A reading that already exists is
+/// left as it is, with nothing added to its history. Returns how many were
+/// inserted.
+pub async fn insert_many(tx: &mut Transaction<'_, Any>, readings: &[BulkReading<'_>]) -> Result<usize, sqlx::Error> {
+    const HISTORY_COLUMNS: usize = 9;
+    let (ids, inserted) = insert_new(tx, readings).await?;
     // Each replaced value as `upsert` keeps it: the reading's value then, and
     // when it was replaced.
     let history: Vec<(&String, &BulkReading<'_>, &Replaced)> = ids
