@@ -34,6 +34,23 @@ pub struct NewReading {
     pub note: Option<String>,
 }
 
+impl NewReading {
+    /// This reading as stored under `id`, last written at `updated_at`.
+    fn stored(&self, id: String, updated_at: String) -> StoredReading {
+        StoredReading {
+            id,
+            metric_id: self.metric_id.clone(),
+            metric_version: self.metric_version,
+            ics_code: self.ics_code.clone(),
+            period: self.period.clone(),
+            partner_id: self.partner_id.clone().unwrap_or_default(),
+            value: self.value,
+            note: self.note.clone(),
+            updated_at,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WriteCounts {
     pub inserted: usize,
@@ -131,17 +148,7 @@ pub async fn upsert(
     .rows_affected()
         == 1;
     if inserted {
-        return Ok(Written::Inserted(StoredReading {
-            id,
-            metric_id: reading.metric_id.clone(),
-            metric_version: reading.metric_version,
-            ics_code: reading.ics_code.clone(),
-            period: reading.period.clone(),
-            partner_id: partner,
-            value: reading.value,
-            note: reading.note.clone(),
-            updated_at: now,
-        }));
+        return Ok(Written::Inserted(reading.stored(id, now)));
     }
     const KEY: &str = "metric_id = $1 AND ics_code = $2 AND period = $3 AND partner_id = $4";
     sqlx::query(&format!("UPDATE reading SET updated_at = updated_at WHERE {KEY}"))
@@ -198,6 +205,8 @@ pub async fn upsert(
 /// that are unchanged take a few multi-row statements between them, so
 /// importing a 10,000-row file is tens of statements, not tens of thousands;
 /// only readings whose value changes are written one by one (with history).
+/// Reading the others' values without locking them is safe because
+/// `begin_write` serialises writing transactions on `data_version`.
 pub async fn upsert_many(
     tx: &mut Transaction<'_, Any>,
     readings: &[NewReading],
@@ -236,21 +245,11 @@ pub async fn upsert_many(
     }
     let mut written = Vec::with_capacity(readings.len());
     for (reading, id) in readings.iter().zip(ids) {
-        let partner = reading.partner_id.clone().unwrap_or_default();
         if inserted.contains(&id) {
-            written.push(Written::Inserted(StoredReading {
-                id,
-                metric_id: reading.metric_id.clone(),
-                metric_version: reading.metric_version,
-                ics_code: reading.ics_code.clone(),
-                period: reading.period.clone(),
-                partner_id: partner,
-                value: reading.value,
-                note: reading.note.clone(),
-                updated_at: now.clone(),
-            }));
+            written.push(Written::Inserted(reading.stored(id, now.clone())));
             continue;
         }
+        let partner = reading.partner_id.clone().unwrap_or_default();
         let key = (reading.metric_id.clone(), reading.ics_code.clone(), reading.period.clone(), partner);
         match current.get(&key) {
             Some(old) if old.value == reading.value && old.note == reading.note => written.push(Written::Unchanged),
