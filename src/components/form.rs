@@ -13,10 +13,18 @@ where
 }
 
 /// A summary at the top of a form: "There is a problem" with the message.
+///
+/// After a form posted without JavaScript fails, the page comes back with the
+/// message in `?error=` (shown by `QueryError`) and, for most server
+/// functions, the error itself for the form's action (Leptos's `__err`), which
+/// names each field. The fields show theirs; this summary stays empty when
+/// `QueryError` already says the same, so the problem is said once.
 #[component]
 pub fn ErrorSummary(error: Signal<Option<AppError>>) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
     move || {
-        error.get().map(|error| {
+        let said_by_query = query.read().get("error");
+        error.get().filter(|error| said_by_query.as_deref() != Some(error.to_string().as_str())).map(|error| {
             view! {
                 <div class="error-summary" role="alert" tabindex="-1">
                     <h2>"There is a problem"</h2>

@@ -125,6 +125,17 @@ async fn bad_input_is_named_and_nothing_is_written(app: TestApp) {
     let reply = app.post_form("/api/evidence/save", Some(&slam), &fields(&slam.csrf, "no-such-id", "1", "ok")).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(count(&app.pool, "evidence").await, before, "nothing half-written");
+
+    // Without JavaScript the page comes back with the problem said once, at
+    // the top, and named beside its field.
+    let bad_date = replace(fields(&slam.csrf, "", "0", "ok"), "milestone_due", "2023-02-30");
+    let reply = app.post_plain_form("/api/evidence/save", &slam, "http://localhost/commitments/P3.C2", &bad_date).await;
+    assert!(reply.status.is_redirection(), "{}", reply.status);
+    let location = reply.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let path = location.trim_start_matches("http://localhost");
+    let page = app.get_as(path, &slam).await;
+    assert_eq!(page.body.matches("There is a problem").count(), 1, "{location}: {}", page.body);
+    assert!(page.body.contains("id=\"milestone_due-error\""), "{}", page.body);
 }
 
 fn replace<'a>(mut form: Vec<(&'a str, &'a str)>, key: &str, value: &'a str) -> Vec<(&'a str, &'a str)> {

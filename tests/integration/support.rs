@@ -218,6 +218,23 @@ impl TestApp {
         self.send(request.body(axum::body::Body::from(form_body(fields))).expect("request")).await
     }
 
+    /// A form posted without JavaScript from the page at `referer`: the
+    /// browser asks for HTML and is sent back there.
+    pub async fn post_plain_form(
+        &self,
+        path: &str,
+        browser: &Browser,
+        referer: &str,
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        let request = axum::http::Request::post(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .header("referer", referer)
+            .header("cookie", &browser.cookie);
+        self.send(request.body(axum::body::Body::from(form_body(fields))).expect("request")).await
+    }
+
     pub async fn sign_in(&self, email: &str) -> Browser {
         let request = axum::http::Request::post("/api/auth/sign-in")
             .header("content-type", "application/x-www-form-urlencoded")
