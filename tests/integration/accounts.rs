@@ -235,17 +235,13 @@ async fn users_change_their_own_password(app: TestApp) {
     assert!(wrong.body.contains("current_password"), "{}", wrong.body);
 
     // Without JavaScript the form's page comes back with the problem, said once.
-    let plain = Request::post("/api/account/password")
-        .header("cookie", &here.cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "text/html")
-        .header("referer", "/account")
-        .body(Body::from(format!(
-            "csrf={}&current_password=not+my+password&new_password=a+brand+new+password&confirm_password=a+brand+new+password",
-            here.csrf
-        )))
-        .expect("request");
-    let reply = app.send(plain).await;
+    let wrong_current = [
+        ("csrf", here.csrf.as_str()),
+        ("current_password", "not my password"),
+        ("new_password", "a brand new password"),
+        ("confirm_password", "a brand new password"),
+    ];
+    let reply = app.post_plain_form("/api/account/password", &here, "/account", &wrong_current).await;
     assert!(reply.status.is_redirection(), "{}", reply.status);
     let location = reply.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     let page = app.get_as(&location, &here).await;
