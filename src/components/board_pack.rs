@@ -31,6 +31,7 @@ pub fn BoardPackSections(pack: BoardPack, matrix: Matrix, spc: SpcGrid) -> impl 
         <section class="pack-section" aria-labelledby="pack-matrix">
             <h2 id="pack-matrix">"2. The London matrix"</h2>
             <div class="matrix-wrap"><MatrixTable matrix /></div>
+            <p class="hint">"✎ marks a status set by the board (an override). ✓ marks a cell whose returns the board had all accepted, ○ one with returns not yet accepted."</p>
         </section>
         <Exceptions exceptions />
         <Overrides overrides />

@@ -53,6 +53,10 @@ pub struct BoardPack {
     /// (empty in packs frozen before it was added).
     #[serde(default)]
     pub spc: Vec<crate::domain::metric_series::SpcSummary>,
+    /// How far each cell's returns had been accepted, for the matrix's ✓ and ○
+    /// (empty in packs frozen before it was added: no marks).
+    #[serde(default)]
+    pub reviews: Vec<crate::model::status::CellReview>,
 }
 
 /// A frozen pack's label: for which meeting, saved by whom and when.

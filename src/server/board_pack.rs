@@ -29,8 +29,8 @@ pub fn pack_period(text: &str) -> Result<ReportingPeriod, AppError> {
 /// never people, so it can go in a public board paper.
 pub async fn build(pool: &Pool, days: u32, period: ReportingPeriod) -> Result<BoardPack, AppError> {
     let judged = super::status::london(pool, period).await?;
-    let (status, concordat, spc) =
-        (judged.status.clone().without_names(), judged.concordat.clone(), judged.spc.clone());
+    let (status, concordat, spc, reviews) =
+        (judged.status.clone().without_names(), judged.concordat.clone(), judged.spc.clone(), judged.reviews.clone());
     let text_of = |id: &str| concordat.commitments().find(|c| c.id == id).map(|c| c.text.clone()).unwrap_or_default();
     let mut exceptions = Vec::new();
     let mut overrides = Vec::new();
@@ -81,6 +81,7 @@ pub async fn build(pool: &Pool, days: u32, period: ReportingPeriod) -> Result<Bo
         signup,
         trends,
         spc,
+        reviews,
     })
 }
 
@@ -104,10 +105,10 @@ fn freeze_csrf(session: Option<&Session>) -> Option<String> {
 /// A pack as its page shows it: the matrix as shown, and the cells' reasons
 /// left out of the rest (they grow with the evidence; each cell's page has them).
 fn page(pack: BoardPack, snapshot: Option<SnapshotInfo>, freeze_csrf: Option<String>) -> BoardPackPage {
-    let matrix = Matrix::new(&pack.status, &pack.concordat, &[]);
+    let matrix = Matrix::new(&pack.status, &pack.concordat, &pack.reviews);
     let icss: Vec<_> = pack.status.icss.iter().map(|i| i.ics.clone()).collect();
     let spc = SpcGrid::new(&pack.spc, &icss);
-    let pack = BoardPack { status: pack.status.without_reasons(), spc: Vec::new(), ..pack };
+    let pack = BoardPack { status: pack.status.without_reasons(), spc: Vec::new(), reviews: Vec::new(), ..pack };
     BoardPackPage { pack, matrix, spc, snapshot, freeze_csrf }
 }
 

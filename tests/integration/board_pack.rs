@@ -25,6 +25,10 @@ async fn live(app: &TestApp) -> serde_json::Value {
 
 async fn the_pack_shows_exceptions_and_a_frozen_pack_never_changes(app: TestApp) {
     reading(&app, 50.0).await;
+    // SLaM's own figure, so that SEL P3.C2 rests on SLaM's return.
+    let body = format!(r#"[{{"metric":"m_liaison_1h","ics":"SEL","period":"{PERIOD}","value":52}}]"#);
+    let own = app.post_api("/api/v1/readings", Some("demo-token-slam"), "application/json", &body).await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
     let submitted = app
         .post_api(
             "/api/v1/submissions",
@@ -66,6 +70,10 @@ async fn the_pack_shows_exceptions_and_a_frozen_pack_never_changes(app: TestApp)
         assert!(page.body.contains(heading), "{heading}");
     }
     assert_eq!(app.get("/board-pack?period=2099-00-Q1").await.status, StatusCode::BAD_REQUEST);
+    // The matrix marks how far each cell's returns are accepted, as /status does.
+    let submitted_label = sel_p3c2_label(&page.body);
+    assert!(submitted_label.contains("returns it rests on accepted"), "{submitted_label}");
+    assert!(page.body.contains("class=\"review-mark\""), "a ✓ or ○ beside the words");
 
     // Freezing: board reviewers only, with a real meeting date.
     let slam_browser = app.sign_in("slam@demo.test").await;
@@ -108,6 +116,10 @@ async fn the_pack_shows_exceptions_and_a_frozen_pack_never_changes(app: TestApp)
     assert_ne!(now["exceptions"], pack["exceptions"], "the live pack reflects the new figure");
     let after = read_frozen().await;
     assert_eq!(after["pack"], before["pack"], "the frozen pack is exactly as frozen");
+    let live_page = app.get(&format!("/board-pack?period={PERIOD}")).await;
+    assert_ne!(sel_p3c2_label(&live_page.body), submitted_label, "the live matrix counts the acceptance");
+    let frozen_page = app.get(&format!("/board-packs/{id}")).await;
+    assert_eq!(sel_p3c2_label(&frozen_page.body), submitted_label, "the frozen matrix keeps its marks");
 
     let listed = app.get("/board-packs").await;
     assert!(listed.body.contains("2024-09-01") && !listed.body.contains("@demo.test"));
@@ -118,6 +130,12 @@ async fn the_pack_shows_exceptions_and_a_frozen_pack_never_changes(app: TestApp)
         .await
         .expect("audit");
     assert_eq!(audited, 1);
+}
+
+/// The matrix cell SEL × P3.C2's label: its status and how far its returns are accepted.
+fn sel_p3c2_label(page: &str) -> String {
+    let start = page.find("aria-label=\"SEL P3.C2: ").expect("the SEL P3.C2 cell");
+    page[start..].split('"').nth(1).unwrap_or_default().to_string()
 }
 
 fn borrow(fields: &[(String, String)]) -> Vec<(&str, &str)> {
