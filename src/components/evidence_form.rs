@@ -2,7 +2,7 @@
 //! works without JavaScript and keeps what was typed when the server refuses it.
 
 use crate::api::evidence::SaveEvidence;
-use crate::components::form::{last_error, ErrorSummary, FieldError};
+use crate::components::form::{island_action, last_error, ErrorSummary, FieldError};
 use crate::components::session::CsrfField;
 use crate::domain::concordat::Commitment;
 use crate::domain::london::IcsCode;
@@ -10,7 +10,8 @@ use crate::domain::rag::DeliveryStatus;
 use crate::model::evidence::{EvidenceEntry, OrganisationChoice};
 use leptos::prelude::*;
 
-#[component]
+/// An island: with JavaScript, a save or a refusal is answered in place.
+#[island]
 pub fn EvidenceForm(
     csrf: String,
     commitment: Commitment,
@@ -21,7 +22,7 @@ pub fn EvidenceForm(
     default_period: String,
     ics_codes: Vec<IcsCode>,
 ) -> impl IntoView {
-    let action = ServerAction::<SaveEvidence>::new();
+    let action = island_action::<SaveEvidence>();
     let error = last_error(action.value());
     let saved = move || action.value().get().and_then(|r| r.ok());
     let is_new = existing.is_none();

@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// The error of the last submission of a form, if it failed.
 pub fn last_error<T, S>(value: S) -> Signal<Option<AppError>>
@@ -10,6 +11,64 @@ where
     S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
 {
     Signal::derive(move || value.get().and_then(|result| result.err()))
+}
+
+/// A value from the page address's query (`?name=…`). Islands hydrate without
+/// the router, so in the browser this reads the address itself; on the server,
+/// the router's query, which is the same address.
+pub fn page_query(name: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        let search = window().location().search().ok()?;
+        web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        leptos_router::hooks::use_query_map().read_untracked().get(name)
+    }
+}
+
+/// Whether the form posting to `action`'s server function has just
+/// succeeded: with JavaScript (in an island) its value says so; without, the
+/// server comes back to the form's page with `?done=` naming the function
+/// (see `server::errors`).
+pub fn succeeded<S>(action: ServerAction<S>) -> Signal<bool>
+where
+    S: ServerFn + Send + Sync + Clone + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    let done_without_javascript = page_query("done").is_some_and(|done| done == done_name(S::PATH));
+    let value = action.value();
+    Signal::derive(move || value.with(|value| value.as_ref().map_or(done_without_javascript, Result::is_ok)))
+}
+
+/// A server action for a form in an island. After a plain post failed, the
+/// page's address carries the error (`__path`, `__err`); on the server the
+/// router hands it to the action, and in the browser, where no router runs,
+/// this does, so the island hydrates showing what the server rendered.
+pub fn island_action<S>() -> ServerAction<S>
+where
+    S: ServerFn + Send + Sync + Clone + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    #[cfg(feature = "hydrate")]
+    if let (Some(path), Some(error)) = (page_query("__path"), page_query("__err")) {
+        provide_context(leptos::server::ServerActionError::new(&path, &error));
+    }
+    ServerAction::new()
+}
+
+/// The name `?done=` gives a server function: its path without `/api/`.
+pub fn done_name(path: &str) -> &str {
+    path.trim_start_matches("/api/")
+}
+
+/// "Saved."-style confirmation of a form, shown while `show` is true.
+#[component]
+pub fn SuccessNotice(show: Signal<bool>, children: ChildrenFn) -> impl IntoView {
+    move || show.get().then(|| view! { <p class="success" role="status">{children()}</p> })
 }
 
 /// A summary at the top of a form: "There is a problem" with the message.
@@ -21,9 +80,8 @@ where
 /// `QueryError` already says the same, so the problem is said once.
 #[component]
 pub fn ErrorSummary(error: Signal<Option<AppError>>) -> impl IntoView {
-    let query = leptos_router::hooks::use_query_map();
+    let said_by_query = page_query("error");
     move || {
-        let said_by_query = query.read().get("error");
         error.get().filter(|error| said_by_query.as_deref() != Some(error.to_string().as_str())).map(|error| {
             view! {
                 <div class="error-summary" role="alert" tabindex="-1">

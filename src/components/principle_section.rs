@@ -2,8 +2,9 @@ use crate::domain::concordat::{Commitment, Principle};
 use leptos::prelude::*;
 
 /// A principle with its commitments. The list starts open, so the page is whole
-/// without JavaScript; once hydrated, the button hides or shows it.
-#[component]
+/// without JavaScript; once hydrated (it is an island), the button hides or
+/// shows it.
+#[island]
 pub fn PrincipleSection(principle: Principle) -> impl IntoView {
     let (expanded, set_expanded) = signal(true);
     let list_id = format!("{}-commitments", principle.id);

@@ -1,7 +1,7 @@
-//! Who is signed in, shared by every page: one resource, refreshed whenever
-//! someone signs in or out.
+//! Who is signed in, shared by every page: one resource, read while the
+//! server renders the page (signing in or out loads a new page).
 
-use crate::api::auth::{get_current_user, SignIn, SignOut};
+use crate::api::auth::{get_current_user, SignOut};
 use crate::components::loaded::Loaded;
 use crate::components::sign_in_prompt::SignInPrompt;
 use crate::error::AppError;
@@ -11,15 +11,13 @@ use leptos::prelude::*;
 #[derive(Clone, Copy)]
 pub struct SessionContext {
     pub user: Resource<Result<Option<CurrentUser>, AppError>>,
-    pub sign_in: ServerAction<SignIn>,
     pub sign_out: ServerAction<SignOut>,
 }
 
 pub fn provide_session() -> SessionContext {
-    let sign_in = ServerAction::<SignIn>::new();
     let sign_out = ServerAction::<SignOut>::new();
-    let user = Resource::new(move || (sign_in.version().get(), sign_out.version().get()), |_| get_current_user());
-    let context = SessionContext { user, sign_in, sign_out };
+    let user = Resource::new(|| (), |_| get_current_user());
+    let context = SessionContext { user, sign_out };
     provide_context(context);
     context
 }
@@ -37,11 +35,7 @@ where
     F: Fn(CurrentUser) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let session = use_session();
-    let user = Resource::new(
-        move || (session.sign_in.version().get(), session.sign_out.version().get()),
-        |_| get_current_user(),
-    );
+    let user = Resource::new(|| (), |_| get_current_user());
     view! {
         <Loaded resource=user show=move |user| match user {
             Some(user) => children(user).into_any(),

@@ -2,7 +2,7 @@
 //! expiry, shown once; their last use; revoke).
 
 use crate::api::account::{list_tokens, ChangePassword, CreateToken, RevokeToken};
-use crate::components::form::{last_error, ErrorSummary, FieldError, NewPasswordFields, QueryError};
+use crate::components::form::{island_action, last_error, ErrorSummary, FieldError, NewPasswordFields, QueryError};
 use crate::components::loaded::Loaded;
 use crate::components::session::CsrfField;
 use crate::components::token_table::TokenTable;
@@ -12,9 +12,8 @@ use leptos_meta::Title;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
-    let page = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_tokens());
+    let page = Resource::new(|| (), |_| list_tokens());
     let revoke_error = last_error(revoke.value());
     view! {
         <Title text="Your account" />
@@ -27,16 +26,17 @@ pub fn AccountPage() -> impl IntoView {
             <section aria-labelledby="tokens-heading">
                 <h2 id="tokens-heading">"API tokens"</h2>
                 <p>"A token lets a script post readings to " <code>"/api/v1/readings"</code> " as you. It is shown once; keep it secret."</p>
-                <CreateTokenForm csrf=page.csrf.clone() create />
+                <CreateTokenForm csrf=page.csrf.clone() />
                 <TokenTable csrf=page.csrf tokens=page.tokens revoke empty="You have no tokens." />
             </section>
         }.into_any() />
     }
 }
 
-#[component]
-fn ChangePasswordForm(csrf: String) -> impl IntoView {
-    let change = ServerAction::<ChangePassword>::new();
+/// An island: with JavaScript, the form answers in place.
+#[island]
+pub fn ChangePasswordForm(csrf: String) -> impl IntoView {
+    let change = island_action::<ChangePassword>();
     let error = last_error(change.value());
     view! {
         <section aria-labelledby="password-heading">
@@ -60,8 +60,11 @@ fn ChangePasswordForm(csrf: String) -> impl IntoView {
     }
 }
 
-#[component]
-fn CreateTokenForm(csrf: String, create: ServerAction<CreateToken>) -> impl IntoView {
+/// An island: the new token's secret is shown once, in place. (The list
+/// below shows it from the next visit.)
+#[island]
+pub fn CreateTokenForm(csrf: String) -> impl IntoView {
+    let create = island_action::<CreateToken>();
     let error = last_error(create.value());
     view! {
         <ErrorSummary error />

@@ -1,7 +1,7 @@
 //! `/metrics`: the metric catalogue; board reviewers change targets and retire metrics.
 
 use crate::api::readings::{list_metrics, CreateMetric, SetIcsTarget, SetMetricReporters, UpdateMetric};
-use crate::components::form::{last_error, ErrorSummary, QueryError};
+use crate::components::form::{last_error, succeeded, ErrorSummary, QueryError, SuccessNotice};
 use crate::components::loaded::Loaded;
 use crate::components::session::CsrfField;
 use crate::domain::london::OrgKind;
@@ -158,7 +158,7 @@ fn CatalogueEditors(
         <section aria-labelledby="add-metric-heading">
             <h2 id="add-metric-heading">"Add a metric"</h2>
             <ErrorSummary error=create_error />
-            {move || create.value().get().and_then(|r| r.ok()).map(|id| view! { <p class="success" role="status">{format!("Added {id}.")}</p> })}
+            <SuccessNotice show=succeeded(create)>"Metric added."</SuccessNotice>
             <ActionForm action=create>
                 <CsrfField token=csrf />
                 <div class="field"><label for="new-id">"Id (m_ and lower-case letters, digits or _)"</label><input id="new-id" name="id" required /><FieldError error=create_error field="id" /></div>
@@ -205,7 +205,7 @@ fn CatalogueEditors(
             <h2 id="ics-target-heading">"An ICS's own target"</h2>
             <p class="hint">"Replaces the catalogue's target and amber edge for one ICS. Leave both empty to remove it."</p>
             <ErrorSummary error=target_error />
-            {move || ics_target.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="success" role="status">"Saved."</p> })}
+            <SuccessNotice show=succeeded(ics_target)>"Saved."</SuccessNotice>
             <ActionForm action=ics_target>
                 <CsrfField token=target_csrf />
                 <div class="field">

@@ -4,7 +4,7 @@
 
 use super::{route_params, IdParams};
 use crate::api::organisations::{get_organisation, RecordSignUp, SaveOrganisation, WithdrawSignUp};
-use crate::components::form::{last_error, ErrorSummary, FieldError, QueryError};
+use crate::components::form::{last_error, succeeded, ErrorSummary, FieldError, QueryError, SuccessNotice};
 use crate::components::loaded::Loaded;
 use crate::components::organisation_form::OrganisationFields;
 use crate::components::session::CsrfField;
@@ -126,7 +126,7 @@ fn SignUpForm(csrf: String, id: String, has_signature: bool, actions: Actions) -
     view! {
         <h3>"Record the signature"</h3>
         <ErrorSummary error />
-        {move || actions.sign.value().get().and_then(|r| r.ok()).map(|()| view! { <p class="success" role="status">"Signature recorded."</p> })}
+        <SuccessNotice show=succeeded(actions.sign)>"Signature recorded."</SuccessNotice>
         <ActionForm action=actions.sign>
             <CsrfField token=csrf />
             <input type="hidden" name="organisation_id" value=id />
@@ -165,7 +165,7 @@ fn EditForm(
             <h2 id="edit-heading">"Edit"</h2>
             <p>"To retire an organisation, give the day it retired or merged and, for a merger, its successor's id."</p>
             <ErrorSummary error />
-            {move || save.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="success" role="status">"Saved."</p> })}
+            <SuccessNotice show=succeeded(save)>"Saved."</SuccessNotice>
             <ActionForm action=save>
                 <CsrfField token=csrf />
                 <input type="hidden" name="id" value=id />

@@ -2,7 +2,7 @@
 //! first, then all or nothing) and export them.
 
 use crate::api::readings::{get_workbook_preview, ImportReadings, PreviewReadings};
-use crate::components::form::{last_error, ErrorSummary, QueryError};
+use crate::components::form::{island_action, last_error, ErrorSummary, QueryError};
 use crate::components::loaded::Loaded;
 use crate::components::session::{CsrfField, RequireUser};
 use crate::domain::metric::format_value;
@@ -23,7 +23,7 @@ pub fn ReadingsPage() -> impl IntoView {
         <RequireUser children=|user| view! {
             <UploadedWorkbook csrf=user.csrf_token.clone() />
             <WorkbookUploadForm csrf=user.csrf_token.clone() />
-            <ImportForm csrf=user.csrf_token />
+            <CsvImportForm csrf=user.csrf_token />
         } />
         <section aria-labelledby="export-heading">
             <h2 id="export-heading">"Export"</h2>
@@ -40,10 +40,14 @@ pub fn ReadingsPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn ImportForm(csrf: String) -> impl IntoView {
-    let preview = ServerAction::<PreviewReadings>::new();
-    let import = ServerAction::<ImportReadings>::new();
+/// An island: with JavaScript, a chosen file's text fills the box, and the
+/// preview and the import answer in place. Without it, the preview is a page
+/// of its own (the server renders the action's result) and the import comes
+/// back as `?imported=`.
+#[island]
+pub fn CsvImportForm(csrf: String) -> impl IntoView {
+    let preview = island_action::<PreviewReadings>();
+    let import = island_action::<ImportReadings>();
     let csv = RwSignal::new(String::new());
     let import_error = last_error(import.value());
     let preview_error = last_error(preview.value());

@@ -1,15 +1,13 @@
 //! `/sign-in`
 
-use crate::components::form::{last_error, ErrorSummary, FieldError, QueryError};
-use crate::components::session::use_session;
+use crate::api::auth::SignIn;
+use crate::components::form::{island_action, last_error, ErrorSummary, FieldError, QueryError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let session = use_session();
-    let error = last_error(session.sign_in.value());
     let query = use_query_map().read_untracked();
     let next = query.get("next").unwrap_or_else(|| "/me".into());
     let password_set = query.get("password-set").is_some();
@@ -18,8 +16,19 @@ pub fn SignInPage() -> impl IntoView {
         <h1>"Sign in"</h1>
         {password_set.then(|| view! { <p class="success" role="status">"Your password is set. Sign in with it now."</p> })}
         <QueryError />
+        <SignInForm next />
+    }
+}
+
+/// Without JavaScript a refused sign-in comes back as `?error=`; with it, the
+/// form answers in place and keeps the email address typed.
+#[island]
+pub fn SignInForm(next: String) -> impl IntoView {
+    let action = island_action::<SignIn>();
+    let error = last_error(action.value());
+    view! {
         <ErrorSummary error />
-        <ActionForm action=session.sign_in>
+        <ActionForm action>
             <input type="hidden" name="next" value=next />
             <div class="field">
                 <label for="email">"Email address"</label>

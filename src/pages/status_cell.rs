@@ -2,7 +2,7 @@
 
 use super::{query_params, route_params, PeriodQuery};
 use crate::api::status::{get_status_cell, SetOverride};
-use crate::components::form::{last_error, ErrorSummary, FieldError, QueryError};
+use crate::components::form::{last_error, succeeded, ErrorSummary, FieldError, QueryError, SuccessNotice};
 use crate::components::loaded::Loaded;
 use crate::components::rag_badge::{MismatchFlag, RagBadge};
 use crate::components::session::CsrfField;
@@ -132,12 +132,8 @@ fn OverrideForm(
     action: ServerAction<SetOverride>,
 ) -> impl IntoView {
     let error = last_error(action.value());
-    let done = move || {
-        action
-            .value()
-            .get()
-            .and_then(|r| r.ok())
-            .map(|_| view! { <p class="success" role="status">"Override saved."</p> })
+    let done = view! {
+        <SuccessNotice show=succeeded(action)>"Override saved."</SuccessNotice>
     };
     view! {
         <section aria-labelledby="override-heading">

@@ -4,7 +4,7 @@
 
 use super::{route_params, IdParams};
 use crate::api::spc::{get_metric_charts, AddRebase, RemoveRebase};
-use crate::components::form::{last_error, ErrorSummary, FieldError, QueryError};
+use crate::components::form::{last_error, succeeded, ErrorSummary, FieldError, QueryError, SuccessNotice};
 use crate::components::loaded::Loaded;
 use crate::components::session::CsrfField;
 use crate::components::spc_chart::XmrChart;
@@ -140,7 +140,7 @@ fn RebaseForm(
             <h2 id="rebase-heading">"Rebase a chart"</h2>
             <p class="hint">"After a change to the service, recalculate an ICS's limits from the first period it affects. The points before keep their own limits."</p>
             <ErrorSummary error />
-            {move || add.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="success" role="status">"Rebased."</p> })}
+            <SuccessNotice show=succeeded(add)>"Rebased."</SuccessNotice>
             <ActionForm action=add>
                 <CsrfField token=csrf />
                 <input type="hidden" name="metric_id" value=metric_id />

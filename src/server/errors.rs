@@ -4,7 +4,8 @@
 //! error (an `AppError`, JSON) and sets the status it stands for, so a forged
 //! request gets 403, a bad one 400. For plain form posts without JavaScript,
 //! which Leptos redirects back to the form's page, it adds the message to that
-//! address (`?error=…`) so the page can say what went wrong.
+//! address (`?error=…`) so the page can say what went wrong; after a success,
+//! it names the server function (`?done=…`) so the page can confirm it.
 
 use crate::error::AppError;
 use axum::body::{to_bytes, Body};
@@ -17,8 +18,21 @@ const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
 pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+    let server_fn = request.uri().path().strip_prefix("/api/").map(str::to_owned);
+    let referer = request.headers().get(header::REFERER).cloned();
+    let mut response = next.run(request).await;
     if !response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+        // Leptos answers a plain form post that succeeded by going back to the
+        // form's page (the Referer); a function's own redirect goes elsewhere.
+        let back_to_form = response.status().is_redirection()
+            && referer.is_some()
+            && response.headers().get(header::LOCATION) == referer.as_ref();
+        if let (true, Some(name), Some(location)) = (back_to_form, server_fn, referer) {
+            let target = with_done(location.to_str().unwrap_or("/"), &name);
+            if let Ok(value) = HeaderValue::from_str(&target) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+        }
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -54,14 +68,28 @@ pub fn is_plain_form_post() -> bool {
 }
 
 /// The form's page with `error=…` in its query, keeping what else the query
-/// held (a period, a set-password link's token) and dropping an older error.
+/// held (a period, a set-password link's token) and dropping an older outcome.
 pub fn with_error(location: &str, message: &str) -> String {
     let without_fragment = location.split('#').next().unwrap_or("/");
-    let (path, query) = without_fragment.split_once('?').unwrap_or((without_fragment, ""));
-    let mut pairs: Vec<&str> =
-        query.split('&').filter(|pair| !pair.is_empty() && pair.split('=').next() != Some("error")).collect();
-    let error = format!("error={}", encode_query(message));
-    pairs.push(&error);
+    with_outcome(without_fragment, &format!("error={}", encode_query(message)), &["error", "done"])
+}
+
+/// The form's page with `done=<server function>` in its query, dropping the
+/// outcome of an earlier post (its error, and Leptos's `__path`/`__err`), and
+/// keeping the fragment, which puts the reader back at the form.
+pub fn with_done(location: &str, server_fn: &str) -> String {
+    let (address, fragment) = location.split_once('#').map_or((location, String::new()), |(a, f)| (a, format!("#{f}")));
+    let outcome = format!("done={}", encode_query(server_fn));
+    format!("{}{fragment}", with_outcome(address, &outcome, &["error", "done", "__path", "__err"]))
+}
+
+fn with_outcome(address: &str, outcome: &str, dropped: &[&str]) -> String {
+    let (path, query) = address.split_once('?').unwrap_or((address, ""));
+    let mut pairs: Vec<&str> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !dropped.contains(&pair.split('=').next().unwrap_or_default()))
+        .collect();
+    pairs.push(outcome);
     format!("{path}?{}", pairs.join("&"))
 }
 
@@ -87,6 +115,16 @@ mod tests {
             super::with_error("/status?error=old&period=2024-25-Q1#x", "new"),
             "/status?period=2024-25-Q1&error=new"
         );
+    }
+
+    #[test]
+    fn a_success_replaces_an_earlier_outcome_and_keeps_the_place() {
+        assert_eq!(super::with_done("/organisations/x", "organisations/sign-up"), "/organisations/x?done=organisations%2Fsign-up");
+        assert_eq!(
+            super::with_done("http://localhost/metrics/m1?ics=SEL&error=old&__path=p&__err=e&done=a#rebase", "spc/rebase"),
+            "http://localhost/metrics/m1?ics=SEL&done=spc%2Frebase#rebase"
+        );
+        assert_eq!(super::with_error("/metrics?done=a", "no"), "/metrics?error=no");
     }
 
     #[test]

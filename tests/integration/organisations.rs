@@ -9,6 +9,7 @@ app_tests! {
     the_api_lists_every_partner_with_its_icss => the_api_lists_every_partner_with_its_icss;
     the_board_records_sign_up_and_each_ics_shows_its_gaps => the_board_records_sign_up_and_each_ics_shows_its_gaps;
     organisations_are_added_edited_and_retired_with_versions => organisations_are_added_edited_and_retired_with_versions;
+    a_signature_posted_without_javascript_is_confirmed => a_signature_posted_without_javascript_is_confirmed;
 }
 
 const SLAM: &str = "south-london-and-maudsley-nhs-foundation-trust";
@@ -217,4 +218,36 @@ async fn organisations_are_added_edited_and_retired_with_versions(app: TestApp) 
     .await
     .expect("audit");
     assert_eq!(actions, ["create", "update", "update"]);
+}
+
+/// Without JavaScript a successful post comes back to the form's page with
+/// `?done=` naming the server function, and the page confirms what was done;
+/// the next post's outcome replaces it.
+async fn a_signature_posted_without_javascript_is_confirmed(app: TestApp) {
+    let board = app.sign_in("board@demo.test").await;
+    let page = "http://localhost/organisations/oxleas-nhs-foundation-trust?error=old#signup-heading";
+    let form = [
+        ("csrf", board.csrf.as_str()),
+        ("organisation_id", "oxleas-nhs-foundation-trust"),
+        ("signed_on", "2023-07-19"),
+        ("signatory_name", "Ify Okocha"),
+        ("signatory_role", "Chief Executive"),
+        ("icss", ""),
+    ];
+    let reply = app.post_plain_form("/api/signup/record", &board, page, &form).await;
+    assert!(reply.status.is_redirection(), "{}", reply.status);
+    let location = reply.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert_eq!(
+        location,
+        "http://localhost/organisations/oxleas-nhs-foundation-trust?done=signup%2Frecord#signup-heading"
+    );
+    let confirmed = app.get_as(location.trim_start_matches("http://localhost"), &board).await;
+    assert!(confirmed.body.contains("Signature recorded."), "{}", confirmed.body);
+    assert!(confirmed.body.contains("Signed on 2023-07-19 by Ify Okocha"), "{}", confirmed.body);
+    let plain = app.get_as("/organisations/oxleas-nhs-foundation-trust", &board).await;
+    assert!(!plain.body.contains("Signature recorded."), "only just after the post");
+
+    let refused = app.post_plain_form("/api/signup/record", &board, &location, &[("csrf", board.csrf.as_str())]).await;
+    let location = refused.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(location.contains("error=") && !location.contains("done="), "{location}");
 }
