@@ -119,9 +119,15 @@ mod tests {
 
     #[test]
     fn a_success_replaces_an_earlier_outcome_and_keeps_the_place() {
-        assert_eq!(super::with_done("/organisations/x", "organisations/sign-up"), "/organisations/x?done=organisations%2Fsign-up");
         assert_eq!(
-            super::with_done("http://localhost/metrics/m1?ics=SEL&error=old&__path=p&__err=e&done=a#rebase", "spc/rebase"),
+            super::with_done("/organisations/x", "organisations/sign-up"),
+            "/organisations/x?done=organisations%2Fsign-up"
+        );
+        assert_eq!(
+            super::with_done(
+                "http://localhost/metrics/m1?ics=SEL&error=old&__path=p&__err=e&done=a#rebase",
+                "spc/rebase"
+            ),
             "http://localhost/metrics/m1?ics=SEL&done=spc%2Frebase#rebase"
         );
         assert_eq!(super::with_error("/metrics?done=a", "no"), "/metrics?error=no");
