@@ -2,16 +2,36 @@ use crate::domain::concordat::{Commitment, Principle};
 use leptos::prelude::*;
 
 /// A principle with its commitments. The list starts open, so the page is whole
-/// without JavaScript; once hydrated (it is an island), the button hides or
-/// shows it.
-#[island]
+/// without JavaScript; once hydrated, a button hides or shows it.
+#[component]
 pub fn PrincipleSection(principle: Principle) -> impl IntoView {
-    let (expanded, set_expanded) = signal(true);
     let list_id = format!("{}-commitments", principle.id);
-    let controls = list_id.clone();
     let heading_id = format!("{}-heading", principle.id);
     let labelled_by = heading_id.clone();
     let count = principle.commitments.len();
+    view! {
+        <section class="principle" aria-labelledby=labelled_by>
+            <h3 id=heading_id>
+                <span class="principle-number">{format!("Principle {}", principle.number)}</span>
+                " "
+                <span class="principle-title">{principle.title}</span>
+            </h3>
+            <CommitmentsToggle list_id count>
+                <ol>
+                    {principle.commitments.into_iter().map(|commitment| view! { <CommitmentItem commitment /> }).collect_view()}
+                </ol>
+            </CommitmentsToggle>
+        </section>
+    }
+}
+
+/// An island: the button that hides or shows a principle's commitments. The
+/// list is its children, rendered on the server and never hydrated, so only
+/// the button's code is in the browser's bundle.
+#[island]
+pub fn CommitmentsToggle(list_id: String, count: usize, children: Children) -> impl IntoView {
+    let (expanded, set_expanded) = signal(true);
+    let controls = list_id.clone();
     let toggle_label = move || {
         let noun = if count == 1 { "commitment" } else { "commitments" };
         if expanded.get() {
@@ -21,25 +41,18 @@ pub fn PrincipleSection(principle: Principle) -> impl IntoView {
         }
     };
     view! {
-        <section class="principle" aria-labelledby=labelled_by>
-            <h3 id=heading_id>
-                <span class="principle-number">{format!("Principle {}", principle.number)}</span>
-                " "
-                <span class="principle-title">{principle.title}</span>
-            </h3>
-            <button
-                type="button"
-                class="toggle"
-                aria-expanded=move || expanded.get().to_string()
-                aria-controls=controls
-                on:click=move |_| set_expanded.update(|open| *open = !*open)
-            >
-                {toggle_label}
-            </button>
-            <ol class="commitments" id=list_id hidden=move || !expanded.get()>
-                {principle.commitments.into_iter().map(|commitment| view! { <CommitmentItem commitment /> }).collect_view()}
-            </ol>
-        </section>
+        <button
+            type="button"
+            class="toggle"
+            aria-expanded=move || expanded.get().to_string()
+            aria-controls=controls
+            on:click=move |_| set_expanded.update(|open| *open = !*open)
+        >
+            {toggle_label}
+        </button>
+        <div class="commitments" id=list_id hidden=move || !expanded.get()>
+            {children()}
+        </div>
     }
 }
 

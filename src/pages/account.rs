@@ -2,7 +2,9 @@
 //! expiry, shown once; their last use; revoke).
 
 use crate::api::account::{list_tokens, ChangePassword, CreateToken, RevokeToken};
-use crate::components::form::{island_action, last_error, ErrorSummary, FieldError, NewPasswordFields, QueryError};
+use crate::components::form::{
+    island_action, last_error, succeeded, ErrorSummary, FieldError, NewPasswordFields, QueryError, SuccessNotice,
+};
 use crate::components::loaded::Loaded;
 use crate::components::session::CsrfField;
 use crate::components::token_table::TokenTable;
@@ -33,7 +35,8 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-/// An island: with JavaScript, the form answers in place.
+/// An island: with JavaScript, the form answers in place and keeps what was
+/// typed. Without it, a refusal comes back named beside its field.
 #[island]
 pub fn ChangePasswordForm(csrf: String) -> impl IntoView {
     let change = island_action::<ChangePassword>();
@@ -43,9 +46,7 @@ pub fn ChangePasswordForm(csrf: String) -> impl IntoView {
             <h2 id="password-heading">"Change your password"</h2>
             <p>"Your other signed-in browsers are signed out when you change it."</p>
             <ErrorSummary error />
-            {move || change.value().get().and_then(|r| r.ok()).map(|()| view! {
-                <p class="success" role="status">"Your password has been changed."</p>
-            })}
+            <SuccessNotice show=succeeded(change)>"Your password has been changed."</SuccessNotice>
             <ActionForm action=change>
                 <CsrfField token=csrf />
                 <div class="field">

@@ -1,8 +1,8 @@
 //! `/readings`: import readings from a spreadsheet (.xlsx) or CSV (preview
 //! first, then all or nothing) and export them.
 
-use crate::api::readings::{get_workbook_preview, ImportReadings, PreviewReadings};
-use crate::components::form::{island_action, last_error, ErrorSummary, QueryError};
+use crate::api::readings::{get_workbook_preview, ImportReadings};
+use crate::components::form::{last_error, ErrorSummary, QueryError};
 use crate::components::loaded::Loaded;
 use crate::components::session::{CsrfField, RequireUser};
 use crate::domain::metric::format_value;
@@ -40,19 +40,11 @@ pub fn ReadingsPage() -> impl IntoView {
     }
 }
 
-/// An island: with JavaScript, a chosen file's text fills the box, and the
-/// preview and the import answer in place. Without it, the preview is a page
-/// of its own (the server renders the action's result) and the import comes
-/// back as `?imported=`.
-#[island]
-pub fn CsvImportForm(csrf: String) -> impl IntoView {
-    let preview = island_action::<PreviewReadings>();
-    let import = island_action::<ImportReadings>();
-    let csv = RwSignal::new(String::new());
-    let import_error = last_error(import.value());
-    let preview_error = last_error(preview.value());
-    let imported = move || import.value().get().and_then(|r| r.ok());
-    let csrf_for_import = csrf.clone();
+/// CSV from a chosen file or pasted text, a plain multipart form: the server
+/// checks it and comes back to `/readings?upload=<id>` with its preview, as
+/// for a spreadsheet.
+#[component]
+fn CsvImportForm(csrf: String) -> impl IntoView {
     view! {
         <section aria-labelledby="import-heading">
             <h2 id="import-heading">"Import from CSV"</h2>
@@ -61,31 +53,33 @@ pub fn CsvImportForm(csrf: String) -> impl IntoView {
                 "The period is a month such as 2024-04 for a monthly metric, a quarter such as 2024-25-Q1 for a quarterly one (the catalogue says which). "
                 "Nothing is written until you have seen the preview and chosen Import; a file with any error imports nothing."
             </p>
-            <ErrorSummary error=preview_error />
-            <ActionForm action=preview>
+            <form method="post" action="/readings/upload" enctype="multipart/form-data">
                 <CsrfField token=csrf />
-                <div class="field">
-                    <label for="csv-file">"Choose a CSV file"</label>
-                    <p class="hint" id="csv-file-hint">"Its text appears below; or paste the text instead."</p>
-                    <input id="csv-file" type="file" accept=".csv,text/csv" aria-describedby="csv-file-hint"
-                        on:change=move |ev| read_file_into(ev, csv) />
-                </div>
-                <div class="field">
-                    <label for="csv">"CSV text"</label>
-                    <textarea id="csv" name="csv" rows="8" required aria-describedby="csv-hint"
-                        on:input=move |ev| csv.set(event_target_value(&ev))
-                        prop:value=move || csv.get()></textarea>
-                </div>
+                <CsvFileAndText />
                 <button type="submit">"Preview"</button>
-            </ActionForm>
-            {move || preview.value().get().and_then(|r| r.ok()).map(|result| view! {
-                <PreviewResult result csrf=csrf_for_import.clone() csv=csv.get_untracked() import />
-            })}
-            <ErrorSummary error=import_error />
-            {move || imported().map(|s| view! {
-                <p class="success" role="status">{format!("Imported: {} new, {} updated, {} unchanged.", s.inserted, s.updated, s.unchanged)}</p>
-            })}
+            </form>
         </section>
+    }
+}
+
+/// An island: with JavaScript, a chosen file's text appears in the box, to
+/// read or correct before the preview. Without it, the file itself is posted.
+#[island]
+pub fn CsvFileAndText() -> impl IntoView {
+    let csv = RwSignal::new(String::new());
+    view! {
+        <div class="field">
+            <label for="csv-file">"Choose a CSV file"</label>
+            <p class="hint" id="csv-file-hint">"Or paste its text in the box below."</p>
+            <input id="csv-file" name="csv_file" type="file" accept=".csv,text/csv" aria-describedby="csv-file-hint"
+                on:change=move |ev| read_file_into(ev, csv) />
+        </div>
+        <div class="field">
+            <label for="csv">"CSV text"</label>
+            <textarea id="csv" name="csv" rows="8" aria-describedby="csv-hint"
+                on:input=move |ev| csv.set(event_target_value(&ev))
+                prop:value=move || csv.get()></textarea>
+        </div>
     }
 }
 
@@ -230,7 +224,7 @@ fn WorkbookPreviewView(preview: WorkbookPreview, csrf: String) -> impl IntoView 
     let imported = move || import.value().get().and_then(|r| r.ok());
     view! {
         <section aria-labelledby="uploaded-heading">
-            <h2 id="uploaded-heading">{format!("Uploaded: {}", preview.filename)}</h2>
+            <h2 id="uploaded-heading">{format!("Preview of {}", preview.filename)}</h2>
             {(!preview.notices.is_empty()).then(|| view! {
                 <ul class="notices">{preview.notices.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
             })}

@@ -4,7 +4,7 @@
 
 use super::query_params;
 use crate::api::account::{password_link_email, SetPassword};
-use crate::components::form::{island_action, last_error, ErrorSummary, NewPasswordFields, QueryError};
+use crate::components::form::{last_error, ErrorSummary, NewPasswordFields, QueryError};
 use crate::components::loaded::Loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -29,10 +29,9 @@ pub fn SetPasswordPage() -> impl IntoView {
     }
 }
 
-/// An island: with JavaScript, a refused password is named in place.
-#[island]
-pub fn SetPasswordForm(email: String, token: String) -> impl IntoView {
-    let action = island_action::<SetPassword>();
+#[component]
+fn SetPasswordForm(email: String, token: String) -> impl IntoView {
+    let action = ServerAction::<SetPassword>::new();
     let error = last_error(action.value());
     view! {
         <p>{format!("Choose a password for {email}. A few unrelated words make a good one.")}</p>

@@ -22,13 +22,12 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
     let referer = request.headers().get(header::REFERER).cloned();
     let mut response = next.run(request).await;
     if !response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
-        // Leptos answers a plain form post that succeeded by going back to the
-        // form's page (the Referer); a function's own redirect goes elsewhere.
+        let location = response.headers().get(header::LOCATION).and_then(|l| l.to_str().ok());
+        let referer = referer.as_ref().and_then(|r| r.to_str().ok());
         let back_to_form = response.status().is_redirection()
-            && referer.is_some()
-            && response.headers().get(header::LOCATION) == referer.as_ref();
-        if let (true, Some(name), Some(location)) = (back_to_form, server_fn, referer) {
-            let target = with_done(location.to_str().unwrap_or("/"), &name);
+            && location.zip(referer).is_some_and(|(location, referer)| is_back_to(location, referer));
+        if let (true, Some(name), Some(referer)) = (back_to_form, server_fn, referer) {
+            let target = with_done(referer, &name);
             if let Ok(value) = HeaderValue::from_str(&target) {
                 response.headers_mut().insert(header::LOCATION, value);
             }
@@ -56,6 +55,23 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
         }
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Whether a redirect goes back to the form's page. Leptos answers a plain
+/// form post that succeeded with the Referer, less an earlier error's
+/// `__path`/`__err` and re-encoded; a server function's own redirect (after
+/// signing in, to an import's result) goes elsewhere.
+fn is_back_to(location: &str, referer: &str) -> bool {
+    fn address(url: &str) -> (&str, Vec<(String, String)>) {
+        let url = url.split('#').next().unwrap_or_default();
+        let (path, query) = url.split_once('?').unwrap_or((url, ""));
+        let pairs = form_urlencoded::parse(query.as_bytes())
+            .filter(|(key, _)| key != "__path" && key != "__err")
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect();
+        (path, pairs)
+    }
+    address(location) == address(referer)
 }
 
 /// Whether the server function being run was called by a form posted without
@@ -131,6 +147,15 @@ mod tests {
             "http://localhost/metrics/m1?ics=SEL&done=spc%2Frebase#rebase"
         );
         assert_eq!(super::with_error("/metrics?done=a", "no"), "/metrics?error=no");
+    }
+
+    #[test]
+    fn only_the_way_back_to_the_form_counts_as_done() {
+        use super::is_back_to;
+        assert!(is_back_to("http://h/organisations/x?", "http://h/organisations/x"));
+        assert!(is_back_to("http://h/x?period=a+b", "http://h/x?period=a%20b&__path=p&__err=e"));
+        assert!(!is_back_to("/me", "http://h/sign-in"));
+        assert!(!is_back_to("http://h/readings?imported=1-0-0", "http://h/readings"));
     }
 
     #[test]

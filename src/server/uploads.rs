@@ -1,8 +1,9 @@
-//! `POST /readings/upload`: a spreadsheet (.xlsx) of readings from the
-//! `/readings` page. A plain multipart form, so it works without JavaScript:
-//! the workbook is read and checked, its preview kept for the uploader
-//! (`db::uploads`), and the browser sent to `/readings?upload=<id>` to see it.
-//! Nothing is imported until the uploader presses Import on that page.
+//! `POST /readings/upload`: a spreadsheet (.xlsx) of readings, or CSV (a
+//! chosen file or pasted text), from the `/readings` page. Plain multipart
+//! forms, so they work without JavaScript: the file is read and checked, its
+//! preview kept for the uploader (`db::uploads`), and the browser sent to
+//! `/readings?upload=<id>` to see it. Nothing is imported until the uploader
+//! presses Import on that page.
 
 use super::auth::{self, Session};
 use super::workbook_reader::MAX_WORKBOOK_BYTES;
@@ -41,6 +42,8 @@ pub async fn upload_workbook(State(state): State<AppState>, headers: HeaderMap, 
     let unreadable = "the upload could not be read; choose the file and try again";
     let mut csrf = String::new();
     let mut workbook: Option<(String, Vec<u8>)> = None;
+    let mut csv_file: Option<(String, Vec<u8>)> = None;
+    let mut csv_text = Vec::new();
     loop {
         let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
@@ -56,15 +59,23 @@ pub async fn upload_workbook(State(state): State<AppState>, headers: HeaderMap, 
                 let filename: String = field.file_name().unwrap_or("workbook.xlsx").chars().take(200).collect();
                 match read_capped(&mut field, MAX_WORKBOOK_BYTES).await {
                     Ok(Some(bytes)) => workbook = Some((filename, bytes)),
-                    Ok(None) => {
-                        return back_with_error(&format!(
-                            "{filename} is larger than the {} MB limit: split it into smaller files",
-                            MAX_WORKBOOK_BYTES / (1024 * 1024)
-                        ))
-                    }
+                    Ok(None) => return back_with_error(&too_large(&filename)),
                     Err(()) => return back_with_error(unreadable),
                 }
             }
+            Some("csv_file") => {
+                let filename: String = field.file_name().unwrap_or("readings.csv").chars().take(200).collect();
+                match read_capped(&mut field, MAX_WORKBOOK_BYTES).await {
+                    Ok(Some(bytes)) => csv_file = Some((filename, bytes)),
+                    Ok(None) => return back_with_error(&too_large(&filename)),
+                    Err(()) => return back_with_error(unreadable),
+                }
+            }
+            Some("csv") => match read_capped(&mut field, MAX_WORKBOOK_BYTES).await {
+                Ok(Some(bytes)) => csv_text = bytes,
+                Ok(None) => return back_with_error(&too_large("the CSV text")),
+                Err(()) => return back_with_error(unreadable),
+            },
             _ => {}
         }
     }
@@ -75,18 +86,50 @@ pub async fn upload_workbook(State(state): State<AppState>, headers: HeaderMap, 
         )
             .into_response();
     }
-    let Some((filename, bytes)) = workbook.filter(|(_, bytes)| !bytes.is_empty()) else {
-        return back_with_error("choose a spreadsheet (.xlsx) to upload");
+    let staged = match (workbook, csv_file) {
+        (Some((filename, bytes)), _) if !bytes.is_empty() => stage(&state, &session, &filename, &bytes).await,
+        (Some(_), _) => return back_with_error("choose a spreadsheet (.xlsx) to upload"),
+        // Text in the box wins over a chosen file: with JavaScript the file's
+        // text fills the box, and may then have been corrected there.
+        (None, file) => {
+            let (filename, bytes) = match file {
+                _ if !csv_text.iter().all(u8::is_ascii_whitespace) => ("the pasted CSV".to_string(), csv_text),
+                Some((filename, bytes)) if !bytes.is_empty() => (filename, bytes),
+                _ => return back_with_error("choose a CSV file or paste its text"),
+            };
+            stage_csv(&state, &session, &filename, &bytes).await
+        }
     };
-    match stage(&state, &session, &filename, &bytes).await {
+    match staged {
         Ok(id) => Redirect::to(&format!("{PAGE}?upload={id}")).into_response(),
         Err(error) => back_with_error(&error.to_string()),
     }
 }
 
+fn too_large(what: &str) -> String {
+    format!("{what} is larger than the {} MB limit: split it into smaller files", MAX_WORKBOOK_BYTES / (1024 * 1024))
+}
+
 async fn stage(state: &AppState, session: &Session, filename: &str, bytes: &[u8]) -> Result<String, AppError> {
     let preview = super::readings::preview_workbook(&state.pool, &session.principal, filename, bytes).await?;
-    let content = serde_json::to_string(&preview).map_err(|error| {
+    keep(state, session, filename, &preview).await
+}
+
+async fn stage_csv(state: &AppState, session: &Session, filename: &str, bytes: &[u8]) -> Result<String, AppError> {
+    let preview = super::readings::preview(&state.pool, &session.principal, bytes).await?;
+    let csv = String::from_utf8_lossy(bytes).into_owned();
+    let preview = WorkbookPreview { filename: filename.to_string(), preview, notices: Vec::new(), csv };
+    keep(state, session, filename, &preview).await
+}
+
+/// Keeps a preview for its uploader to see and import from.
+async fn keep(
+    state: &AppState,
+    session: &Session,
+    filename: &str,
+    preview: &WorkbookPreview,
+) -> Result<String, AppError> {
+    let content = serde_json::to_string(preview).map_err(|error| {
         tracing::error!(%error, "a workbook preview could not be stored");
         AppError::Internal
     })?;

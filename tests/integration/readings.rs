@@ -13,6 +13,7 @@ app_tests! {
     a_partner_is_named_by_id_ods_code_or_name => a_partner_is_named_by_id_ods_code_or_name;
     readings_export_as_a_spreadsheet => readings_export_as_a_spreadsheet;
     the_board_says_which_kinds_of_organisation_report_a_metric => the_board_says_which_kinds_of_organisation_report_a_metric;
+    csv_without_javascript_is_previewed_then_imported => csv_without_javascript_is_previewed_then_imported;
 }
 
 const JSON: &str = "application/json";
@@ -273,4 +274,46 @@ async fn the_board_says_which_kinds_of_organisation_report_a_metric(app: TestApp
     assert!(!page.body.contains("name=\"reported_by[police]\""), "no form is open");
     let page = app.get_as("/metrics?edit=m_ed_12h_mh", &board).await;
     assert_eq!(page.body.matches("name=\"reported_by[police]\"").count(), 1, "one form, a box per kind");
+}
+
+/// The page's CSV form is a plain multipart post: a chosen file, or pasted
+/// text (which wins when both come), is checked and previewed on a page of
+/// its own, and nothing is written until Import.
+async fn csv_without_javascript_is_previewed_then_imported(app: TestApp) {
+    let lead = app.sign_in("sel.lead@demo.test").await;
+    let before = count(&app.pool, "reading").await;
+    let bad = "metric,ics,period,value\nm_liaison_1h,SEL,2023-24-Q1,80\nm_liaison_1h,SEL,2023-24-Q2,180\n";
+    let page = preview_of(
+        &app,
+        &lead,
+        app.post_multipart("/readings/upload", &lead, &lead.csrf, &[("csv", None, bad.as_bytes())]).await,
+    )
+    .await;
+    assert!(page.contains("1 problem in the file: nothing will be imported"), "{page}");
+    assert!(page.contains("180 is not a percentage"), "{page}");
+
+    let good = "\u{feff}metric,ics,period,value\r\nm_liaison_1h,SEL,2023-24-Q3,86\r\n";
+    let chosen = [("csv_file", Some("readings.csv"), good.as_bytes()), ("csv", None, b"  \r\n".as_slice())];
+    let page = preview_of(&app, &lead, app.post_multipart("/readings/upload", &lead, &lead.csrf, &chosen).await).await;
+    assert!(page.contains("Preview of readings.csv") && page.contains("Ready to import 1 reading"), "{page}");
+    assert_eq!(before, count(&app.pool, "reading").await, "a preview writes nothing");
+
+    let pasted_wins = [("csv_file", Some("readings.csv"), bad.as_bytes()), ("csv", None, good.as_bytes())];
+    let page =
+        preview_of(&app, &lead, app.post_multipart("/readings/upload", &lead, &lead.csrf, &pasted_wins).await).await;
+    assert!(page.contains("Preview of the pasted CSV") && page.contains("Ready to import 1 reading"), "{page}");
+
+    let nothing = app.post_multipart("/readings/upload", &lead, &lead.csrf, &[("csv", None, b"".as_slice())]).await;
+    let location = nothing.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(location.contains("error=choose%20a%20CSV%20file"), "{location}");
+    let forged =
+        app.post_multipart("/readings/upload", &lead, "not-the-token", &[("csv", None, good.as_bytes())]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
+async fn preview_of(app: &TestApp, who: &crate::support::Browser, reply: crate::support::Reply) -> String {
+    assert!(reply.status.is_redirection(), "{}: {}", reply.status, reply.body);
+    let location = reply.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(location.starts_with("/readings?upload="), "{location}");
+    app.get_as(&location, who).await.body
 }

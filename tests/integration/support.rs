@@ -290,15 +290,35 @@ impl TestApp {
     /// Posts a file as the `/readings` page's upload form does (multipart,
     /// with the CSRF token first), as a browser without JavaScript would.
     pub async fn upload(&self, path: &str, browser: &Browser, csrf: &str, filename: &str, file: &[u8]) -> Reply {
+        self.post_multipart(path, browser, csrf, &[("workbook", Some(filename), file)]).await
+    }
+
+    /// A multipart form post, as a browser sends it without JavaScript: the
+    /// CSRF token, then each part (a file when it has a file name).
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        browser: &Browser,
+        csrf: &str,
+        parts: &[(&str, Option<&str>, &[u8])],
+    ) -> Reply {
         let boundary = "----concordat-test-boundary";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-             --{boundary}\r\nContent-Disposition: form-data; name=\"workbook\"; filename=\"{filename}\"\r\n\
-             Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(file);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut body =
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").into_bytes();
+        for (name, filename, content) in parts {
+            let disposition = match filename {
+                Some(filename) => {
+                    format!("name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream")
+                }
+                None => format!("name=\"{name}\""),
+            };
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; {disposition}\r\n\r\n").as_bytes(),
+            );
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         let request = axum::http::Request::post(path)
             .header("content-type", format!("multipart/form-data; boundary={boundary}"))
             .header("accept", "text/html")
