@@ -98,6 +98,29 @@ pub fn TrendChart(
             <text x=WIDTH - PAD_RIGHT y=ly - 4.0 text-anchor="end" class="chart-label">{label}</text>
         }
     };
+    // A dot at every reading: one marker on the line's vertices rather than an
+    // element per point (a board pack has twenty charts of years of quarters).
+    let line_or_point = match points.as_slice() {
+        [] => None,
+        [(px, py, _)] => {
+            Some(view! { <circle cx=format!("{px:.1}") cy=format!("{py:.1}") r="4" class="point" /> }.into_any())
+        }
+        _ => {
+            let dot_id = format!("{id}-dot");
+            let dot = format!("url(#{dot_id})");
+            Some(
+                view! {
+                    <defs>
+                        <marker id=dot_id viewBox="0 0 8 8" refX="4" refY="4" markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse">
+                            <circle cx="4" cy="4" r="4" class="point" />
+                        </marker>
+                    </defs>
+                    <polyline points=polyline class="series" marker-start=dot.clone() marker-mid=dot.clone() marker-end=dot />
+                }
+                .into_any(),
+            )
+        }
+    };
     view! {
         <figure class="trend">
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby=labelled width="100%">
@@ -108,10 +131,9 @@ pub fn TrendChart(
                 <text x=PAD_LEFT - 6.0 y=HEIGHT - PAD_Y text-anchor="end" class="chart-label">{format_value(low)}</text>
                 {target.map(|t| line(t, "target-line", format!("target {}{unit}", format_value(t))))}
                 {amber.map(|a| line(a, "amber-line", format!("amber {}{unit}", format_value(a))))}
-                {(points.len() > 1).then(|| view! { <polyline points=polyline.clone() class="series" /> })}
-                {points.iter().map(|(px, py, _)| view! { <circle cx=format!("{px:.1}") cy=format!("{py:.1}") r="4" class="point" /> }).collect_view()}
+                {line_or_point}
                 {axis_label_indices(periods.len()).into_iter().map(|i| view! {
-                    <text x=x(i) y=HEIGHT - 4.0 text-anchor="middle" class="chart-label">{periods[i].clone()}</text>
+                    <text x=format!("{:.1}", x(i)) y=HEIGHT - 4.0 text-anchor="middle" class="chart-label">{periods[i].clone()}</text>
                 }).collect_view()}
             </svg>
             <figcaption>{title}</figcaption>

@@ -11,10 +11,16 @@ use crate::domain::rag::Rag;
 use crate::domain::submission::SubmissionState;
 use crate::error::AppError;
 use crate::model::board_pack::{BoardPack, BoardPackPage, Exception, OverrideInForce, SnapshotInfo};
+use crate::model::readings::MetricTrend;
 use crate::model::status::{Matrix, SpcGrid};
 
 /// How many metrics' trends the pack charts: the catalogue's first, in its order.
 const KEY_METRICS: usize = 4;
+
+/// How many quarters a pack's trend charts show: two years, so a pack is the
+/// same size however many years of data there are (a metric's own page has
+/// them all).
+const TREND_QUARTERS: usize = 8;
 
 /// The period a pack is for: the one asked for, or the last complete quarter
 /// (what a board meets about).
@@ -67,7 +73,8 @@ pub async fn build(pool: &Pool, days: u32, period: ReportingPeriod) -> Result<Bo
     let signup = super::organisations::sign_up_summary(pool).await?.icss;
     let mut trends = Vec::new();
     for metric in db::metrics::list(pool).await?.into_iter().filter(|m| m.retired_at.is_none()).take(KEY_METRICS) {
-        trends.push(super::catalogue::metric_trend(pool, &metric.definition.id).await?);
+        let trend = super::catalogue::metric_trend(pool, &metric.definition.id).await?;
+        trends.push(last_quarters(trend, TREND_QUARTERS));
     }
     Ok(BoardPack {
         period_label: period.label(),
@@ -85,15 +92,26 @@ pub async fn build(pool: &Pool, days: u32, period: ReportingPeriod) -> Result<Bo
     })
 }
 
-/// An exception's reasons as a board paper gives them: the worst few (they
-/// come worst first), and how many more the cell's page has.
+/// An exception's reasons as a board paper gives them: the worst three (they
+/// come worst first), and how many more the cell's page has. (Six made the
+/// pack's exceptions alone 80 KB at London scale.)
 fn exception_reasons(reasons: &[String]) -> Vec<String> {
-    const SHOWN: usize = 6;
+    const SHOWN: usize = 3;
     let mut shown: Vec<String> = reasons.iter().take(SHOWN).cloned().collect();
     if reasons.len() > SHOWN {
         shown.push(format!("… and {} more on the cell's page.", reasons.len() - SHOWN));
     }
     shown
+}
+
+/// A trend cut to its last `count` periods.
+fn last_quarters(mut trend: MetricTrend, count: usize) -> MetricTrend {
+    let dropped = trend.periods.len().saturating_sub(count);
+    trend.periods.drain(..dropped);
+    for (_, values) in &mut trend.series {
+        values.drain(..dropped.min(values.len()));
+    }
+    trend
 }
 
 fn freeze_csrf(session: Option<&Session>) -> Option<String> {
