@@ -271,12 +271,25 @@ pub(crate) fn value_rows(rows: usize, width: usize) -> String {
         .join(", ")
 }
 
-/// A random id for a new row: 128 bits, hex-encoded.
+/// An id for a new row: 128 bits, hex-encoded, as in UUID version 7 — the
+/// time in milliseconds (48 bits), then 80 random bits. Ids made close in time
+/// sort together, so a batch's rows land on the same few pages of each primary
+/// key's B-tree instead of one page each across the whole index (with random
+/// ids, an import of 10,000 readings rewrote pages all over two large
+/// indexes). Ids are names, never secrets (`secrets::random_token` is for those).
 pub fn new_id() -> String {
     use argon2::password_hash::rand_core::{OsRng, RngCore};
-    let mut bytes = [0u8; 16];
-    OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write;
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_millis() as u64 & 0xffff_ffff_ffff);
+    let mut random = [0u8; 10];
+    OsRng.fill_bytes(&mut random);
+    let mut id = format!("{millis:012x}");
+    for byte in random {
+        let _ = write!(id, "{byte:02x}");
+    }
+    id
 }
 
 /// Answers whether the database can run a query.
@@ -310,11 +323,16 @@ mod tests {
     }
 
     #[test]
-    fn ids_are_random_hex() {
+    fn ids_are_hex_and_sort_by_time() {
         let (a, b) = (new_id(), new_id());
         assert_eq!(a.len(), 32);
         assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let later = new_id();
+        assert!(later > a && later > b, "{later} sorts after {a} and {b}");
+        // The random part differs even within one millisecond.
+        assert_ne!(a[12..], b[12..]);
     }
 
     #[test]
