@@ -78,10 +78,7 @@ pub async fn create_user(
 /// address (never cached: signed-in pages are `no-store`).
 #[cfg(feature = "ssr")]
 fn show_link_without_javascript(link: &PasswordLink) {
-    let plain_form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
-    });
-    if plain_form_post {
+    if crate::server::errors::is_plain_form_post() {
         leptos_axum::redirect(&format!("/admin/users/{}?new_link={}", link.user_id, link.token));
     }
 }

@@ -18,8 +18,10 @@ const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
 pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
-    let server_fn = request.uri().path().strip_prefix("/api/").map(str::to_owned);
-    let referer = request.headers().get(header::REFERER).cloned();
+    // Only a post can be a form's; pages and reads pass through untouched.
+    let form_post = request.method() == axum::http::Method::POST;
+    let server_fn = request.uri().path().strip_prefix("/api/").filter(|_| form_post).map(str::to_owned);
+    let referer = server_fn.as_ref().and_then(|_| request.headers().get(header::REFERER).cloned());
     let mut response = next.run(request).await;
     if !response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
         let location = response.headers().get(header::LOCATION).and_then(|l| l.to_str().ok());

@@ -21,6 +21,22 @@ fn back_with_error(message: &str) -> Response {
     Redirect::to(&super::errors::with_error(PAGE, message)).into_response()
 }
 
+const UNREADABLE: &str = "the upload could not be read; choose the file and try again";
+
+/// A chosen file's name (or `default_name`) and bytes, up to the upload limit;
+/// a file too large or unreadable is refused with the page's error.
+async fn read_file_field(
+    field: &mut axum::extract::multipart::Field<'_>,
+    default_name: &str,
+) -> Result<(String, Vec<u8>), Response> {
+    let filename: String = field.file_name().unwrap_or(default_name).chars().take(200).collect();
+    match read_capped(field, MAX_WORKBOOK_BYTES).await {
+        Ok(Some(bytes)) => Ok((filename, bytes)),
+        Ok(None) => Err(back_with_error(&too_large(&filename))),
+        Err(()) => Err(back_with_error(UNREADABLE)),
+    }
+}
+
 /// Reads one multipart field to its end, or stops at `limit` bytes: `None` then.
 async fn read_capped(field: &mut axum::extract::multipart::Field<'_>, limit: usize) -> Result<Option<Vec<u8>>, ()> {
     let mut bytes = Vec::new();
@@ -39,7 +55,6 @@ pub async fn upload_workbook(State(state): State<AppState>, headers: HeaderMap, 
         Ok(None) => return Redirect::to("/sign-in?next=/readings").into_response(),
         Err(error) => return error.into_response(),
     };
-    let unreadable = "the upload could not be read; choose the file and try again";
     let mut csrf = String::new();
     let mut workbook: Option<(String, Vec<u8>)> = None;
     let mut csv_file: Option<(String, Vec<u8>)> = None;
@@ -48,33 +63,25 @@ pub async fn upload_workbook(State(state): State<AppState>, headers: HeaderMap, 
         let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(_) => return back_with_error(unreadable),
+            Err(_) => return back_with_error(UNREADABLE),
         };
         match field.name() {
             Some("csrf") => match read_capped(&mut field, 256).await {
                 Ok(Some(bytes)) => csrf = String::from_utf8_lossy(&bytes).into_owned(),
-                _ => return back_with_error(unreadable),
+                _ => return back_with_error(UNREADABLE),
             },
-            Some("workbook") => {
-                let filename: String = field.file_name().unwrap_or("workbook.xlsx").chars().take(200).collect();
-                match read_capped(&mut field, MAX_WORKBOOK_BYTES).await {
-                    Ok(Some(bytes)) => workbook = Some((filename, bytes)),
-                    Ok(None) => return back_with_error(&too_large(&filename)),
-                    Err(()) => return back_with_error(unreadable),
-                }
-            }
-            Some("csv_file") => {
-                let filename: String = field.file_name().unwrap_or("readings.csv").chars().take(200).collect();
-                match read_capped(&mut field, MAX_WORKBOOK_BYTES).await {
-                    Ok(Some(bytes)) => csv_file = Some((filename, bytes)),
-                    Ok(None) => return back_with_error(&too_large(&filename)),
-                    Err(()) => return back_with_error(unreadable),
-                }
-            }
+            Some("workbook") => match read_file_field(&mut field, "workbook.xlsx").await {
+                Ok(file) => workbook = Some(file),
+                Err(refusal) => return refusal,
+            },
+            Some("csv_file") => match read_file_field(&mut field, "readings.csv").await {
+                Ok(file) => csv_file = Some(file),
+                Err(refusal) => return refusal,
+            },
             Some("csv") => match read_capped(&mut field, MAX_WORKBOOK_BYTES).await {
                 Ok(Some(bytes)) => csv_text = bytes,
                 Ok(None) => return back_with_error(&too_large("the CSV text")),
-                Err(()) => return back_with_error(unreadable),
+                Err(()) => return back_with_error(UNREADABLE),
             },
             _ => {}
         }
