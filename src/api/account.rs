@@ -7,16 +7,38 @@ use leptos::prelude::*;
 
 #[server(endpoint = "tokens/list")]
 pub async fn list_tokens() -> Result<TokensPage, AppError> {
-    let session = crate::server::auth::require_session().await?;
+    use crate::server::{auth, tokens};
+    let session = auth::require_session().await?;
     let pool = crate::server::state::pool()?;
-    crate::server::tokens::page(&pool, session).await
+    let shown_secret = auth::request_cookie(tokens::NEW_TOKEN_COOKIE);
+    if shown_secret.is_some() {
+        // Shown once: the page that shows it clears it.
+        let response = expect_context::<leptos_axum::ResponseOptions>();
+        response.append_header(http::header::SET_COOKIE, tokens::clear_new_token_cookie(auth::request_is_https()));
+    }
+    tokens::page(&pool, session, shown_secret.as_deref()).await
 }
 
 #[server(endpoint = "tokens/create")]
 pub async fn create_token(csrf: String, name: String, expires_in_days: Option<String>) -> Result<NewToken, AppError> {
     let session = crate::server::auth::require_session_with_csrf(&csrf).await?;
     let pool = crate::server::state::pool()?;
-    crate::server::tokens::create(&pool, &session.principal, &name, expires_in_days.as_deref()).await
+    let token = crate::server::tokens::create(&pool, &session.principal, &name, expires_in_days.as_deref()).await?;
+    show_secret_without_javascript(&token)?;
+    Ok(token)
+}
+
+/// With JavaScript the form shows the returned secret in place. A plain form
+/// post is answered by a redirect back to `/account`, so the secret goes there
+/// in a short-lived cookie (`server::tokens::NEW_TOKEN_COOKIE`).
+#[cfg(feature = "ssr")]
+fn show_secret_without_javascript(token: &NewToken) -> Result<(), AppError> {
+    use crate::server::{auth, tokens};
+    if crate::server::errors::is_plain_form_post() {
+        let cookie = tokens::new_token_cookie(&token.secret, auth::request_is_https())?;
+        expect_context::<leptos_axum::ResponseOptions>().append_header(http::header::SET_COOKIE, cookie);
+    }
+    Ok(())
 }
 
 /// Revokes one of the caller's tokens, or (for an admin) anyone's.

@@ -214,6 +214,15 @@ pub async fn insert_api_token(
     Ok(())
 }
 
+/// The name of `user_id`'s live token with this hash, if there is one.
+pub async fn live_api_token_name(pool: &Pool, user_id: &str, token_hash: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM api_token WHERE user_id = $1 AND token_hash = $2 AND revoked_at IS NULL")
+        .bind(user_id)
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await
+}
+
 pub async fn token_hash_exists(pool: &Pool, token_hash: &str) -> Result<bool, sqlx::Error> {
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_token WHERE token_hash = $1")
         .bind(token_hash)

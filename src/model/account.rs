@@ -28,6 +28,9 @@ pub struct TokensPage {
     pub role_label: String,
     pub csrf: String,
     pub tokens: Vec<ApiToken>,
+    /// A token created by a form posted without JavaScript, shown once here
+    /// after the redirect back (see `server::tokens::NEW_TOKEN_COOKIE`).
+    pub new_token: Option<NewToken>,
 }
 
 /// A set-password link works this long after it is issued.

@@ -8,7 +8,7 @@ use crate::components::form::{
 use crate::components::loaded::Loaded;
 use crate::components::session::CsrfField;
 use crate::components::token_table::TokenTable;
-use crate::model::account::{DEFAULT_TOKEN_DAYS, TOKEN_LIFETIME_CHOICES};
+use crate::model::account::{NewToken, DEFAULT_TOKEN_DAYS, TOKEN_LIFETIME_CHOICES};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -28,7 +28,7 @@ pub fn AccountPage() -> impl IntoView {
             <section aria-labelledby="tokens-heading">
                 <h2 id="tokens-heading">"API tokens"</h2>
                 <p>"A token lets a script post readings to " <code>"/api/v1/readings"</code> " as you. It is shown once; keep it secret."</p>
-                <CreateTokenForm csrf=page.csrf.clone() />
+                <CreateTokenForm csrf=page.csrf.clone() shown=page.new_token />
                 <TokenTable csrf=page.csrf tokens=page.tokens revoke empty="You have no tokens." />
             </section>
         }.into_any() />
@@ -62,14 +62,15 @@ pub fn ChangePasswordForm(csrf: String) -> impl IntoView {
 }
 
 /// An island: the new token's secret is shown once, in place. (The list
-/// below shows it from the next visit.)
+/// below shows it from the next visit.) Without JavaScript the page comes back
+/// with it as `shown`.
 #[island]
-pub fn CreateTokenForm(csrf: String) -> impl IntoView {
+pub fn CreateTokenForm(csrf: String, shown: Option<NewToken>) -> impl IntoView {
     let create = island_action::<CreateToken>();
     let error = last_error(create.value());
     view! {
         <ErrorSummary error />
-        {move || create.value().get().and_then(|r| r.ok()).map(|token| view! {
+        {move || create.value().get().and_then(|r| r.ok()).or_else(|| shown.clone()).map(|token| view! {
             <div class="success" role="status">
                 <p>{format!("New token \u{201c}{}\u{201d}. Copy it now; it will not be shown again:", token.name)}</p>
                 <p><code class="secret">{token.secret}</code></p>

@@ -140,20 +140,39 @@ pub fn request_client_address() -> Result<String, AppError> {
     Ok(super::throttle::client_address(&request_parts()?, super::state::behind_proxy()))
 }
 
+/// A `Set-Cookie` value for one of the app's cookies: HttpOnly always, Secure
+/// over https. `max_age` 0 clears it.
+pub struct CookieSpec {
+    pub name: &'static str,
+    pub path: &'static str,
+    pub same_site: &'static str,
+}
+
+impl CookieSpec {
+    pub fn set(&self, value: &str, max_age: i64, secure: bool) -> Result<HeaderValue, AppError> {
+        let CookieSpec { name, path, same_site } = self;
+        let secure = if secure { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!(
+            "{name}={value}; Path={path}; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}"
+        ))
+        .map_err(|_| AppError::Internal)
+    }
+
+    pub fn clear(&self, secure: bool) -> HeaderValue {
+        // Nothing in a clearing value can be invalid; the fallback is for the type.
+        self.set("", 0, secure).unwrap_or_else(|_| HeaderValue::from_static("Max-Age=0"))
+    }
+}
+
+const SESSION: CookieSpec = CookieSpec { name: SESSION_COOKIE, path: "/", same_site: "Lax" };
+
 /// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure over https.
 pub fn session_cookie(token: &str, secure: bool) -> Result<HeaderValue, AppError> {
-    let max_age = SESSION_HOURS * 3600;
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ))
-    .map_err(|_| AppError::Internal)
+    SESSION.set(token, SESSION_HOURS * 3600, secure)
 }
 
 pub fn clear_session_cookie(secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static("concordat_session=; Path=/; Max-Age=0"))
+    SESSION.clear(secure)
 }
 
 /// Whether the browser reached us over https (directly or through a proxy that says so).
@@ -187,6 +206,11 @@ pub async fn sign_out_current() -> Result<bool, AppError> {
 
 pub fn request_is_https() -> bool {
     request_parts().map(|parts| is_https(&parts.headers, &parts.uri)).unwrap_or(false)
+}
+
+/// A cookie of the request being served.
+pub fn request_cookie(name: &str) -> Option<String> {
+    request_parts().ok().and_then(|parts| cookie_value(&parts.headers, name).map(str::to_owned))
 }
 
 /// Whether a request carries a session cookie (a signed-in browser).

@@ -1,7 +1,7 @@
 //! API tokens: created by their owner, shown once, stored hashed, expiring,
 //! revocable by their owner or an admin.
 
-use super::auth::authorise;
+use super::auth::{authorise, CookieSpec};
 use super::secrets;
 use crate::db::audit::{self, Actor, Change};
 use crate::db::{self, Pool};
@@ -10,16 +10,47 @@ use crate::domain::permission::{self, Action, Principal};
 use crate::domain::validation::clean_text;
 use crate::error::AppError;
 use crate::model::account::{NewToken, TokensPage, DEFAULT_TOKEN_DAYS, TOKEN_LIFETIME_CHOICES};
+use axum::http::HeaderValue;
 use chrono::{Duration, Utc};
 
-/// The account page: who is signed in, and their tokens.
-pub async fn page(pool: &Pool, session: super::auth::Session) -> Result<TokensPage, AppError> {
+/// Without JavaScript the create form is a plain post, answered by a redirect
+/// back to `/account`. The new secret travels there in this cookie — never in
+/// the address, which lands in logs and history — and the page shows it once
+/// and clears it. HttpOnly, for `/account` only, same-site, and gone in five
+/// minutes if the page is never reached.
+pub const NEW_TOKEN_COOKIE: &str = "concordat_new_token";
+const NEW_TOKEN: CookieSpec = CookieSpec { name: NEW_TOKEN_COOKIE, path: "/account", same_site: "Strict" };
+const NEW_TOKEN_COOKIE_SECONDS: i64 = 300;
+
+pub fn new_token_cookie(secret: &str, secure: bool) -> Result<HeaderValue, AppError> {
+    NEW_TOKEN.set(secret, NEW_TOKEN_COOKIE_SECONDS, secure)
+}
+
+pub fn clear_new_token_cookie(secure: bool) -> HeaderValue {
+    NEW_TOKEN.clear(secure)
+}
+
+/// The account page: who is signed in, their tokens, and a token just created
+/// without JavaScript (`shown_secret`, from `NEW_TOKEN_COOKIE`) if it is one
+/// of theirs and still live.
+pub async fn page(
+    pool: &Pool,
+    session: super::auth::Session,
+    shown_secret: Option<&str>,
+) -> Result<TokensPage, AppError> {
     let rows = db::users::list_api_tokens(pool, &session.principal.user_id).await?;
+    let new_token = match shown_secret.filter(|secret| !secret.is_empty()) {
+        Some(secret) => db::users::live_api_token_name(pool, &session.principal.user_id, &secrets::token_hash(secret))
+            .await?
+            .map(|name| NewToken { name, secret: secret.to_string() }),
+        None => None,
+    };
     Ok(TokensPage {
         email: session.principal.email,
         role_label: session.principal.role.label().to_string(),
         csrf: session.csrf_token,
         tokens: rows,
+        new_token,
     })
 }
 

@@ -14,6 +14,7 @@ app_tests! {
     new_accounts_set_their_own_password_through_a_one_time_link => new_accounts_set_their_own_password_through_a_one_time_link;
     users_change_their_own_password => users_change_their_own_password;
     tokens_expire_and_show_their_last_use => tokens_expire_and_show_their_last_use;
+    a_token_created_without_javascript_is_shown_once => a_token_created_without_javascript_is_shown_once;
     demo_accounts_stop_when_demo_mode_is_off => demo_accounts_stop_when_demo_mode_is_off;
 }
 
@@ -301,6 +302,59 @@ async fn tokens_expire_and_show_their_last_use(app: TestApp) {
         .expect("expire");
     let expired = app.post_api("/api/v1/readings", Some(&secret), "application/json", READING).await;
     assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn a_token_created_without_javascript_is_shown_once(app: TestApp) {
+    use axum::http::header::{LOCATION, SET_COOKIE};
+    let new_token_cookies = |reply: &Reply| -> Vec<String> {
+        reply
+            .headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter(|v| v.starts_with("concordat_new_token="))
+            .map(str::to_owned)
+            .collect()
+    };
+    let slam = app.sign_in("slam@demo.test").await;
+    let fields = [("csrf", slam.csrf.as_str()), ("name", "no-script upload"), ("expires_in_days", "30")];
+
+    // With JavaScript the secret comes back in the reply, and no cookie is set.
+    let scripted = app.post_form("/api/tokens/create", Some(&slam), &fields).await;
+    assert_eq!(scripted.status, StatusCode::OK, "{}", scripted.body);
+    assert!(new_token_cookies(&scripted).is_empty());
+
+    // Without it: back to the account page, with the secret in a short-lived cookie.
+    let plain = app.post_plain_form("/api/tokens/create", &slam, "http://localhost/account", &fields).await;
+    assert!(plain.status.is_redirection(), "{} {}", plain.status, plain.body);
+    let location = plain.headers.get(LOCATION).and_then(|l| l.to_str().ok()).unwrap_or_default();
+    assert!(location.contains("/account"), "{location}");
+    let set = new_token_cookies(&plain);
+    assert_eq!(set.len(), 1, "{set:?}");
+    for part in ["HttpOnly", "SameSite=Strict", "Path=/account", "Max-Age=300"] {
+        assert!(set[0].contains(part), "{part} in {}", set[0]);
+    }
+    let pair = set[0].split(';').next().unwrap_or_default().to_string();
+    let secret = pair.trim_start_matches("concordat_new_token=").to_string();
+    assert!(secret.starts_with("ct_"), "{secret}");
+
+    // The page shows it, with its name, and clears the cookie.
+    let carrying = Browser { cookie: format!("{}; {pair}", slam.cookie), csrf: slam.csrf.clone() };
+    let page = app.get_as("/account", &carrying).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&secret), "the secret is shown");
+    assert!(page.body.contains("no-script upload"));
+    let cleared = new_token_cookies(&page);
+    assert!(cleared.iter().any(|c| c.starts_with("concordat_new_token=;") && c.contains("Max-Age=0")), "{cleared:?}");
+    assert_eq!(app.post_api("/api/v1/readings", Some(&secret), "application/json", READING).await.status, 200);
+
+    // Once only; and a cookie that is not one of the user's live tokens shows nothing.
+    assert!(!app.get_as("/account", &slam).await.body.contains(&secret));
+    let oxleas = app.sign_in("oxleas@demo.test").await;
+    let someone_elses = Browser { cookie: format!("{}; {pair}", oxleas.cookie), csrf: oxleas.csrf.clone() };
+    assert!(!app.get_as("/account", &someone_elses).await.body.contains(&secret));
+    let forged = Browser { cookie: format!("{}; concordat_new_token=ct_forged", slam.cookie), csrf: slam.csrf.clone() };
+    assert!(!app.get_as("/account", &forged).await.body.contains("ct_forged"));
 }
 
 async fn listed_token(app: &TestApp, browser: &Browser, name: &str) -> serde_json::Value {
