@@ -1,4 +1,4 @@
-import { test, expect, expectNoSeriousViolations, hydrated, signIn } from "./helpers";
+import { test, expect, expectNoSeriousViolations, hydrated, signIn, signInWithoutJavaScript } from "./helpers";
 
 test.describe("accounts", () => {
   test("an admin creates an account and its owner sets their own password through the link", async ({ page, browser }) => {
@@ -68,6 +68,30 @@ test.describe("accounts", () => {
     await page.getByLabel("New password again").fill("demo-password");
     await page.getByRole("button", { name: "Change password" }).click();
     await expect(page.getByRole("status")).toContainText("Your password has been changed");
+  });
+
+  test("a new API token's secret is shown once, with JavaScript and without", async ({ page, browser }) => {
+    await signIn(page, "sel.lead@demo.test");
+    await page.goto("/account");
+    await hydrated(page);
+    await page.getByLabel("Name (what the token is for)").fill("scripted upload");
+    await page.getByRole("button", { name: "Create token" }).click();
+    await expect(page.getByRole("status")).toContainText("New token \u201cscripted upload\u201d");
+    await expect(page.locator("code.secret")).toHaveText(/^ct_[0-9a-f]{64}$/);
+
+    const { context, page: plain } = await signInWithoutJavaScript(browser, "sel.lead@demo.test");
+    await plain.goto("/account");
+    await plain.getByLabel("Name (what the token is for)").fill("nightly upload");
+    await plain.getByRole("button", { name: "Create token" }).click();
+    await expect(plain).toHaveURL(/\/account/);
+    await expect(plain.getByRole("status")).toContainText("New token \u201cnightly upload\u201d");
+    const secret = await plain.locator("code.secret").textContent();
+    expect(secret).toMatch(/^ct_[0-9a-f]{64}$/);
+    await expect(plain.getByRole("cell", { name: "nightly upload", exact: true })).toBeVisible();
+    // Shown once: not on the next visit.
+    await plain.reload();
+    await expect(plain.locator("code.secret")).toHaveCount(0);
+    await context.close();
   });
 
   test("repeated wrong passwords pause signing in, with a message saying how long", async ({ page }) => {

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import JSZip from "jszip";
-import { test, expect, hydrated, signIn, expectNoSeriousViolations } from "./helpers";
+import { test, expect, hydrated, signIn, signInWithoutJavaScript, expectNoSeriousViolations } from "./helpers";
 
 // A quarter no other browser test writes to.
 const QUARTER = "2024-25-Q4";
@@ -84,12 +84,7 @@ test.describe("partner data entry", () => {
   });
 
   test("the period form without JavaScript keeps what was typed and names each problem", async ({ browser }) => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    const page = await context.newPage();
-    await page.goto("/sign-in");
-    await page.getByLabel("Email address").fill("oxleas@demo.test");
-    await page.getByLabel("Password").fill("demo-password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    const { context, page } = await signInWithoutJavaScript(browser, "oxleas@demo.test");
     await page.goto(`/me/figures?period=${QUARTER}`);
 
     const liaison = page.getByRole("textbox", { name: /liaison psychiatry seen within one hour for SEL/ }).first();

@@ -1,4 +1,4 @@
-import { test, expect, expectNoSeriousViolations, hydrated, signIn } from "./helpers";
+import { test, expect, expectNoSeriousViolations, hydrated, signIn, signInWithoutJavaScript } from "./helpers";
 
 const PERIOD = "2024-25-Q2";
 const SLAM = "south-london-and-maudsley-nhs-foundation-trust";
@@ -10,13 +10,7 @@ test.describe("the board's review loop", () => {
     // into tests that depend on each other.
     test.slow();
     // The partner works without JavaScript: every step is a plain form post.
-    const partnerContext = await browser.newContext({ javaScriptEnabled: false });
-    const partner = await partnerContext.newPage();
-    await partner.goto("/sign-in");
-    await partner.getByLabel("Email address").fill("slam@demo.test");
-    await partner.getByLabel("Password").fill("demo-password");
-    await partner.getByRole("button", { name: "Sign in" }).click();
-    await expect(partner).toHaveURL(/\/me$/);
+    const { context: partnerContext, page: partner } = await signInWithoutJavaScript(browser, "slam@demo.test");
     await partner.goto(`/review/${SLAM}/${PERIOD}`);
     await partner.getByLabel("Note for the reviewer (optional)").fill("All figures in.");
     await partner.getByRole("button", { name: "Submit the return as complete" }).click();
