@@ -6,6 +6,7 @@ pub mod concordat;
 pub mod evidence;
 pub mod figures;
 pub mod frequency;
+pub mod freshness;
 pub mod london;
 pub mod metric;
 pub mod metric_series;
