@@ -1,7 +1,12 @@
-//! How long the London matrix takes to compute, at today's size and at scale.
-//! Run with `cargo bench --bench status`; results go in the README table.
-//! The database side is a fixed number of queries (see `db::status::load`), so
-//! this measures the part that grows with the data: judging every cell.
+//! How long the London matrix takes to compute.
+//!
+//! `cargo bench --bench status` judges synthetic data of three sizes in
+//! memory, every evidence entry listed (the cell pages' way). With
+//! `BENCH_DATABASE_URL` set (as `scripts/bench` sets it, to its stress
+//! database), it also times the cold computation of the current period's
+//! London status and of the last complete quarter's board pack on that
+//! database, every part computed afresh as after a restart: the figure issue
+//! 24 sets at 20 ms. Results go in the README table.
 
 use chrono::NaiveDate;
 use concordat_tracker::domain::concordat::{Commitment, Concordat, Principle};
@@ -11,7 +16,7 @@ use concordat_tracker::domain::metric::MetricKind;
 use concordat_tracker::domain::metric_series::SeriesPoint;
 use concordat_tracker::domain::period::ReportingPeriod;
 use concordat_tracker::domain::rag::{DeliveryStatus, Direction, Thresholds};
-use concordat_tracker::domain::status::{london_status, StatusData, StatusEvidence, StatusMetric};
+use concordat_tracker::domain::status::{london_status, FigureData, StatusData, StatusEvidence, StatusMetric};
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Instant;
@@ -83,8 +88,14 @@ fn data(metrics_per_commitment: usize, evidence_per_cell: usize) -> StatusData {
         }
     }
     StatusData {
-        period,
-        as_at: period.end_date(),
+        figures: FigureData {
+            period,
+            as_at: period.end_date(),
+            metrics,
+            ics_thresholds: HashMap::new(),
+            series: readings,
+            rebases: HashMap::new(),
+        },
         concordat: Concordat {
             title: String::new(),
             status: String::new(),
@@ -96,16 +107,56 @@ fn data(metrics_per_commitment: usize, evidence_per_cell: usize) -> StatusData {
             principles,
         },
         ics_codes: ics_codes.iter().map(|c| IcsCode::parse(c).expect("ICS code")).collect(),
-        metrics,
-        ics_thresholds: HashMap::new(),
-        series: readings,
-        rebases: HashMap::new(),
         evidence,
         overrides: HashMap::new(),
     }
 }
 
+/// The median of `runs` timings of `work`, in milliseconds, after one warm-up.
+async fn median_ms<F, Fut>(runs: usize, mut work: F) -> f64
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    work().await;
+    let mut times: Vec<f64> = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        work().await;
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+/// Cold status and board pack on a real database.
+fn on_database(url: &str) {
+    use concordat_tracker::server::{board_pack, cache, status};
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let pool = concordat_tracker::db::connect(url).await.expect("the benchmark database opens");
+        concordat_tracker::db::migrate(&pool).await.expect("migrated");
+        let current = ReportingPeriod::containing(chrono::Utc::now().date_naive());
+        let pack = current.previous();
+        let days = concordat_tracker::domain::period::DEFAULT_SUBMISSION_DAYS;
+        let status_ms = median_ms(9, || async {
+            black_box(cache::bypassing(status::london(&pool, current)).await.expect("status"));
+        })
+        .await;
+        println!("cold status({current}) {status_ms:.1}");
+        let pack_ms = median_ms(9, || async {
+            black_box(cache::bypassing(board_pack::build(&pool, days, pack)).await.expect("board pack"));
+        })
+        .await;
+        println!("cold board-pack({pack}) {pack_ms:.1}");
+    });
+}
+
 fn main() {
+    if let Ok(url) = std::env::var("BENCH_DATABASE_URL") {
+        on_database(&url);
+        return;
+    }
     println!("| scale | metrics | evidence entries | time per matrix |");
     println!("|---|---|---|---|");
     for (label, metrics_per_commitment, evidence_per_cell) in
@@ -118,6 +169,6 @@ fn main() {
             black_box(london_status(black_box(&data)));
         }
         let each = start.elapsed() / runs;
-        println!("| {label} | {} | {} | {:.2?} |", data.metrics.len(), data.evidence.len(), each);
+        println!("| {label} | {} | {} | {:.2?} |", data.figures.metrics.len(), data.evidence.len(), each);
     }
 }

@@ -378,10 +378,80 @@ pub fn assess_metric(metric: &MetricInput, period: ReportingPeriod) -> Option<Ju
     ))
 }
 
-/// Judges a milestone as at `as_at`.
-///
-/// A completion dated after `as_at` is treated as not yet complete, because
-/// it happened after the period being judged.
+/// Where a milestone stands as at a day, by its dates alone: the facts its
+/// judgement rests on. The database classifies milestones the same way when
+/// it counts them (`db::status`), with the bounds of [`MilestoneTiming::bounds`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneTiming {
+    /// Completed by the day, on or before its due date.
+    DoneOnTime,
+    /// Completed by the day, after its due date.
+    DoneLate,
+    /// Not completed by the day, and due before it.
+    Overdue,
+    /// Not completed by the day, and due within [`DUE_SOON_DAYS`] of it.
+    DueSoon,
+    /// Not completed by the day, and due later than that.
+    Later,
+}
+
+impl MilestoneTiming {
+    pub const ALL: [MilestoneTiming; 5] = [
+        MilestoneTiming::DoneOnTime,
+        MilestoneTiming::DoneLate,
+        MilestoneTiming::Overdue,
+        MilestoneTiming::DueSoon,
+        MilestoneTiming::Later,
+    ];
+
+    /// A completion dated after `as_at` is treated as not yet complete, because
+    /// it happened after the period being judged.
+    pub fn of(due: NaiveDate, completed: Option<NaiveDate>, as_at: NaiveDate) -> MilestoneTiming {
+        match completed {
+            Some(done) if done <= as_at && done <= due => MilestoneTiming::DoneOnTime,
+            Some(done) if done <= as_at => MilestoneTiming::DoneLate,
+            _ if due < as_at => MilestoneTiming::Overdue,
+            _ if due <= Self::due_soon_until(as_at) => MilestoneTiming::DueSoon,
+            _ => MilestoneTiming::Later,
+        }
+    }
+
+    /// The last due date that is "due soon" as at `as_at`.
+    pub fn due_soon_until(as_at: NaiveDate) -> NaiveDate {
+        as_at + chrono::Duration::days(DUE_SOON_DAYS)
+    }
+
+    /// The name a query gives it (the same as serde's).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MilestoneTiming::DoneOnTime => "done_on_time",
+            MilestoneTiming::DoneLate => "done_late",
+            MilestoneTiming::Overdue => "overdue",
+            MilestoneTiming::DueSoon => "due_soon",
+            MilestoneTiming::Later => "later",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MilestoneTiming> {
+        MilestoneTiming::ALL.into_iter().find(|t| t.as_str() == text)
+    }
+
+    /// The rating a milestone with this timing earns: a completed one by its
+    /// dates alone; an open one by its dates, or worse if its owner says so.
+    pub fn rag(self, self_assessed: Option<DeliveryStatus>) -> Rag {
+        let claimed = self_assessed.map_or(Rag::Green, DeliveryStatus::rag);
+        match self {
+            MilestoneTiming::DoneOnTime => Rag::Green,
+            MilestoneTiming::DoneLate => Rag::Amber,
+            MilestoneTiming::Overdue => Rag::Red,
+            MilestoneTiming::DueSoon => Rag::Amber.worse(claimed),
+            MilestoneTiming::Later => Rag::Green.worse(claimed),
+        }
+    }
+}
+
+/// Judges a milestone as at `as_at` (see [`MilestoneTiming`]).
 pub fn assess_milestone(milestone: &MilestoneInput, as_at: NaiveDate) -> Judgement {
     let name = &milestone.description;
     let due = milestone.due;
@@ -389,36 +459,141 @@ pub fn assess_milestone(milestone: &MilestoneInput, as_at: NaiveDate) -> Judgeme
         Some(status) => format!(" (self-assessed {status})"),
         None => String::new(),
     };
-
-    match milestone.completed {
-        Some(done) if done <= as_at => {
-            if done <= due {
-                Judgement::new(Rag::Green, format!("{name} due {due}, completed {done}"))
-            } else {
-                Judgement::new(Rag::Amber, format!("{name} due {due}, completed late on {done}"))
-            }
-        }
-        completed => {
-            let later_note = match completed {
-                Some(done) => format!(" (completed {done}, after this period)"),
-                None => String::new(),
-            };
-            if due < as_at {
-                return Judgement::new(
-                    Rag::Red,
-                    format!("{name} due {due}, not complete as at {as_at}{later_note}{self_note}"),
-                );
-            }
+    let timing = MilestoneTiming::of(due, milestone.completed, as_at);
+    let rag = timing.rag(milestone.self_assessed);
+    let later_note = match milestone.completed {
+        Some(done) if done > as_at => format!(" (completed {done}, after this period)"),
+        _ => String::new(),
+    };
+    let detail = match (timing, milestone.completed) {
+        (MilestoneTiming::DoneOnTime, Some(done)) => format!("{name} due {due}, completed {done}"),
+        (MilestoneTiming::DoneLate, Some(done)) => format!("{name} due {due}, completed late on {done}"),
+        (MilestoneTiming::Overdue, _) => format!("{name} due {due}, not complete as at {as_at}{later_note}{self_note}"),
+        _ => {
             let days_left = (due - as_at).num_days();
-            let timing = if days_left <= DUE_SOON_DAYS { Rag::Amber } else { Rag::Green };
-            let claimed = milestone.self_assessed.map_or(Rag::Green, DeliveryStatus::rag);
-            let rag = timing.worse(claimed);
             let in_days = if days_left == 1 { "1 day".to_string() } else { format!("{days_left} days") };
-            Judgement::new(
-                rag,
-                format!("{name} due {due} (in {in_days}), not complete as at {as_at}{later_note}{self_note}"),
-            )
+            format!("{name} due {due} (in {in_days}), not complete as at {as_at}{later_note}{self_note}")
         }
+    };
+    Judgement::new(rag, detail)
+}
+
+/// A milestone's due date and, if it was completed, the date it was.
+pub type MilestoneDates = (NaiveDate, Option<NaiveDate>);
+
+/// Entries counted together: their self-assessment, milestone dates, and how many.
+pub type TallyEntry = (Option<DeliveryStatus>, Option<MilestoneDates>, u64);
+
+/// Evidence for one commitment in one ICS and period, counted rather than
+/// listed: how many entries have each self-assessment and milestone timing.
+/// It judges to the same statuses as the entries one by one
+/// ([`assess_commitment`]) and gives a reason per group rather than per
+/// entry, so it stays the same size however much evidence there is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryTally {
+    pub groups: Vec<TallyGroup>,
+}
+
+/// Entries that share a self-assessment and a milestone timing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TallyGroup {
+    pub self_assessed: Option<DeliveryStatus>,
+    /// `None`: entries without a milestone.
+    pub timing: Option<MilestoneTiming>,
+    pub entries: u64,
+    /// The earliest due date of the group's milestones.
+    pub earliest_due: Option<NaiveDate>,
+}
+
+impl DeliveryTally {
+    /// Counts entries given as (self-assessment, milestone due and completed,
+    /// how many entries have them).
+    pub fn of(entries: impl IntoIterator<Item = TallyEntry>, as_at: NaiveDate) -> DeliveryTally {
+        let mut tally = DeliveryTally::default();
+        for (self_assessed, milestone, entries) in entries {
+            let timing = milestone.map(|(due, completed)| MilestoneTiming::of(due, completed, as_at));
+            let due = milestone.map(|(due, _)| due);
+            tally.add(TallyGroup { self_assessed, timing, entries, earliest_due: due });
+        }
+        tally
+    }
+
+    /// Adds a group, merging it with one of the same kind.
+    pub fn add(&mut self, group: TallyGroup) {
+        match self.groups.iter_mut().find(|g| g.self_assessed == group.self_assessed && g.timing == group.timing) {
+            Some(same) => {
+                same.entries += group.entries;
+                same.earliest_due = match (same.earliest_due, group.earliest_due) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+            None => self.groups.push(group),
+        }
+    }
+
+    pub fn entries(&self) -> u64 {
+        self.groups.iter().map(|g| g.entries).sum()
+    }
+
+    /// The judgements of the delivery lens, one per kind of entry: evidence
+    /// by self-assessment, milestones by timing and rating.
+    pub fn judgements(&self, as_at: NaiveDate) -> Vec<Judgement> {
+        let mut judgements = Vec::new();
+        // Milestones: by timing, then by the rating their self-assessments give.
+        for timing in MilestoneTiming::ALL {
+            for rag in [Rag::Red, Rag::Amber, Rag::Green] {
+                let groups: Vec<&TallyGroup> = self
+                    .groups
+                    .iter()
+                    .filter(|g| g.timing == Some(timing) && timing.rag(g.self_assessed) == rag)
+                    .collect();
+                let count: u64 = groups.iter().map(|g| g.entries).sum();
+                if count == 0 {
+                    continue;
+                }
+                let earliest = groups.iter().filter_map(|g| g.earliest_due).min();
+                judgements.push(Judgement::new(rag, milestone_group_reason(timing, rag, count, earliest, as_at)));
+            }
+        }
+        // Evidence: by self-assessment, none counting as on track.
+        let statuses = DeliveryStatus::ALL.into_iter().map(Some).chain([None]);
+        for status in statuses {
+            let count: u64 = self.groups.iter().filter(|g| g.self_assessed == status).map(|g| g.entries).sum();
+            if count == 0 {
+                continue;
+            }
+            let (rag, note) = match status {
+                Some(status) => (status.rag(), format!("self-assessed {status}")),
+                None => (Rag::Green, "with no self-assessment, treated as on track".to_string()),
+            };
+            let entries = if count == 1 { "1 evidence entry".to_string() } else { format!("{count} evidence entries") };
+            judgements.push(Judgement::new(rag, format!("{entries} {note}")));
+        }
+        judgements
+    }
+}
+
+fn milestone_group_reason(
+    timing: MilestoneTiming,
+    rag: Rag,
+    count: u64,
+    earliest: Option<NaiveDate>,
+    as_at: NaiveDate,
+) -> String {
+    let milestones = if count == 1 { "1 milestone".to_string() } else { format!("{count} milestones") };
+    let from = |words: &str| earliest.map(|due| format!(" ({words} {due})")).unwrap_or_default();
+    let claimed = if rag == Rag::Amber { ", self-assessed at risk, off track or not started" } else { "" };
+    match timing {
+        MilestoneTiming::DoneOnTime => format!("{milestones} completed on time"),
+        MilestoneTiming::DoneLate => format!("{milestones} completed late"),
+        MilestoneTiming::Overdue => {
+            format!("{milestones} past due, not complete as at {as_at}{}", from("the earliest due"))
+        }
+        MilestoneTiming::DueSoon => {
+            format!("{milestones} due within {DUE_SOON_DAYS} days, not complete as at {as_at}{}", from("the first due"))
+        }
+        MilestoneTiming::Later => format!("{milestones} due later, not complete as at {as_at}{claimed}"),
     }
 }
 
@@ -434,6 +609,13 @@ pub fn assess_evidence(evidence: &EvidenceInput) -> Judgement {
 /// Assesses one commitment for one period through the delivery and outcome
 /// lenses, explaining every judged input.
 pub fn assess_commitment(inputs: &CommitmentInputs) -> CommitmentStatus {
+    assess_commitment_with(inputs, &DeliveryTally::default())
+}
+
+/// As [`assess_commitment`], with evidence also given as a tally: each group
+/// of entries counts in the delivery lens as its entries would one by one,
+/// with one reason for the group.
+pub fn assess_commitment_with(inputs: &CommitmentInputs, tally: &DeliveryTally) -> CommitmentStatus {
     let period = inputs.period;
     let mut judgements = Vec::new();
 
@@ -454,7 +636,8 @@ pub fn assess_commitment(inputs: &CommitmentInputs) -> CommitmentStatus {
         .milestones
         .iter()
         .map(|m| assess_milestone(m, inputs.as_at))
-        .chain(inputs.evidence.iter().map(assess_evidence));
+        .chain(inputs.evidence.iter().map(assess_evidence))
+        .chain(tally.judgements(inputs.as_at));
     for judgement in delivery_judgements {
         delivery = delivery.worse(judgement.rag);
         judgements.push(judgement);
@@ -1250,6 +1433,72 @@ mod tests {
                 _ => prop_assert_eq!(result.rag, Rag::NoData),
             }
             prop_assert_eq!(result.total(), parts.len());
+        }
+
+        /// Counting evidence instead of listing it (as the London views do)
+        /// never changes a status: the tally's delivery lens, and so the
+        /// commitment's status, are those of the entries judged one by one.
+        #[test]
+        fn a_tally_judges_as_its_entries_do(
+            entries in proptest::collection::vec(
+                (
+                    proptest::option::of(proptest::sample::select(DeliveryStatus::ALL.to_vec())),
+                    proptest::option::of((0i64..400, proptest::option::of(0i64..400))),
+                ),
+                0..30,
+            ),
+            as_at_offset in 0i64..400,
+            reading in proptest::option::of(0.0f64..100.0),
+        ) {
+            let start = d(2024, 1, 1);
+            let as_at = start + chrono::Duration::days(as_at_offset);
+            let entries: Vec<(Option<DeliveryStatus>, Option<MilestoneDates>)> = entries
+                .into_iter()
+                .map(|(status, milestone)| {
+                    let milestone = milestone.map(|(due, done)| {
+                        (start + chrono::Duration::days(due), done.map(|done| start + chrono::Duration::days(done)))
+                    });
+                    (status, milestone)
+                })
+                .collect();
+            let metrics = vec![MetricInput { reading, ..metric(Direction::HigherIsBetter, 85.0, 75.0, None) }];
+            let one_by_one = CommitmentInputs {
+                commitment_id: "P3.C2".into(),
+                period: ReportingPeriod::containing(as_at),
+                as_at,
+                metrics: metrics.clone(),
+                milestones: entries
+                    .iter()
+                    .filter_map(|(status, milestone)| {
+                        milestone.map(|(due, completed)| MilestoneInput {
+                            description: "Milestone".into(),
+                            due,
+                            completed,
+                            self_assessed: *status,
+                        })
+                    })
+                    .collect(),
+                evidence: entries
+                    .iter()
+                    .map(|(status, _)| EvidenceInput { summary: "entry".into(), self_assessed: *status })
+                    .collect(),
+            };
+            let counted = CommitmentInputs { milestones: Vec::new(), evidence: Vec::new(), ..one_by_one.clone() };
+            let tally = DeliveryTally::of(entries.iter().map(|(status, milestone)| (*status, *milestone, 1)), as_at);
+            let listed = assess_commitment(&one_by_one);
+            let summarised = assess_commitment_with(&counted, &tally);
+            prop_assert_eq!(
+                (summarised.rag, summarised.delivery, summarised.outcome, summarised.mismatch),
+                (listed.rag, listed.delivery, listed.outcome, listed.mismatch)
+            );
+            prop_assert_eq!(tally.entries() as usize, entries.len());
+            // One reason a kind of entry, however many entries there are.
+            prop_assert!(summarised.reasons.len() <= 1 + MilestoneTiming::ALL.len() * 3 + DeliveryStatus::ALL.len() + 1);
+            // The worst reason first, in both.
+            prop_assert_eq!(
+                summarised.reasons.first().map(|r| r.split(':').next().map(str::to_string)),
+                listed.reasons.first().map(|r| r.split(':').next().map(str::to_string))
+            );
         }
 
         #[test]
