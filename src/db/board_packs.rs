@@ -1,13 +1,13 @@
 //! Frozen board packs: inserted once, never changed.
 
-use super::Pool;
-use sqlx::{Any, Transaction};
+use super::{Pool, Write};
+use crate::domain::freshness::{Scope, Topic};
 
 /// (id, period, meeting date, saved by, saved at), newest meeting first.
 pub type SnapshotRow = (String, String, String, String, String);
 
 pub async fn insert(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Write,
     id: &str,
     period: &str,
     meeting_date: &str,
@@ -25,8 +25,9 @@ pub async fn insert(
     .bind(pack_json)
     .bind(saved_by)
     .bind(&now)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
+    tx.changed(Scope::whole(Topic::BoardPacks));
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 
 use super::Pool;
 use crate::domain::concordat::{Commitment, CommitmentAction, Concordat, Principle};
+use crate::domain::freshness::{Scope, Topic};
 use crate::seed::SeedData;
 use chrono::NaiveDate;
 use sqlx::FromRow;
@@ -41,6 +42,8 @@ struct SqlAction {
 pub async fn seed(pool: &Pool, seed: &SeedData) -> Result<(), sqlx::Error> {
     let now = super::now();
     let mut tx = super::begin_write(pool).await?;
+    // Only what is missing is written, but this runs once a start: say it changed.
+    tx.changed(Scope::whole(Topic::Concordat));
 
     let c = &seed.concordat;
     let singles = [("title", &c.title), ("status", &c.status), ("owner", &c.owner), ("review", &c.review)];
@@ -59,7 +62,7 @@ pub async fn seed(pool: &Pool, seed: &SeedData) -> Result<(), sqlx::Error> {
         .bind(position)
         .bind(text)
         .bind(&now)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await?;
     }
 
@@ -72,7 +75,7 @@ pub async fn seed(pool: &Pool, seed: &SeedData) -> Result<(), sqlx::Error> {
         .bind(principle.number)
         .bind(&principle.title)
         .bind(&now)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await?;
         for commitment in &principle.commitments {
             sqlx::query(
@@ -85,7 +88,7 @@ pub async fn seed(pool: &Pool, seed: &SeedData) -> Result<(), sqlx::Error> {
             .bind(&commitment.text)
             .bind(commitment.due.map(|d| d.to_string()))
             .bind(&now)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
             for action in &commitment.actions {
                 sqlx::query(
@@ -97,7 +100,7 @@ pub async fn seed(pool: &Pool, seed: &SeedData) -> Result<(), sqlx::Error> {
                 .bind(action.number)
                 .bind(&action.text)
                 .bind(&now)
-                .execute(&mut *tx)
+                .execute(tx.conn())
                 .await?;
             }
         }

@@ -1,11 +1,13 @@
 //! Evidence entries and their saved versions.
 
-use super::Pool;
+use super::{Pool, Write};
 use crate::domain::evidence::{parse_delivery_status, EvidenceInput};
+use crate::domain::freshness::Scope;
 use crate::domain::period::ReportingPeriod;
 use crate::domain::rag::DeliveryStatus;
 use crate::model::evidence::{EvidenceEntry, EvidenceVersion};
 use sqlx::{Any, FromRow, Transaction};
+use std::collections::BTreeSet;
 
 const SELECT_ENTRY: &str = "
     SELECT e.id, e.commitment_id, e.action_id, e.organisation_id, o.name AS organisation_name, e.ics_code,
@@ -184,7 +186,7 @@ fn milestone_columns(input: &EvidenceInput) -> (Option<String>, Option<String>, 
 }
 
 pub async fn insert(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Write,
     id: &str,
     placement: Placement<'_>,
     input: &EvidenceInput,
@@ -213,14 +215,19 @@ pub async fn insert(
     .bind(input.links.join("\n"))
     .bind(user_id)
     .bind(&now)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
-    Ok(result.rows_affected() == 1)
+    let inserted = result.rows_affected() == 1;
+    if inserted {
+        let cell = Cell::new(input.period, placement.ics_code, &input.commitment_id);
+        refresh_cells(tx, [cell].into()).await?;
+    }
+    Ok(inserted)
 }
 
 /// Saves an edit only if nobody saved since `expected_version`; `false` means a conflict.
 pub async fn update(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Write,
     id: &str,
     expected_version: i64,
     input: &EvidenceInput,
@@ -228,6 +235,14 @@ pub async fn update(
 ) -> Result<bool, sqlx::Error> {
     let now = super::now();
     let (milestone, due, completed) = milestone_columns(input);
+    // An edit may move the entry to another commitment or period: both cells change.
+    let before: Option<(String, String, String)> =
+        sqlx::query_as("SELECT ics_code, period, commitment_id FROM evidence WHERE id = $1 AND version = $2")
+            .bind(id)
+            .bind(expected_version)
+            .fetch_optional(tx.conn())
+            .await?;
+    let Some((ics, old_period, old_commitment)) = before else { return Ok(false) };
     let result = sqlx::query(
         "UPDATE evidence
          SET commitment_id = $1, action_id = $2, period = $3, narrative = $4, delivery_status = $5,
@@ -248,9 +263,16 @@ pub async fn update(
     .bind(&now)
     .bind(id)
     .bind(expected_version)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
-    Ok(result.rows_affected() == 1)
+    let updated = result.rows_affected() == 1;
+    if updated {
+        let old_period = ReportingPeriod::parse(&old_period)
+            .map_err(|e| sqlx::Error::Decode(format!("stored evidence period: {e}").into()))?;
+        let cells = [Cell::new(old_period, &ics, &old_commitment), Cell::new(input.period, &ics, &input.commitment_id)];
+        refresh_cells(tx, cells.into()).await?;
+    }
+    Ok(updated)
 }
 
 /// Keeps a copy of the entry as saved, so every version stays retrievable.
@@ -330,8 +352,9 @@ pub struct BulkEntry<'a> {
 /// Inserts many new entries with a few multi-row statements: for bulk loads
 /// (`concordat-tracker generate`), where `insert` one at a time is a round trip
 /// each. An id already taken is skipped, as `insert` skips it.
-pub async fn insert_many(tx: &mut Transaction<'_, Any>, entries: &[BulkEntry<'_>]) -> Result<(), sqlx::Error> {
+pub async fn insert_many(tx: &mut Write, entries: &[BulkEntry<'_>]) -> Result<(), sqlx::Error> {
     const COLUMNS: usize = 17;
+    let mut cells = BTreeSet::new();
     for chunk in entries.chunks(super::bulk_rows(COLUMNS)) {
         let sql = format!(
             "INSERT INTO evidence (id, commitment_id, action_id, organisation_id, ics_code, period, narrative,
@@ -362,8 +385,67 @@ pub async fn insert_many(tx: &mut Transaction<'_, Any>, entries: &[BulkEntry<'_>
                 .bind(entry.user_id)
                 .bind(entry.created_at)
                 .bind(entry.updated_at);
+            cells.insert(Cell::new(input.period, entry.placement.ics_code, &input.commitment_id));
         }
-        query.execute(&mut **tx).await?;
+        query.execute(tx.conn()).await?;
+    }
+    refresh_cells(tx, cells).await
+}
+
+/// Where an entry is filed: a cell of London's matrix in a period.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Cell {
+    period: ReportingPeriod,
+    ics: String,
+    commitment: String,
+}
+
+impl Cell {
+    fn new(period: ReportingPeriod, ics: &str, commitment: &str) -> Cell {
+        Cell { period, ics: ics.to_string(), commitment: commitment.to_string() }
+    }
+}
+
+/// Counts a cell's entries for `evidence_cell` (see its migration, which fills
+/// it with the same statement): by self-assessment and milestone dates, and by
+/// organisation. `$1` period, `$2` ICS, `$3` commitment.
+const COUNT_CELL: &str = "
+    UPDATE evidence_cell SET
+        entries = (SELECT COUNT(*) FROM evidence e
+                   WHERE e.period = $1 AND e.ics_code = $2 AND e.commitment_id = $3),
+        tally = COALESCE((SELECT string_agg(g.item, ',') FROM (
+            SELECT COALESCE(e.delivery_status, '') || '|' || COALESCE(REPLACE(e.milestone_due, '-', ''), '') || '|'
+                   || COALESCE(REPLACE(e.milestone_completed, '-', ''), '') || '|' || CAST(COUNT(*) AS TEXT) AS item
+            FROM evidence e WHERE e.period = $1 AND e.ics_code = $2 AND e.commitment_id = $3
+            GROUP BY e.delivery_status, e.milestone_due, e.milestone_completed) g), ''),
+        organisations = COALESCE((SELECT string_agg(o.item, ',') FROM (
+            SELECT e.organisation_id || '|' || CAST(COUNT(*) AS TEXT) AS item
+            FROM evidence e WHERE e.period = $1 AND e.ics_code = $2 AND e.commitment_id = $3
+            GROUP BY e.organisation_id) o), '')
+    WHERE period = $1 AND ics_code = $2 AND commitment_id = $3";
+
+/// Counts the evidence of `cells` again after a change, and records that
+/// they changed. Each cell's row is locked before it is counted (a no-op
+/// update; on SQLite the transaction holds the database already), so of two
+/// writers of one cell the second waits and then counts what the first
+/// wrote; cells are locked in order, so two writers never wait on each other.
+async fn refresh_cells(tx: &mut Write, cells: BTreeSet<Cell>) -> Result<(), sqlx::Error> {
+    const KEY: &str = "period = $1 AND ics_code = $2 AND commitment_id = $3";
+    for cell in cells {
+        let period = cell.period.to_string();
+        sqlx::query(
+            "INSERT INTO evidence_cell (period, ics_code, commitment_id, entries, tally, organisations)
+             VALUES ($1, $2, $3, 0, '', '') ON CONFLICT (period, ics_code, commitment_id) DO NOTHING",
+        )
+        .bind(&period)
+        .bind(&cell.ics)
+        .bind(&cell.commitment)
+        .execute(tx.conn())
+        .await?;
+        for sql in [format!("UPDATE evidence_cell SET entries = entries WHERE {KEY}").as_str(), COUNT_CELL] {
+            sqlx::query(sql).bind(&period).bind(&cell.ics).bind(&cell.commitment).execute(tx.conn()).await?;
+        }
+        tx.changed(Scope::evidence(&cell.ics, cell.period, &cell.commitment));
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! ICSs, their boroughs, and partner organisations.
 
-use super::Pool;
+use super::{Pool, Write};
+use crate::domain::freshness::{Scope, Topic};
 use crate::domain::london::{Ics, IcsCode, IcsDetail, OrgKind, Organisation};
 use sqlx::{Any, FromRow, Row, Transaction};
 
@@ -74,11 +75,12 @@ pub(super) async fn with_also_serves(
 }
 
 pub(super) async fn seed(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Write,
     icss: &[Ics],
     organisations: &[Organisation],
     now: &str,
 ) -> Result<(), sqlx::Error> {
+    tx.changed(Scope::whole(Topic::Organisations));
     for (position, ics) in icss.iter().enumerate() {
         sqlx::query(
             "INSERT INTO ics (code, name, position, created_at, updated_at)
@@ -88,7 +90,7 @@ pub(super) async fn seed(
         .bind(&ics.name)
         .bind(position as i64 + 1)
         .bind(now)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
         for (position, borough) in ics.boroughs.iter().enumerate() {
             sqlx::query(
@@ -99,7 +101,7 @@ pub(super) async fn seed(
             .bind(borough)
             .bind(position as i64 + 1)
             .bind(now)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
         }
     }
@@ -129,7 +131,7 @@ pub(super) async fn seed(
         .bind(&org.retired_on)
         .bind(position as i64 + 1)
         .bind(now)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
         for ics in &org.also_serves {
             sqlx::query(
@@ -139,7 +141,7 @@ pub(super) async fn seed(
             .bind(&org.id)
             .bind(ics)
             .bind(now)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
         }
     }
@@ -147,7 +149,7 @@ pub(super) async fn seed(
         sqlx::query("UPDATE organisation SET successor_id = $1 WHERE id = $2 AND successor_id IS NULL")
             .bind(&org.successor_id)
             .bind(&org.id)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
     }
     Ok(())
@@ -236,7 +238,8 @@ pub fn decode_ics(code: String) -> Result<IcsCode, sqlx::Error> {
 }
 
 /// Adds an organisation at the end of the list, as version 1.
-pub async fn insert_organisation(tx: &mut Transaction<'_, Any>, org: &Organisation) -> Result<(), sqlx::Error> {
+pub async fn insert_organisation(tx: &mut Write, org: &Organisation) -> Result<(), sqlx::Error> {
+    tx.changed(Scope::whole(Topic::Organisations));
     let now = super::now();
     bind_organisation(
         sqlx::query(
@@ -248,7 +251,7 @@ pub async fn insert_organisation(tx: &mut Transaction<'_, Any>, org: &Organisati
         org,
     )
     .bind(&now)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     replace_also_serves(tx, org, &now).await
 }
@@ -256,10 +259,11 @@ pub async fn insert_organisation(tx: &mut Transaction<'_, Any>, org: &Organisati
 /// Saves an edit made against `expected_version`; `None` when someone saved a
 /// newer version first, else the new version.
 pub async fn update_organisation(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Write,
     org: &Organisation,
     expected_version: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
+    tx.changed(Scope::whole(Topic::Organisations));
     let now = super::now();
     let row = bind_organisation(
         sqlx::query(
@@ -272,7 +276,7 @@ pub async fn update_organisation(
     )
     .bind(&now)
     .bind(expected_version)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(tx.conn())
     .await?;
     let version: Option<i64> = row.map(|row| row.try_get("version")).transpose()?;
     if version.is_some() {
@@ -300,10 +304,10 @@ fn bind_organisation<'q>(
         .bind(&org.successor_id)
 }
 
-async fn replace_also_serves(tx: &mut Transaction<'_, Any>, org: &Organisation, now: &str) -> Result<(), sqlx::Error> {
+async fn replace_also_serves(tx: &mut Write, org: &Organisation, now: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM organisation_also_serves WHERE organisation_id = $1")
         .bind(&org.id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     for ics in &org.also_serves {
         sqlx::query(
@@ -313,7 +317,7 @@ async fn replace_also_serves(tx: &mut Transaction<'_, Any>, org: &Organisation, 
         .bind(&org.id)
         .bind(ics)
         .bind(now)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     }
     Ok(())

@@ -1,12 +1,13 @@
 //! The metric catalogue: definitions, their versions and per-ICS targets.
 
-use super::Pool;
+use super::{Pool, Write};
 use crate::domain::frequency::{Frequency, QuarterRollup};
+use crate::domain::freshness::{Scope, Topic};
 use crate::domain::london::OrgKind;
 use crate::domain::metric::{MetricDefinition, MetricKind};
 use crate::domain::rag::Direction;
 use serde::{Deserialize, Serialize};
-use sqlx::{Any, FromRow, Transaction};
+use sqlx::{Any, FromRow};
 
 /// A catalogue entry as stored: the definition plus its version and retirement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,7 +98,9 @@ fn reported_by_text(kinds: &[OrgKind]) -> String {
     kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",")
 }
 
-async fn save_version(tx: &mut Transaction<'_, Any>, metric: &Metric) -> Result<(), sqlx::Error> {
+async fn save_version(tx: &mut Write, metric: &Metric) -> Result<(), sqlx::Error> {
+    // Every change of a definition saves a version: the catalogue changed.
+    tx.changed(Scope::whole(Topic::Catalogue));
     let now = super::now();
     let snapshot = serde_json::to_string(metric).map_err(|e| sqlx::Error::Encode(e.into()))?;
     sqlx::query(
@@ -108,7 +111,7 @@ async fn save_version(tx: &mut Transaction<'_, Any>, metric: &Metric) -> Result<
     .bind(metric.version)
     .bind(snapshot)
     .bind(&now)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }
@@ -118,10 +121,10 @@ async fn save_version(tx: &mut Transaction<'_, Any>, metric: &Metric) -> Result<
 // PostgreSQL, and a statement prepared with that type then refuses a real f64.
 
 /// Adds a metric at version 1; `false` if the id is taken.
-pub async fn insert(tx: &mut Transaction<'_, Any>, definition: &MetricDefinition) -> Result<bool, sqlx::Error> {
+pub async fn insert(tx: &mut Write, definition: &MetricDefinition) -> Result<bool, sqlx::Error> {
     let now = super::now();
     let position: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM metric").fetch_one(&mut **tx).await?;
+        sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM metric").fetch_one(tx.conn()).await?;
     let d = definition;
     let result = sqlx::query(
         "INSERT INTO metric (id, commitment_id, name, kind, unit, direction, target, amber, due_date, note,
@@ -145,7 +148,7 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, definition: &MetricDefinition
     .bind(d.frequency.as_str())
     .bind(d.rollup.as_str())
     .bind(reported_by_text(&d.reported_by))
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     if result.rows_affected() == 1 {
         save_version(tx, &Metric { definition: definition.clone(), version: 1, retired_at: None }).await?;
@@ -155,7 +158,7 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, definition: &MetricDefinition
 
 /// Replaces a definition if it is still at `expected_version`; returns the new version.
 pub async fn update(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Write,
     definition: &MetricDefinition,
     expected_version: i64,
     retired: bool,
@@ -186,20 +189,20 @@ pub async fn update(
     .bind(d.frequency.as_str())
     .bind(d.rollup.as_str())
     .bind(reported_by_text(&d.reported_by))
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     if result.rows_affected() != 1 {
         return Ok(None);
     }
     let row: SqlMetric =
-        sqlx::query_as(&format!("{SELECT_METRIC} WHERE id = $1")).bind(&d.id).fetch_one(&mut **tx).await?;
+        sqlx::query_as(&format!("{SELECT_METRIC} WHERE id = $1")).bind(&d.id).fetch_one(tx.conn()).await?;
     let metric = Metric::try_from(row)?;
     save_version(tx, &metric).await?;
     Ok(Some(metric))
 }
 
 /// Seeds the starting catalogue; metrics that exist are left as edited.
-pub async fn seed(tx: &mut Transaction<'_, Any>, definitions: &[MetricDefinition]) -> Result<(), sqlx::Error> {
+pub async fn seed(tx: &mut Write, definitions: &[MetricDefinition]) -> Result<(), sqlx::Error> {
     for definition in definitions {
         insert(tx, definition).await?;
     }
@@ -231,16 +234,17 @@ pub async fn ics_thresholds(pool: &Pool, metric_id: &str, ics_code: &str) -> Res
 
 /// Sets or removes one ICS's own thresholds for a metric; returns the previous ones.
 pub async fn set_ics_target(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Write,
     metric_id: &str,
     ics_code: &str,
     thresholds: Option<(f64, f64)>,
 ) -> Result<Option<(f64, f64)>, sqlx::Error> {
+    tx.changed(Scope::whole(Topic::Catalogue));
     let before: Option<(f64, f64)> =
         sqlx::query_as("SELECT target, amber FROM metric_ics_target WHERE metric_id = $1 AND ics_code = $2")
             .bind(metric_id)
             .bind(ics_code)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?;
     let now = super::now();
     match thresholds {
@@ -256,14 +260,14 @@ pub async fn set_ics_target(
             .bind(target)
             .bind(amber)
             .bind(&now)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
         }
         None => {
             sqlx::query("DELETE FROM metric_ics_target WHERE metric_id = $1 AND ics_code = $2")
                 .bind(metric_id)
                 .bind(ics_code)
-                .execute(&mut **tx)
+                .execute(tx.conn())
                 .await?;
         }
     }

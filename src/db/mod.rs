@@ -9,6 +9,7 @@ pub mod audit;
 pub mod board_packs;
 pub mod concordat;
 pub mod evidence;
+pub mod freshness;
 pub mod london;
 pub mod metrics;
 pub mod readings;
@@ -20,8 +21,10 @@ pub mod throttle;
 pub mod uploads;
 pub mod users;
 
+use crate::domain::freshness::Scope;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, Executor, Transaction};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 pub type Pool = sqlx::AnyPool;
@@ -119,6 +122,80 @@ impl Backend {
     }
 }
 
+/// A transaction that writes, and the scopes of content it changed (see
+/// `domain::freshness`). Every write goes through one (`begin_write`). It
+/// dereferences to the sqlx transaction, so the db functions that take one
+/// take it too; those that change content take the `Write` itself and say
+/// what they changed.
+pub struct Write {
+    tx: Transaction<'static, Any>,
+    changed: BTreeSet<Scope>,
+}
+
+impl std::ops::Deref for Write {
+    type Target = Transaction<'static, Any>;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Write {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+impl Write {
+    /// The connection, for running statements in the transaction.
+    pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
+    /// Records that this transaction changed `scope`.
+    pub fn changed(&mut self, scope: Scope) {
+        self.changed.insert(scope);
+    }
+
+    /// What it has changed so far.
+    pub fn changes(&self) -> impl Iterator<Item = &Scope> {
+        self.changed.iter()
+    }
+
+    /// Undoes everything: nothing changed.
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+
+    /// Raises the version of every scope it changed, then commits: caches
+    /// resting on those scopes see the change from the moment it is visible.
+    ///
+    /// The versions are raised last, in one statement, in the scopes' order:
+    /// a transaction waits for another's version rows only at its very end,
+    /// when it holds nothing else that the other could be waiting for, and
+    /// always in the same order, so two writers can never deadlock on them.
+    /// Writers of different scopes never wait for each other at all.
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        let scopes: Vec<Scope> = std::mem::take(&mut self.changed).into_iter().collect();
+        for chunk in scopes.chunks(bulk_rows(4)) {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|row| format!("(${}, ${}, ${}, ${}, 1)", row * 4 + 1, row * 4 + 2, row * 4 + 3, row * 4 + 4))
+                .collect();
+            let sql = format!(
+                "INSERT INTO content_version (topic, ics_code, period, commitment_id, version) VALUES {}
+                 ON CONFLICT (topic, ics_code, period, commitment_id) DO UPDATE SET version = content_version.version + 1",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for scope in chunk {
+                let [topic, ics, period, commitment] = scope.stored();
+                query = query.bind(topic).bind(ics).bind(period).bind(commitment);
+            }
+            query.execute(&mut *self.tx).await?;
+        }
+        self.tx.commit().await
+    }
+}
+
 /// Starts a transaction that is going to write. Every write goes through here.
 ///
 /// SQLite: `BEGIN IMMEDIATE` takes the write lock when the transaction begins, so a
@@ -129,28 +206,15 @@ impl Backend {
 /// locked" (SQLITE_BUSY / SQLITE_BUSY_SNAPSHOT, codes 5 and 517) — a third of
 /// concurrent API writes failed that way.
 ///
-/// PostgreSQL: a plain `BEGIN`; writers wait on row locks, and upserts are written
-/// so that they never race (see `readings::upsert`).
-///
-/// Either way the transaction's first statement bumps `data_version`, so caches
-/// keyed by it (see `data_version`) see the change once it commits. On
-/// PostgreSQL that row lock also queues writers in the order they began, the
-/// same order SQLite's write lock gives; taken first, it can never be part of
-/// a deadlock.
-pub async fn begin_write(pool: &Pool) -> Result<Transaction<'static, Any>, sqlx::Error> {
-    let mut tx = match Backend::of(pool) {
+/// PostgreSQL: a plain `BEGIN`; writers wait only on the rows they both
+/// write (upserts are written so that they never race, see
+/// `readings::upsert`), so writes to different rows run in parallel.
+pub async fn begin_write(pool: &Pool) -> Result<Write, sqlx::Error> {
+    let tx = match Backend::of(pool) {
         Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
         Backend::Postgres => pool.begin().await?,
     };
-    sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1").execute(&mut *tx).await?;
-    Ok(tx)
-}
-
-/// Which database this is and how many write transactions it has begun: the
-/// pair changes whenever committed data may have changed. `None` only for a
-/// database migrated by an older build (nothing is cached then).
-pub async fn data_version(pool: &Pool) -> Result<Option<(String, i64)>, sqlx::Error> {
-    sqlx::query_as("SELECT database_id, version FROM data_version WHERE id = 1").fetch_optional(pool).await
+    Ok(Write { tx, changed: BTreeSet::new() })
 }
 
 /// Creates the database file's directory and asks sqlx to create the file itself.
@@ -184,6 +248,8 @@ pub async fn migrate(pool: &Pool) -> Result<(), DbError> {
         .execute(pool)
         .await
         .map_err(|e| DbError::Migrate(sqlx::migrate::MigrateError::Execute(e)))?;
+    // Series kept by `readings` for readings stored before it kept them.
+    readings::fill_missing_series(pool).await.map_err(|e| DbError::Migrate(sqlx::migrate::MigrateError::Execute(e)))?;
     Ok(())
 }
 

@@ -1,11 +1,13 @@
 //! Metric readings: one current value per metric, ICS, period and partner, with
 //! every replaced value kept in reading_history.
 
-use super::Pool;
+use super::{Pool, Write};
 use crate::domain::frequency::{Month, ReadingPeriod};
+use crate::domain::freshness::Scope;
 use crate::domain::period::ReportingPeriod;
 use serde::{Deserialize, Serialize};
-use sqlx::{Any, FromRow, Transaction};
+use sqlx::{Any, FromRow};
+use std::collections::BTreeSet;
 
 /// A reading as stored and as the API returns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromRow)]
@@ -35,6 +37,20 @@ pub struct NewReading {
 }
 
 impl NewReading {
+    /// The ICS-level series it belongs to, (metric, ICS); `None` for a partner's figure.
+    fn series(&self) -> Option<(String, String)> {
+        let partner = self.partner_id.as_deref().is_some_and(|p| !p.is_empty());
+        (!partner).then(|| (self.metric_id.clone(), self.ics_code.clone()))
+    }
+
+    /// What writing it changes: its ICS's figures, or its partner's, in its quarter.
+    fn scope(&self) -> Result<Scope, sqlx::Error> {
+        let period = ReadingPeriod::parse(&self.period)
+            .map_err(|e| sqlx::Error::Encode(format!("reading period {:?}: {e}", self.period).into()))?;
+        let partner = self.partner_id.as_deref().is_some_and(|p| !p.is_empty());
+        Ok(Scope::reading(&self.ics_code, period, partner))
+    }
+
     /// This reading as stored under `id`, last written at `updated_at`.
     fn stored(&self, id: String, updated_at: String) -> StoredReading {
         StoredReading {
@@ -119,11 +135,7 @@ pub enum Written {
 /// - an existing reading is locked (a no-op `UPDATE`) before it is read, so the
 ///   second of two writers reads the value the first wrote, not the one before it.
 ///   On SQLite the transaction already holds the database's write lock.
-pub async fn upsert(
-    tx: &mut Transaction<'_, Any>,
-    reading: &NewReading,
-    user_id: Option<&str>,
-) -> Result<Written, sqlx::Error> {
+pub async fn upsert(tx: &mut Write, reading: &NewReading, user_id: Option<&str>) -> Result<Written, sqlx::Error> {
     let partner = reading.partner_id.clone().unwrap_or_default();
     let now = super::now();
     let id = super::new_id();
@@ -143,11 +155,12 @@ pub async fn upsert(
     .bind(&reading.note)
     .bind(user_id)
     .bind(&now)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?
     .rows_affected()
         == 1;
     if inserted {
+        tx.changed(reading.scope()?);
         return Ok(Written::Inserted(reading.stored(id, now)));
     }
     const KEY: &str = "metric_id = $1 AND ics_code = $2 AND period = $3 AND partner_id = $4";
@@ -156,14 +169,14 @@ pub async fn upsert(
         .bind(&reading.ics_code)
         .bind(&reading.period)
         .bind(&partner)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     let old: StoredReading = sqlx::query_as(&format!("{SELECT_READING} WHERE {KEY}"))
         .bind(&reading.metric_id)
         .bind(&reading.ics_code)
         .bind(&reading.period)
         .bind(&partner)
-        .fetch_one(&mut **tx)
+        .fetch_one(tx.conn())
         .await?;
     if old.value == reading.value && old.note == reading.note {
         return Ok(Written::Unchanged);
@@ -176,7 +189,7 @@ pub async fn upsert(
     .bind(super::new_id())
     .bind(&now)
     .bind(&old.id)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     sqlx::query(
         "UPDATE reading SET value = $1, note = $2, metric_version = $3, entered_by = $4, updated_at = $5
@@ -188,7 +201,7 @@ pub async fn upsert(
     .bind(user_id)
     .bind(&now)
     .bind(&old.id)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     let after = StoredReading {
         value: reading.value,
@@ -197,6 +210,7 @@ pub async fn upsert(
         updated_at: now,
         ..old.clone()
     };
+    tx.changed(reading.scope()?);
     Ok(Written::Updated { before: old, after })
 }
 
@@ -205,24 +219,36 @@ pub async fn upsert(
 /// that are unchanged take a few multi-row statements between them, so
 /// importing a 10,000-row file is tens of statements, not tens of thousands;
 /// only readings whose value changes are written one by one (with history).
-/// Reading the others' values without locking them is safe because
-/// `begin_write` serialises writing transactions on `data_version`.
+///
+/// Concurrent writers (PostgreSQL runs them in parallel):
+/// - rows are written in the order of their keys (a reading given twice
+///   keeps its order), so two batches that share readings take their locks in
+///   the same order and can never deadlock;
+/// - a reading found unchanged is read without a lock: if another writer
+///   changes it meanwhile, this write counts as having come first, which it
+///   may have; a change is written by `upsert`, which locks before it reads.
 pub async fn upsert_many(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Write,
     readings: &[NewReading],
     user_id: Option<&str>,
 ) -> Result<Vec<Written>, sqlx::Error> {
     const KEY_COLUMNS: usize = 4;
+    type Key = (String, String, String, String);
+    let key_of = |reading: &NewReading| -> Key {
+        let partner = reading.partner_id.clone().unwrap_or_default();
+        (reading.metric_id.clone(), reading.ics_code.clone(), reading.period.clone(), partner)
+    };
+    let mut order: Vec<usize> = (0..readings.len()).collect();
+    order.sort_by_cached_key(|&i| key_of(&readings[i]));
     let now = super::now();
-    let bulk: Vec<BulkReading<'_>> = readings
+    let bulk: Vec<BulkReading<'_>> = order
         .iter()
-        .map(|reading| BulkReading { reading, user_id, created_at: &now, updated_at: &now, replaced: &[] })
+        .map(|&i| BulkReading { reading: &readings[i], user_id, created_at: &now, updated_at: &now, replaced: &[] })
         .collect();
     let (ids, inserted) = insert_new(tx, &bulk).await?;
     // What the others hold now: those with the same value and note are unchanged.
     let others: Vec<&NewReading> =
-        readings.iter().zip(&ids).filter(|(_, id)| !inserted.contains(*id)).map(|(reading, _)| reading).collect();
-    type Key = (String, String, String, String);
+        bulk.iter().zip(&ids).filter(|(_, id)| !inserted.contains(*id)).map(|(b, _)| b.reading).collect();
     let mut current: std::collections::HashMap<Key, StoredReading> = std::collections::HashMap::new();
     for chunk in others.chunks(super::bulk_rows(KEY_COLUMNS)) {
         let sql = format!(
@@ -237,34 +263,139 @@ pub async fn upsert_many(
                 .bind(&reading.period)
                 .bind(reading.partner_id.clone().unwrap_or_default());
         }
-        for stored in query.fetch_all(&mut **tx).await? {
+        for stored in query.fetch_all(tx.conn()).await? {
             let key =
                 (stored.metric_id.clone(), stored.ics_code.clone(), stored.period.clone(), stored.partner_id.clone());
             current.insert(key, stored);
         }
     }
-    let mut written = Vec::with_capacity(readings.len());
-    for (reading, id) in readings.iter().zip(ids) {
+    let mut written: Vec<Option<Written>> = readings.iter().map(|_| None).collect();
+    let mut series = BTreeSet::new();
+    for (&index, id) in order.iter().zip(ids) {
+        let reading = &readings[index];
         if inserted.contains(&id) {
-            written.push(Written::Inserted(reading.stored(id, now.clone())));
+            tx.changed(reading.scope()?);
+            series.extend(reading.series());
+            written[index] = Some(Written::Inserted(reading.stored(id, now.clone())));
             continue;
         }
-        let partner = reading.partner_id.clone().unwrap_or_default();
-        let key = (reading.metric_id.clone(), reading.ics_code.clone(), reading.period.clone(), partner);
-        match current.get(&key) {
-            Some(old) if old.value == reading.value && old.note == reading.note => written.push(Written::Unchanged),
+        let key = key_of(reading);
+        written[index] = Some(match current.get(&key) {
+            Some(old) if old.value == reading.value && old.note == reading.note => Written::Unchanged,
             _ => {
                 // A change (or the same key twice in one batch): one by one, so
                 // each replaced value lands in the history.
                 let change = upsert(tx, reading, user_id).await?;
                 if let Written::Updated { after, .. } | Written::Inserted(after) = &change {
                     current.insert(key, after.clone());
+                    series.extend(reading.series());
                 }
-                written.push(change);
+                change
             }
-        }
+        });
     }
-    Ok(written)
+    refresh_series(tx, series).await?;
+    Ok(written.into_iter().flatten().collect())
+}
+
+/// A series as `reading_series` keeps it: `period=value`, comma-separated.
+/// Rust writes each double with every digit it needs, so it reads back exactly.
+fn encode_series(points: &[(String, f64)]) -> String {
+    points.iter().map(|(period, value)| format!("{period}={value:?}")).collect::<Vec<_>>().join(",")
+}
+
+/// A kept series read back: (period, value) pairs, in no particular order.
+pub fn decode_series(text: &str) -> Result<Vec<(String, f64)>, sqlx::Error> {
+    text.split(',')
+        .filter(|point| !point.is_empty())
+        .map(|point| {
+            let bad = || sqlx::Error::Decode(format!("reading_series point {point:?}").into());
+            let (period, value) = point.split_once('=').ok_or_else(bad)?;
+            Ok((period.to_string(), value.parse().map_err(|_| bad())?))
+        })
+        .collect()
+}
+
+/// Writes the kept series of `metric` in `ics` from its ICS-level readings.
+async fn write_series(conn: &mut sqlx::AnyConnection, metric: &str, ics: &str) -> Result<(), sqlx::Error> {
+    let points: Vec<(String, f64)> = sqlx::query_as(
+        "SELECT period, value FROM reading WHERE metric_id = $1 AND ics_code = $2 AND partner_id = '' ORDER BY period",
+    )
+    .bind(metric)
+    .bind(ics)
+    .fetch_all(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO reading_series (metric_id, ics_code, points) VALUES ($1, $2, $3)
+         ON CONFLICT (metric_id, ics_code) DO UPDATE SET points = excluded.points",
+    )
+    .bind(metric)
+    .bind(ics)
+    .bind(encode_series(&points))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Rewrites the kept series of each (metric, ICS) in `series` after a change
+/// to its readings. Each one's row is locked first (created if new, then a
+/// no-op update; on SQLite the transaction holds the database already), so of
+/// two writers of one series the second waits and then reads what the first
+/// wrote; series are locked in order, so two writers never wait on each other.
+async fn refresh_series(tx: &mut Write, series: BTreeSet<(String, String)>) -> Result<(), sqlx::Error> {
+    for (metric, ics) in series {
+        sqlx::query(
+            "INSERT INTO reading_series (metric_id, ics_code, points) VALUES ($1, $2, '')
+             ON CONFLICT (metric_id, ics_code) DO NOTHING",
+        )
+        .bind(&metric)
+        .bind(&ics)
+        .execute(tx.conn())
+        .await?;
+        sqlx::query("UPDATE reading_series SET points = points WHERE metric_id = $1 AND ics_code = $2")
+            .bind(&metric)
+            .bind(&ics)
+            .execute(tx.conn())
+            .await?;
+        write_series(tx.conn(), &metric, &ics).await?;
+    }
+    Ok(())
+}
+
+/// Writes the kept series of every ICS-level series that has none: the
+/// readings stored before series were kept (run at every start; a no-op once
+/// they all have one).
+pub async fn fill_missing_series(pool: &Pool) -> Result<usize, sqlx::Error> {
+    let missing: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT r.metric_id, r.ics_code FROM reading r
+         WHERE r.partner_id = '' AND NOT EXISTS (
+             SELECT 1 FROM reading_series s WHERE s.metric_id = r.metric_id AND s.ics_code = r.ics_code)",
+    )
+    .fetch_all(pool)
+    .await?;
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = super::begin_write(pool).await?;
+    for (metric, ics) in &missing {
+        write_series(tx.conn(), metric, ics).await?;
+    }
+    tx.commit().await?;
+    Ok(missing.len())
+}
+
+/// Every kept ICS-level series of `icss`: ((metric, ICS), its points).
+pub async fn kept_series(pool: &Pool, icss: &[String]) -> Result<Vec<((String, String), String)>, sqlx::Error> {
+    let placeholders: Vec<String> = (1..=icss.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT metric_id, ics_code, points FROM reading_series WHERE ics_code IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (String, String, String)>(&sql);
+    for ics in icss {
+        query = query.bind(ics);
+    }
+    Ok(query.fetch_all(pool).await?.into_iter().map(|(metric, ics, points)| ((metric, ics), points)).collect())
 }
 
 /// One ICS-level reading (no partner), as charts draw it.
@@ -353,26 +484,25 @@ pub async fn partner_figures_for_cell(
     .await
 }
 
-/// Which partners have readings of which metric in which ICS, for a quarter
-/// (its months included; optionally one ICS): (ICS, metric, partner), each
-/// once. ICS-level figures (no partner) are left out.
+/// Which partners have readings of which commitment's metrics in which ICS,
+/// for a quarter (its months included; one ICS, or every one): (ICS,
+/// commitment, partner), each once. ICS-level figures (no partner) are left out.
 pub async fn partner_sources_for_period(
     pool: &Pool,
     period: ReportingPeriod,
     ics: Option<&str>,
 ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
     let [p1, p2, p3, p4] = period_texts(period.into());
-    sqlx::query_as(
-        "SELECT DISTINCT ics_code, metric_id, partner_id FROM reading
-         WHERE period IN ($1, $3, $4, $5) AND partner_id <> '' AND ($2 IS NULL OR ics_code = $2)",
-    )
-    .bind(p1)
-    .bind(ics)
-    .bind(p2)
-    .bind(p3)
-    .bind(p4)
-    .fetch_all(pool)
-    .await
+    let one_ics = if ics.is_some() { "AND r.ics_code = $5" } else { "" };
+    let sql = format!(
+        "SELECT DISTINCT r.ics_code, m.commitment_id, r.partner_id FROM reading r JOIN metric m ON m.id = r.metric_id
+         WHERE r.period IN ($1, $2, $3, $4) AND r.partner_id <> '' {one_ics}"
+    );
+    let query = sqlx::query_as(&sql).bind(p1).bind(p2).bind(p3).bind(p4);
+    match ics {
+        Some(ics) => query.bind(ics).fetch_all(pool).await,
+        None => query.fetch_all(pool).await,
+    }
 }
 
 /// A value a reading had before it was replaced, for `insert_many`.
@@ -399,7 +529,7 @@ pub struct BulkReading<'a> {
 /// Inserts `readings` with multi-row statements, leaving any that already
 /// exist as they are. Returns the id given to each, and which were inserted.
 async fn insert_new(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Write,
     readings: &[BulkReading<'_>],
 ) -> Result<(Vec<String>, std::collections::HashSet<String>), sqlx::Error> {
     const COLUMNS: usize = 11;
@@ -428,7 +558,7 @@ async fn insert_new(
                 .bind(bulk.created_at)
                 .bind(bulk.updated_at);
         }
-        inserted.extend(query.fetch_all(&mut **tx).await?);
+        inserted.extend(query.fetch_all(tx.conn()).await?);
     }
     Ok((ids, inserted))
 }
@@ -438,7 +568,7 @@ async fn insert_new(
 /// one at a time is several round trips each. A reading that already exists is
 /// left as it is, with nothing added to its history. Returns how many were
 /// inserted.
-pub async fn insert_many(tx: &mut Transaction<'_, Any>, readings: &[BulkReading<'_>]) -> Result<usize, sqlx::Error> {
+pub async fn insert_many(tx: &mut Write, readings: &[BulkReading<'_>]) -> Result<usize, sqlx::Error> {
     const HISTORY_COLUMNS: usize = 9;
     let (ids, inserted) = insert_new(tx, readings).await?;
     // Each replaced value as `upsert` keeps it: the reading's value then, and
@@ -469,7 +599,15 @@ pub async fn insert_many(tx: &mut Transaction<'_, Any>, readings: &[BulkReading<
                 .bind(&old.replaced_at)
                 .bind(&old.replaced_at);
         }
-        query.execute(&mut **tx).await?;
+        query.execute(tx.conn()).await?;
     }
+    let mut series = BTreeSet::new();
+    for (bulk, id) in readings.iter().zip(&ids) {
+        if inserted.contains(id) {
+            tx.changed(bulk.reading.scope()?);
+            series.extend(bulk.reading.series());
+        }
+    }
+    refresh_series(tx, series).await?;
     Ok(inserted.len())
 }

@@ -1,8 +1,9 @@
 //! The sign-up register: who has signed the concordat, for which ICSs.
 
-use super::Pool;
+use super::{Pool, Write};
+use crate::domain::freshness::{Scope, Topic};
 use crate::domain::signup::SignUp;
-use sqlx::{Any, FromRow, Transaction};
+use sqlx::FromRow;
 use std::collections::HashMap;
 
 #[derive(FromRow)]
@@ -41,7 +42,9 @@ pub async fn register(pool: &Pool) -> Result<HashMap<String, SignUp>, sqlx::Erro
 }
 
 /// Records (or replaces) an organisation's signature.
-pub async fn record(tx: &mut Transaction<'_, Any>, organisation_id: &str, signup: &SignUp) -> Result<(), sqlx::Error> {
+pub async fn record(tx: &mut Write, organisation_id: &str, signup: &SignUp) -> Result<(), sqlx::Error> {
+    // Sign-up is kept with the organisations (the register and the ICS pages read both).
+    tx.changed(Scope::whole(Topic::Organisations));
     let now = super::now();
     sqlx::query(
         "INSERT INTO concordat_signup (organisation_id, signed_on, signatory_name, signatory_role, created_at, updated_at)
@@ -55,11 +58,11 @@ pub async fn record(tx: &mut Transaction<'_, Any>, organisation_id: &str, signup
     .bind(&signup.signatory_name)
     .bind(&signup.signatory_role)
     .bind(&now)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     sqlx::query("DELETE FROM concordat_signup_ics WHERE organisation_id = $1")
         .bind(organisation_id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     for ics in &signup.icss {
         sqlx::query(
@@ -68,21 +71,22 @@ pub async fn record(tx: &mut Transaction<'_, Any>, organisation_id: &str, signup
         .bind(organisation_id)
         .bind(ics)
         .bind(&now)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     }
     Ok(())
 }
 
 /// Removes an organisation's signature (recorded in error); `false` if it had none.
-pub async fn withdraw(tx: &mut Transaction<'_, Any>, organisation_id: &str) -> Result<bool, sqlx::Error> {
+pub async fn withdraw(tx: &mut Write, organisation_id: &str) -> Result<bool, sqlx::Error> {
+    tx.changed(Scope::whole(Topic::Organisations));
     sqlx::query("DELETE FROM concordat_signup_ics WHERE organisation_id = $1")
         .bind(organisation_id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     let result = sqlx::query("DELETE FROM concordat_signup WHERE organisation_id = $1")
         .bind(organisation_id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     Ok(result.rows_affected() == 1)
 }

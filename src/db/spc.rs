@@ -1,9 +1,10 @@
 //! SPC rebases: the periods from which a metric's chart in an ICS has new limits.
 
-use super::Pool;
+use super::{Pool, Write};
 use crate::domain::frequency::ReadingPeriod;
+use crate::domain::freshness::Scope;
 use serde::{Deserialize, Serialize};
-use sqlx::{Any, FromRow, Transaction};
+use sqlx::FromRow;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromRow)]
@@ -45,7 +46,7 @@ pub async fn for_metric(pool: &Pool, metric_id: &str) -> Result<Vec<StoredRebase
 
 /// Adds a rebase; `false` when that period already has one.
 pub async fn insert(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Write,
     metric_id: &str,
     ics_code: &str,
     period: &str,
@@ -63,14 +64,18 @@ pub async fn insert(
     .bind(reason)
     .bind(user_id)
     .bind(&now)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
-    Ok(result.rows_affected() == 1)
+    let inserted = result.rows_affected() == 1;
+    if inserted {
+        tx.changed(Scope::rebases(ics_code));
+    }
+    Ok(inserted)
 }
 
 /// Removes a rebase, returning what it was; `None` when there was none.
 pub async fn delete(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Write,
     metric_id: &str,
     ics_code: &str,
     period: &str,
@@ -80,15 +85,16 @@ pub async fn delete(
             .bind(metric_id)
             .bind(ics_code)
             .bind(period)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?;
     if before.is_some() {
         sqlx::query("DELETE FROM spc_rebase WHERE metric_id = $1 AND ics_code = $2 AND period = $3")
             .bind(metric_id)
             .bind(ics_code)
             .bind(period)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
+        tx.changed(Scope::rebases(ics_code));
     }
     Ok(before)
 }

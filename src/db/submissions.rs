@@ -1,6 +1,8 @@
 //! Organisations' returns per reporting period, and every review step.
 
-use super::Pool;
+use super::{Pool, Write};
+use crate::domain::freshness::Scope;
+use crate::domain::period::ReportingPeriod;
 use crate::domain::submission::{SubmissionState, SubmissionStep};
 use sqlx::{Any, FromRow, Transaction};
 
@@ -84,7 +86,7 @@ pub struct NewStep<'a> {
 /// Moves a submission from `step.from` to the step's state (creating it on its
 /// first step) and keeps the step. `false`, with nothing written, when the
 /// submission is no longer in `from`: someone else took a step meanwhile.
-pub async fn take_step(tx: &mut Transaction<'_, Any>, step: &NewStep<'_>) -> Result<bool, sqlx::Error> {
+pub async fn take_step(tx: &mut Write, step: &NewStep<'_>) -> Result<bool, sqlx::Error> {
     let now = super::now();
     let submitted_at = step.step.is_partners().then_some(now.as_str());
     let decided_at = (!step.step.is_partners()).then_some(now.as_str());
@@ -101,7 +103,7 @@ pub async fn take_step(tx: &mut Transaction<'_, Any>, step: &NewStep<'_>) -> Res
         .bind(submitted_at)
         .bind(decided_at)
         .bind(&now)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected(),
         Some(from) => sqlx::query(
@@ -116,13 +118,14 @@ pub async fn take_step(tx: &mut Transaction<'_, Any>, step: &NewStep<'_>) -> Res
         .bind(step.organisation_id)
         .bind(step.period)
         .bind(from.as_str())
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected(),
     };
     if moved != 1 {
         return Ok(false);
     }
+    tx.changed(returns_scope(step.period)?);
     sqlx::query(
         "INSERT INTO submission_step (id, organisation_id, period, version, step, state, note, by_user_id, by_email,
                                       by_organisation, at, created_at, updated_at)
@@ -139,14 +142,14 @@ pub async fn take_step(tx: &mut Transaction<'_, Any>, step: &NewStep<'_>) -> Res
     .bind(step.by_email)
     .bind(step.by_organisation)
     .bind(&now)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(true)
 }
 
 /// Keeps what an accepted version contained.
 pub async fn keep_accepted_version(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Write,
     organisation_id: &str,
     period: &str,
     version: i64,
@@ -163,9 +166,17 @@ pub async fn keep_accepted_version(
     .bind(version)
     .bind(content_json)
     .bind(&now)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
+    tx.changed(returns_scope(period)?);
     Ok(())
+}
+
+/// What changing a return for `period` changes.
+fn returns_scope(period: &str) -> Result<Scope, sqlx::Error> {
+    let period = ReportingPeriod::parse(period)
+        .map_err(|e| sqlx::Error::Encode(format!("return period {period:?}: {e}").into()))?;
+    Ok(Scope::returns(period))
 }
 
 /// Accepted versions of a return: (version, accepted at), oldest first.
@@ -201,9 +212,6 @@ pub async fn accepted_content(
     .await
 }
 
-/// An accepted return whose evidence or readings change opens a new version:
-/// back to draft for the partner to submit again. Returns the new version, or
-/// `None` if the return was not accepted (nothing to reopen).
 /// Locks a return's row (if it has one) until the transaction ends, so a change
 /// to its content and a decision on it never interleave: whichever locks first
 /// commits first, and the other sees it (a no-op update, as `readings::upsert`
@@ -217,12 +225,15 @@ pub async fn lock(tx: &mut Transaction<'_, Any>, organisation_id: &str, period: 
     Ok(())
 }
 
+/// An accepted return whose evidence or readings change opens a new version:
+/// back to draft for the partner to submit again. Returns the new version, or
+/// `None` if the return was not accepted (nothing to reopen).
 pub async fn reopen_if_accepted(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Write,
     organisation_id: &str,
     period: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
+    let reopened: Option<i64> = sqlx::query_scalar(
         "UPDATE submission SET state = 'draft', version = version + 1, submitted_at = NULL, decided_at = NULL,
                 updated_at = $1
          WHERE organisation_id = $2 AND period = $3 AND state = 'accepted'
@@ -231,6 +242,10 @@ pub async fn reopen_if_accepted(
     .bind(super::now())
     .bind(organisation_id)
     .bind(period)
-    .fetch_optional(&mut **tx)
-    .await
+    .fetch_optional(tx.conn())
+    .await?;
+    if reopened.is_some() {
+        tx.changed(returns_scope(period)?);
+    }
+    Ok(reopened)
 }

@@ -8,7 +8,7 @@ pub async fn insert(pool: &Pool, id: &str, user_id: &str, filename: &str, conten
     let now = super::now();
     let day_ago = super::timestamp(chrono::Utc::now() - chrono::Duration::days(1));
     let mut tx = super::begin_write(pool).await?;
-    sqlx::query("DELETE FROM workbook_upload WHERE created_at < $1").bind(&day_ago).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM workbook_upload WHERE created_at < $1").bind(&day_ago).execute(tx.conn()).await?;
     sqlx::query(
         "INSERT INTO workbook_upload (id, user_id, filename, content, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $5)",
@@ -18,7 +18,7 @@ pub async fn insert(pool: &Pool, id: &str, user_id: &str, filename: &str, conten
     .bind(filename)
     .bind(content)
     .bind(&now)
-    .execute(&mut *tx)
+    .execute(tx.conn())
     .await?;
     tx.commit().await
 }

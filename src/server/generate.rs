@@ -62,7 +62,6 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, P
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -451,7 +450,7 @@ fn after(date: NaiveDate, days: i64) -> NaiveDate {
 /// A write transaction (`db::begin_write`) that commits every `BATCH` rows.
 struct Batch<'p> {
     pool: &'p Pool,
-    tx: Option<Transaction<'static, Any>>,
+    tx: Option<db::Write>,
     rows: usize,
 }
 
@@ -460,7 +459,7 @@ impl<'p> Batch<'p> {
         Batch { pool, tx: None, rows: 0 }
     }
 
-    async fn tx(&mut self) -> Result<&mut Transaction<'static, Any>, AppError> {
+    async fn tx(&mut self) -> Result<&mut db::Write, AppError> {
         if self.tx.is_none() {
             self.tx = Some(db::begin_write(self.pool).await?);
         }
@@ -1395,7 +1394,7 @@ async fn write_returns(
 /// return contained kept.
 #[allow(clippy::too_many_arguments)]
 async fn take_step(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut db::Write,
     people: &People,
     rng: &mut ChaCha8Rng,
     ret: &mut Return<'_>,
@@ -1445,12 +1444,12 @@ async fn take_step(
 /// What an accepted return contains, as `server::submissions` reads it: the
 /// organisation's evidence and its figures for the period.
 async fn accepted_content(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut db::Write,
     ret: &Return<'_>,
     readings: &[StoredReading],
     metrics: &[Metric],
 ) -> Result<AcceptedContent, AppError> {
-    let evidence = db::evidence::list_for_organisation(&mut **tx, &ret.org.id, &ret.period).await?;
+    let evidence = db::evidence::list_for_organisation(tx.conn(), &ret.org.id, &ret.period).await?;
     let readings = readings
         .iter()
         .filter(|r| r.partner_id == ret.org.id)
@@ -1472,14 +1471,14 @@ async fn accepted_content(
 /// (`server::evidence::save` then `server::submissions::reopen_after_change`).
 /// `false` when it has no evidence to correct.
 async fn reopen(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut db::Write,
     london: &London,
     people: &People,
     rng: &mut ChaCha8Rng,
     ret: &mut Return<'_>,
     summary: &mut Summary,
 ) -> Result<bool, AppError> {
-    let mut entries = db::evidence::list_for_organisation(&mut **tx, &ret.org.id, &ret.period).await?;
+    let mut entries = db::evidence::list_for_organisation(tx.conn(), &ret.org.id, &ret.period).await?;
     // Ordered by content, not by when rows were written, so the choice is the seed's.
     entries.sort_by(|a, b| (&a.commitment_id, &a.narrative).cmp(&(&b.commitment_id, &b.narrative)));
     let Some(entry) = entries.choose(rng) else {
