@@ -5,14 +5,17 @@ use super::auth::{authorise, Session};
 use crate::db::audit::{self, Actor, Change};
 use crate::db::{self, Pool};
 use crate::domain::audit::{AuditAction, AuditEntity};
+use crate::domain::freshness::Versions;
 use crate::domain::period::ReportingPeriod;
 use crate::domain::permission::{self, Action, Principal};
 use crate::domain::rag::Rag;
+use crate::domain::status::IcsFigures;
 use crate::domain::submission::SubmissionState;
 use crate::error::AppError;
 use crate::model::board_pack::{BoardPack, BoardPackPage, Exception, OverrideInForce, SnapshotInfo};
-use crate::model::readings::MetricTrend;
+use crate::model::readings::{Catalogue, MetricTrend};
 use crate::model::status::{Matrix, SpcGrid};
+use std::sync::Arc;
 
 /// How many metrics' trends the pack charts: the catalogue's first, in its order.
 const KEY_METRICS: usize = 4;
@@ -34,7 +37,21 @@ pub fn pack_period(text: &str) -> Result<ReportingPeriod, AppError> {
 /// Draws up the pack for `period` from the live data. It names organisations,
 /// never people, so it can go in a public board paper.
 pub async fn build(pool: &Pool, days: u32, period: ReportingPeriod) -> Result<BoardPack, AppError> {
-    let judged = super::status::london(pool, period).await?;
+    let versions = super::status::versions(pool, period).await?;
+    build_at(pool, &versions, days).await
+}
+
+/// `build` with the versions already read.
+async fn build_at(pool: &Pool, versions: &Versions, days: u32) -> Result<BoardPack, AppError> {
+    let period = versions.period;
+    // The status, the returns, sign-up and the catalogue are independent reads.
+    let (judged, outstanding, signup, catalogue) = tokio::try_join!(
+        super::status::london_at(pool, versions),
+        outstanding_returns(pool, days, period),
+        super::organisations::sign_up_summary(pool),
+        super::catalogue::catalogue(pool, None),
+    )?;
+    let trends = key_trends(catalogue, &judged.figures, period);
     let (status, concordat, spc, reviews) =
         (judged.status.clone().without_names(), judged.concordat.clone(), judged.spc.clone(), judged.reviews.clone());
     let text_of = |id: &str| concordat.commitments().find(|c| c.id == id).map(|c| c.text.clone()).unwrap_or_default();
@@ -64,18 +81,7 @@ pub async fn build(pool: &Pool, days: u32, period: ReportingPeriod) -> Result<Bo
             }
         }
     }
-    let outstanding = super::submissions::list(pool, days, period, None, false)
-        .await?
-        .into_iter()
-        .filter(|s| s.state != SubmissionState::Accepted)
-        .map(|s| crate::model::submissions::SubmissionView { history: Vec::new(), ..s })
-        .collect();
-    let signup = super::organisations::sign_up_summary(pool).await?.icss;
-    let mut trends = Vec::new();
-    for metric in db::metrics::list(pool).await?.into_iter().filter(|m| m.retired_at.is_none()).take(KEY_METRICS) {
-        let trend = super::catalogue::metric_trend(pool, &metric.definition.id).await?;
-        trends.push(last_quarters(trend, TREND_QUARTERS));
-    }
+    let signup = signup.icss;
     Ok(BoardPack {
         period_label: period.label(),
         period,
@@ -92,6 +98,46 @@ pub async fn build(pool: &Pool, days: u32, period: ReportingPeriod) -> Result<Bo
     })
 }
 
+/// Returns for the period not yet accepted.
+async fn outstanding_returns(
+    pool: &Pool,
+    days: u32,
+    period: ReportingPeriod,
+) -> Result<Vec<crate::model::submissions::SubmissionView>, AppError> {
+    Ok(super::submissions::list_states(pool, days, period)
+        .await?
+        .into_iter()
+        .filter(|s| s.state != SubmissionState::Accepted)
+        .collect())
+}
+
+/// The key metrics' trends (the catalogue's first, in its order) up to the
+/// period, from the readings its figures were made from.
+fn key_trends(catalogue: Catalogue, figures: &[Arc<IcsFigures>], period: ReportingPeriod) -> Vec<MetricTrend> {
+    let periods = ReportingPeriod::range(ReportingPeriod::FIRST, period);
+    catalogue
+        .entries
+        .into_iter()
+        .filter(|m| !m.retired)
+        .take(KEY_METRICS)
+        .map(|metric| {
+            let series = catalogue
+                .ics_codes
+                .iter()
+                .map(|ics| {
+                    let points = figures
+                        .iter()
+                        .find(|f| f.ics == *ics)
+                        .and_then(|f| f.metrics.iter().find(|m| m.metric_id == metric.id))
+                        .map_or(&[][..], |m| m.points.as_slice());
+                    (ics.clone(), super::catalogue::quarter_values(&metric, points, &periods))
+                })
+                .collect();
+            last_quarters(MetricTrend { metric, periods: periods.clone(), series }, period, TREND_QUARTERS)
+        })
+        .collect()
+}
+
 /// An exception's reasons as a board paper gives them: the worst three (they
 /// come worst first), and how many more the cell's page has. (Six made the
 /// pack's exceptions alone 80 KB at London scale.)
@@ -104,11 +150,15 @@ fn exception_reasons(reasons: &[String]) -> Vec<String> {
     shown
 }
 
-/// A trend cut to its last `count` periods.
-fn last_quarters(mut trend: MetricTrend, count: usize) -> MetricTrend {
-    let dropped = trend.periods.len().saturating_sub(count);
+/// A trend cut to the `count` periods up to `last`: a pack shows what was
+/// known of its period, and stays the same whatever is recorded after it.
+fn last_quarters(mut trend: MetricTrend, last: ReportingPeriod, count: usize) -> MetricTrend {
+    let kept = trend.periods.iter().take_while(|p| **p <= last).count();
+    trend.periods.truncate(kept);
+    let dropped = kept.saturating_sub(count);
     trend.periods.drain(..dropped);
     for (_, values) in &mut trend.series {
+        values.truncate(kept);
         values.drain(..dropped.min(values.len()));
     }
     trend
@@ -134,10 +184,14 @@ fn page(pack: BoardPack, snapshot: Option<SnapshotInfo>, freeze_csrf: Option<Str
 /// (see `server::cache`).
 pub async fn live(pool: &Pool, days: u32, session: Option<&Session>, period: &str) -> Result<BoardPackPage, AppError> {
     let period = pack_period(period)?;
+    let versions = super::status::versions(pool, period).await?;
     // Today, not the judgement date: whether a return is overdue depends on it.
     let today = super::status::today();
-    let pack = super::cache::cached(pool, &format!("board pack {period} {today} {days}"), || build(pool, days, period))
-        .await?;
+    let key = format!("pack {period} {today} {days}");
+    let pack = super::cache::cached(&versions, &key, &super::status::rests_on::period(period), || {
+        build_at(pool, &versions, days)
+    })
+    .await?;
     Ok(page(BoardPack::clone(&pack), None, freeze_csrf(session)))
 }
 
@@ -201,4 +255,49 @@ pub async fn frozen(pool: &Pool, session: Option<&Session>, id: &str) -> Result<
         AppError::Internal
     })?;
     Ok(page(pack, Some(info(row, session.is_some())), None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::frequency::{Frequency, QuarterRollup};
+    use crate::domain::london::IcsCode;
+    use crate::model::readings::CatalogueEntry;
+
+    fn trend(to: &str) -> MetricTrend {
+        let periods = ReportingPeriod::range(ReportingPeriod::FIRST, ReportingPeriod::parse(to).expect("period"));
+        let values = (0..periods.len()).map(|i| Some(i as f64)).collect();
+        MetricTrend {
+            metric: CatalogueEntry {
+                id: "m_x".into(),
+                name: "X".into(),
+                commitment_id: "P3.C2".into(),
+                kind: "percent".into(),
+                unit: None,
+                direction: None,
+                target: None,
+                amber: None,
+                frequency: Frequency::Quarterly,
+                rollup: QuarterRollup::Latest,
+                reported_by: Vec::new(),
+                version: 1,
+                retired: false,
+            },
+            periods,
+            series: vec![(IcsCode::parse("SEL").expect("ICS"), values)],
+        }
+    }
+
+    #[test]
+    fn a_pack_charts_two_years_up_to_its_own_period() {
+        let pack = ReportingPeriod::parse("2025-26-Q2").expect("period");
+        let cut = last_quarters(trend("2026-27-Q3"), pack, TREND_QUARTERS);
+        assert_eq!(cut.periods.len(), 8);
+        assert_eq!(cut.periods.first().map(ToString::to_string).as_deref(), Some("2023-24-Q3"));
+        assert_eq!(cut.periods.last(), Some(&pack), "nothing after the pack's period");
+        assert_eq!(cut.series[0].1.len(), 8);
+        assert_eq!(cut.series[0].1.last(), Some(&Some(9.0)), "values stay with their periods");
+        let early = last_quarters(trend("2026-27-Q3"), ReportingPeriod::FIRST.next(), TREND_QUARTERS);
+        assert_eq!(early.periods.len(), 2, "as many as there were");
+    }
 }

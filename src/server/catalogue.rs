@@ -54,12 +54,15 @@ pub async fn catalogue(pool: &Pool, session: Option<&super::auth::Session>) -> R
 pub async fn metric_trend(pool: &Pool, id: &str) -> Result<MetricTrend, AppError> {
     let Catalogue { entries, ics_codes, .. } = catalogue(pool, None).await?;
     let metric = entries.into_iter().find(|m| m.id == id).ok_or_else(|| AppError::NotFound(format!("metric {id}")))?;
-    let rules = SeriesRules {
-        frequency: metric.frequency,
-        rollup: metric.rollup,
-        direction: ImprovementDirection::Neutral,
-        target: None,
-    };
+    trend_of(pool, metric, ics_codes).await
+}
+
+/// `metric_trend` for a catalogue entry already read.
+pub async fn trend_of(
+    pool: &Pool,
+    metric: CatalogueEntry,
+    ics_codes: Vec<crate::domain::london::IcsCode>,
+) -> Result<MetricTrend, AppError> {
     let mut points: HashMap<String, Vec<SeriesPoint>> = HashMap::new();
     for reading in db::readings::ics_level_series(pool, &metric.id).await? {
         let period = ReadingPeriod::parse(&reading.period)
@@ -73,11 +76,27 @@ pub async fn metric_trend(pool: &Pool, id: &str) -> Result<MetricTrend, AppError
         .into_iter()
         .map(|ics| {
             let ics_points = points.get(ics.as_str()).map_or(&[][..], Vec::as_slice);
-            let values = periods.iter().map(|q| quarter_figure(&rules, ics_points, *q).map(|f| f.value)).collect();
+            let values = quarter_values(&metric, ics_points, &periods);
             (ics, values)
         })
         .collect();
     Ok(MetricTrend { metric, periods, series })
+}
+
+/// A metric's figure in each of `periods` from its ICS-level readings: a
+/// monthly metric's months rolled into their quarters by its rule.
+pub fn quarter_values(
+    metric: &CatalogueEntry,
+    points: &[SeriesPoint],
+    periods: &[ReportingPeriod],
+) -> Vec<Option<f64>> {
+    let rules = SeriesRules {
+        frequency: metric.frequency,
+        rollup: metric.rollup,
+        direction: ImprovementDirection::Neutral,
+        target: None,
+    };
+    periods.iter().map(|q| quarter_figure(&rules, points, *q).map(|f| f.value)).collect()
 }
 
 fn optional_number(field: &str, text: &str) -> Result<Option<f64>, FieldError> {

@@ -8,8 +8,9 @@ use crate::error::AppError;
 use crate::model::concordat::IcsPageData;
 use crate::model::evidence::EvidenceEntry;
 
+/// The concordat, kept in memory until it changes (see `status::reference`).
 pub async fn concordat(pool: &Pool) -> Result<Concordat, AppError> {
-    Ok(db::concordat::load(pool).await?)
+    super::status::concordat(pool).await
 }
 
 pub async fn list_ics(pool: &Pool) -> Result<Vec<Ics>, AppError> {

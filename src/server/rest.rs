@@ -557,6 +557,32 @@ impl From<&IcsStatus> for IcsStatusResponse {
     }
 }
 
+/// `GET /api/v1/status/{ics}/{commitment}?period=…`: one cell with every
+/// reason (its evidence entry by entry), where the London answer counts them.
+pub async fn get_cell_status(
+    State(state): State<AppState>,
+    axum::extract::Path((ics, commitment)): axum::extract::Path<(String, String)>,
+    Query(query): Query<StatusQuery>,
+) -> Result<Json<CellStatusResponse>, AppError> {
+    let period = query.period.as_deref().unwrap_or_default();
+    let ics = super::reference::requested_ics(&state.pool, &ics).await?;
+    // A public endpoint: it names organisations, never people.
+    let detail = super::status::cell_detail(&state.pool, None, ics.as_str(), &commitment, period).await?;
+    Ok(Json(CellStatusResponse {
+        period: detail.period.to_string(),
+        ics: detail.ics.to_string(),
+        commitment: CommitmentStatusResponse::from(&detail.cell),
+    }))
+}
+
+#[derive(serde::Serialize)]
+pub struct CellStatusResponse {
+    period: String,
+    ics: String,
+    #[serde(flatten)]
+    commitment: CommitmentStatusResponse,
+}
+
 /// `GET /api/v1/status?period=2023-24-Q1[&ics=SEL]`
 pub async fn get_status(
     State(state): State<AppState>,

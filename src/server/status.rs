@@ -1,19 +1,27 @@
 //! Status use cases: compute a period's status, and set overrides.
 
 use super::auth::authorise;
+use super::cache;
 use crate::db::audit::{self, Actor, Change};
+use crate::db::status::CellEvidenceCount;
 use crate::db::{self, Pool};
 use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::concordat::Concordat;
+use crate::domain::freshness::Versions;
+use crate::domain::london::IcsCode;
 use crate::domain::metric_series::SpcSummary;
 use crate::domain::period::ReportingPeriod;
 use crate::domain::permission::{Action, Principal};
 use crate::domain::rag::{Override, Rag};
-use crate::domain::status::{london_status, spc_summaries, LondonStatus};
+use crate::domain::status::{
+    assess_cell, ics_figures, ics_status, london_rollup, CellEvidence, CommitmentCell, IcsFigures, LondonStatus,
+    StatusEvidence,
+};
 use crate::domain::submission::SubmissionState;
 use crate::domain::validation::{clean_text, FieldError, FieldErrors};
 use crate::error::AppError;
 use crate::model::status::{CellDetail, CellReview, Matrix, ReturnBasis, SpcGrid, StatusPage};
+use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -32,12 +40,16 @@ pub fn period_or_current(text: &str) -> Result<ReportingPeriod, AppError> {
 
 /// One period's status, judged, with what every view of it derives from it.
 pub struct PeriodStatus {
-    /// Every ICS × commitment, judged as at the period's end (or today).
+    /// Every ICS × commitment, judged as at the period's end (or today), each
+    /// cell's evidence counted: its reasons say how many entries of each kind
+    /// (the cell's own page lists them, see `cell_detail`).
     pub status: LondonStatus,
     /// The concordat it was judged against, so callers need not load it again.
     pub concordat: Concordat,
     /// Making Data Count: every metric in every ICS over its readings up to the period.
     pub spc: Vec<SpcSummary>,
+    /// Each ICS's figures for the period, in the ICSs' order.
+    pub figures: Vec<Arc<IcsFigures>>,
     /// How far each cell's returns have been accepted.
     pub reviews: Vec<CellReview>,
     /// The organisations each cell rests on, by (ICS, commitment).
@@ -46,18 +58,317 @@ pub struct PeriodStatus {
     pub states: HashMap<String, SubmissionState>,
 }
 
-/// `period`'s status. Judging it reads every ICS-level reading and the
-/// period's evidence, so the result is kept until the next write
-/// (`server::cache`): the pages that show it are read far more than written.
+/// The concordat and London's ICSs: what every view is laid out by.
+pub struct Reference {
+    pub concordat: Concordat,
+    pub ics_codes: Vec<IcsCode>,
+}
+
+/// What each part of a period's status rests on (`domain::freshness`): the
+/// loaders below read exactly these.
+pub mod rests_on {
+    use crate::domain::freshness::{Dependency, Span, Topic};
+    use crate::domain::period::ReportingPeriod;
+
+    /// The concordat and the ICSs (seeded with the organisations).
+    pub fn reference() -> Vec<Dependency> {
+        vec![Dependency::on(Topic::Concordat), Dependency::on(Topic::Organisations)]
+    }
+
+    /// An ICS's figures for a period: the catalogue and its targets, the ICS's
+    /// rebases and its ICS-level readings up to the period.
+    pub fn figures(ics: &str, period: ReportingPeriod) -> Vec<Dependency> {
+        vec![
+            Dependency::on(Topic::Catalogue),
+            Dependency::on(Topic::Rebases).in_ics(ics),
+            Dependency::on(Topic::IcsReadings).in_ics(ics).over(Span::UpTo(period)),
+        ]
+    }
+
+    /// One cell's evidence in a period.
+    pub fn evidence(ics: &str, commitment: &str, period: ReportingPeriod) -> Vec<Dependency> {
+        vec![Dependency::on(Topic::Evidence).in_ics(ics).over(Span::Exactly(period)).for_commitment(commitment)]
+    }
+
+    /// Who sent an ICS's partners' figures for a period (and the catalogue
+    /// that says which commitment each metric is for).
+    pub fn partners(ics: &str, period: ReportingPeriod) -> Vec<Dependency> {
+        vec![
+            Dependency::on(Topic::Catalogue),
+            Dependency::on(Topic::PartnerReadings).in_ics(ics).over(Span::Exactly(period)),
+        ]
+    }
+
+    pub fn overrides() -> Vec<Dependency> {
+        vec![Dependency::on(Topic::Overrides)]
+    }
+
+    pub fn returns(period: ReportingPeriod) -> Vec<Dependency> {
+        vec![Dependency::on(Topic::Returns).over(Span::Exactly(period))]
+    }
+
+    /// The whole period: everything above, for every ICS and commitment.
+    pub fn period(period: ReportingPeriod) -> Vec<Dependency> {
+        let mut all = reference();
+        all.extend([
+            Dependency::on(Topic::Catalogue),
+            Dependency::on(Topic::Rebases),
+            Dependency::on(Topic::IcsReadings).over(Span::UpTo(period)),
+            Dependency::on(Topic::Evidence).over(Span::Exactly(period)),
+            Dependency::on(Topic::PartnerReadings).over(Span::Exactly(period)),
+        ]);
+        all.extend(overrides());
+        all.extend(returns(period));
+        all
+    }
+
+    /// One cell with its evidence listed: its ICS's figures, its evidence with
+    /// the names of the organisations that sent it, and the ICS's overrides.
+    pub fn cell(ics: &str, commitment: &str, period: ReportingPeriod) -> Vec<Dependency> {
+        let mut all = figures(ics, period);
+        all.extend(evidence(ics, commitment, period));
+        all.extend([Dependency::on(Topic::Organisations), Dependency::on(Topic::Overrides).in_ics(ics)]);
+        all
+    }
+}
+
+/// The versions of what views of `period` rest on, read once for a request.
+pub async fn versions(pool: &Pool, period: ReportingPeriod) -> Result<Versions, AppError> {
+    Ok(db::freshness::versions(pool, period).await?)
+}
+
+/// The concordat and the ICSs, kept until either changes.
+pub async fn reference(pool: &Pool, versions: &Versions) -> Result<Arc<Reference>, AppError> {
+    cache::cached(versions, "reference", &rests_on::reference(), || async {
+        let concordat = db::concordat::load(pool).await?;
+        let ics_codes = db::london::ics_codes(pool).await?;
+        Ok(Reference { concordat, ics_codes })
+    })
+    .await
+}
+
+/// The concordat as it stands now.
+pub async fn concordat(pool: &Pool) -> Result<Concordat, AppError> {
+    let versions = versions(pool, ReportingPeriod::containing(today())).await?;
+    Ok(reference(pool, &versions).await?.concordat.clone())
+}
+
+/// `period`'s status. Each part is kept until something it rests on changes
+/// (`server::cache`), so a write recomputes only what it changed: a reading
+/// for SEL, SEL's figures for its period and those after; evidence for a
+/// commitment, that cell. Composing the parts is cheap and kept too.
 pub async fn london(pool: &Pool, period: ReportingPeriod) -> Result<Arc<PeriodStatus>, AppError> {
+    let versions = versions(pool, period).await?;
+    london_at(pool, &versions).await
+}
+
+/// `london` with the versions already read.
+pub async fn london_at(pool: &Pool, versions: &Versions) -> Result<Arc<PeriodStatus>, AppError> {
+    let period = versions.period;
     let as_at = period.judgement_date(today());
-    super::cache::cached(pool, &format!("status {period} {as_at}"), || async move {
-        let data = db::status::load(pool, period, as_at).await?;
-        let spc = data.ics_codes.iter().flat_map(|ics| spc_summaries(&data, ics.as_str())).collect();
-        let sources = cell_sources(pool, period, None).await?;
-        let states = return_states(pool, period).await?;
-        let reviews = cell_reviews(&sources, &states);
-        Ok(PeriodStatus { status: london_status(&data), concordat: data.concordat, spc, reviews, sources, states })
+    cache::cached(versions, &format!("status {period} {as_at}"), &rests_on::period(period), || {
+        compose(pool, versions, as_at)
+    })
+    .await
+}
+
+async fn compose(pool: &Pool, versions: &Versions, as_at: NaiveDate) -> Result<PeriodStatus, AppError> {
+    let period = versions.period;
+    let reference = reference(pool, versions).await?;
+    let icss: Vec<String> = reference.ics_codes.iter().map(ToString::to_string).collect();
+    let cells: Vec<(String, String)> = icss
+        .iter()
+        .flat_map(|ics| reference.concordat.commitments().map(move |c| (ics.clone(), c.id.clone())))
+        .collect();
+    let (figures, evidence, overrides, partners, states) = tokio::try_join!(
+        figures(pool, versions, as_at, &icss),
+        evidence_counts(pool, versions, as_at, &cells),
+        overrides(pool, versions),
+        partner_sources(pool, versions, &icss),
+        return_states(pool, versions),
+    )?;
+    let evidence: HashMap<&(String, String), &CellEvidenceCount> =
+        cells.iter().zip(&evidence).map(|(k, v)| (k, &**v)).collect();
+    let no_evidence = CellEvidenceCount::default();
+    let ics_statuses = reference
+        .ics_codes
+        .iter()
+        .zip(&figures)
+        .map(|(ics, figures)| {
+            ics_status(&reference.concordat, ics, |commitment| {
+                let key = (ics.to_string(), commitment.to_string());
+                let counted = evidence.get(&key).copied().unwrap_or(&no_evidence);
+                let override_in_force = overrides.get(&(commitment.to_string(), ics.to_string()));
+                assess_cell(
+                    period,
+                    as_at,
+                    commitment,
+                    figures,
+                    CellEvidence::Counted(&counted.tally),
+                    override_in_force,
+                )
+            })
+        })
+        .collect();
+    let mut sources: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
+    for (cell, counted) in &evidence {
+        if !counted.organisations.is_empty() {
+            sources.entry((*cell).clone()).or_default().extend(counted.organisations.iter().cloned());
+        }
+    }
+    for (ics, by_commitment) in icss.iter().zip(&partners) {
+        for (commitment, organisations) in by_commitment.iter() {
+            sources.entry((ics.clone(), commitment.clone())).or_default().extend(organisations.iter().cloned());
+        }
+    }
+    let reviews = cell_reviews(&sources, &states);
+    Ok(PeriodStatus {
+        status: london_rollup(period, as_at, ics_statuses),
+        concordat: reference.concordat.clone(),
+        spc: figures.iter().flat_map(|f| f.spc().cloned()).collect(),
+        figures: figures.clone(),
+        reviews,
+        sources,
+        states: HashMap::clone(&states),
+    })
+}
+
+/// The figures of each of `icss` for the period, those unchanged from memory.
+async fn figures(
+    pool: &Pool,
+    versions: &Versions,
+    as_at: NaiveDate,
+    icss: &[String],
+) -> Result<Vec<Arc<IcsFigures>>, AppError> {
+    let period = versions.period;
+    let parts = icss
+        .iter()
+        .map(|ics| cache::Part {
+            key: ics.clone(),
+            name: format!("figures {period} {as_at} {ics}"),
+            dependencies: rests_on::figures(ics, period),
+        })
+        .collect();
+    cache::cached_many(versions, &format!("figures {period} {as_at}"), parts, |missing: Vec<String>| async move {
+        let data = Arc::new(db::status::figure_data(pool, period, as_at, &missing).await?);
+        // Each ICS's charts on a thread of its own: the analyses are most of the work.
+        let analyses: Vec<_> = missing
+            .into_iter()
+            .map(|ics| {
+                let data = data.clone();
+                tokio::task::spawn_blocking(move || {
+                    let figures = ics_figures(&data, &ics);
+                    (ics, figures)
+                })
+            })
+            .collect();
+        let mut found = HashMap::new();
+        for analysis in analyses {
+            let (ics, figures) = analysis.await.map_err(|error| {
+                tracing::error!(%error, "an ICS's figures could not be computed");
+                AppError::Internal
+            })?;
+            found.insert(ics, figures);
+        }
+        Ok(found)
+    })
+    .await
+}
+
+/// Each cell's evidence for the period, counted; those unchanged from memory.
+async fn evidence_counts(
+    pool: &Pool,
+    versions: &Versions,
+    as_at: NaiveDate,
+    cells: &[(String, String)],
+) -> Result<Vec<Arc<CellEvidenceCount>>, AppError> {
+    let period = versions.period;
+    let parts = cells
+        .iter()
+        .map(|(ics, commitment)| cache::Part {
+            key: (ics.clone(), commitment.clone()),
+            name: format!("evidence {period} {as_at} {ics} {commitment}"),
+            dependencies: rests_on::evidence(ics, commitment, period),
+        })
+        .collect();
+    cache::cached_many(versions, &format!("evidence {period} {as_at}"), parts, |missing| async move {
+        Ok(db::status::evidence_counts(pool, period, as_at, &missing).await?)
+    })
+    .await
+}
+
+async fn overrides(pool: &Pool, versions: &Versions) -> Result<Arc<HashMap<(String, String), Override>>, AppError> {
+    let period = versions.period;
+    cache::cached(versions, &format!("overrides {period}"), &rests_on::overrides(), || async move {
+        Ok(db::status::overrides_in_force(pool, period).await?)
+    })
+    .await
+}
+
+/// For each of `icss`, the partners whose figures each commitment rests on.
+async fn partner_sources(
+    pool: &Pool,
+    versions: &Versions,
+    icss: &[String],
+) -> Result<Vec<Arc<HashMap<String, BTreeSet<String>>>>, AppError> {
+    let period = versions.period;
+    let parts = icss
+        .iter()
+        .map(|ics| cache::Part {
+            key: ics.clone(),
+            name: format!("partners {period} {ics}"),
+            dependencies: rests_on::partners(ics, period),
+        })
+        .collect();
+    cache::cached_many(versions, &format!("partners {period}"), parts, |missing: Vec<String>| async move {
+        let one_ics = if missing.len() == 1 { missing.first().map(String::as_str) } else { None };
+        let mut found: HashMap<String, HashMap<String, BTreeSet<String>>> =
+            missing.iter().map(|ics| (ics.clone(), HashMap::new())).collect();
+        for (ics, commitment, partner) in db::readings::partner_sources_for_period(pool, period, one_ics).await? {
+            if let Some(by_commitment) = found.get_mut(&ics) {
+                by_commitment.entry(commitment).or_default().insert(partner);
+            }
+        }
+        Ok(found)
+    })
+    .await
+}
+
+/// Each organisation's return state for the period (those never started are absent: draft).
+async fn return_states(pool: &Pool, versions: &Versions) -> Result<Arc<HashMap<String, SubmissionState>>, AppError> {
+    let period = versions.period;
+    cache::cached(versions, &format!("returns {period}"), &rests_on::returns(period), || async move {
+        db::submissions::for_period(pool, &period.to_string())
+            .await?
+            .into_iter()
+            .map(|row| Ok((row.organisation_id.clone(), row.state()?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(AppError::from)
+    })
+    .await
+}
+
+/// One cell with every reason: its evidence listed entry by entry, for its own page.
+pub async fn full_cell(
+    pool: &Pool,
+    versions: &Versions,
+    ics: &str,
+    commitment_id: &str,
+) -> Result<Arc<CommitmentCell>, AppError> {
+    let period = versions.period;
+    let as_at = period.judgement_date(today());
+    let name = format!("cell {period} {as_at} {ics} {commitment_id}");
+    cache::cached(versions, &name, &rests_on::cell(ics, commitment_id, period), || async move {
+        let icss = [ics.to_string()];
+        let (figures, evidence, overrides) = tokio::try_join!(
+            figures(pool, versions, as_at, &icss),
+            async { Ok::<_, AppError>(db::status::cell_evidence(pool, ics, commitment_id, period).await?) },
+            overrides(pool, versions),
+        )?;
+        let figures = figures.first().ok_or(AppError::Internal)?;
+        let entries: Vec<&StatusEvidence> = evidence.iter().collect();
+        let override_in_force = overrides.get(&(commitment_id.to_string(), ics.to_string()));
+        Ok(assess_cell(period, as_at, commitment_id, figures, CellEvidence::Listed(&entries), override_in_force))
     })
     .await
 }
@@ -79,7 +390,7 @@ pub async fn status_page(pool: &Pool, period: &str) -> Result<StatusPage, AppErr
     })
 }
 
-/// One cell's status and reasons, and whether the viewer may override it.
+/// One cell's status with every reason, and whether the viewer may override it.
 pub async fn cell_detail(
     pool: &Pool,
     session: Option<&super::auth::Session>,
@@ -88,19 +399,21 @@ pub async fn cell_detail(
     period: &str,
 ) -> Result<CellDetail, AppError> {
     let period = period_or_current(period)?;
-    let judged = london(pool, period).await?;
+    let versions = versions(pool, period).await?;
+    let judged = london_at(pool, &versions).await?;
     let ics_status = judged
         .status
         .icss
         .iter()
         .find(|i| i.ics == *ics.trim().to_uppercase())
         .ok_or_else(|| AppError::NotFound(format!("ICS {ics}")))?;
-    let cell = ics_status
-        .cell(commitment_id)
+    let commitment = judged
+        .concordat
+        .commitments()
+        .find(|c| c.id == commitment_id)
         .cloned()
         .ok_or_else(|| AppError::NotFound(format!("commitment {commitment_id}")))?;
-    let commitment =
-        judged.concordat.commitments().find(|c| c.id == commitment_id).cloned().ok_or(AppError::Internal)?;
+    let cell = CommitmentCell::clone(&*full_cell(pool, &versions, ics_status.ics.as_str(), &commitment.id).await?);
     let cell = if session.is_some() { cell } else { cell.without_names() };
     let can_override = session
         .is_some_and(|s| authorise(&s.principal, &Action::SetOverride { ics: ics_status.ics.to_string() }).is_ok());
@@ -109,29 +422,6 @@ pub async fn cell_detail(
     let partner_figures =
         db::readings::partner_figures_for_cell(pool, ics_status.ics.as_str(), &commitment.id, period).await?;
     Ok(CellDetail { ics: ics_status.ics.clone(), period, commitment, cell, can_override, csrf, basis, partner_figures })
-}
-
-/// The organisations each cell rests on, for a period (optionally one ICS):
-/// those with evidence for the commitment, or partner readings of its metrics,
-/// in that ICS. Keyed by (ICS, commitment).
-async fn cell_sources(
-    pool: &Pool,
-    period: ReportingPeriod,
-    ics: Option<&str>,
-) -> Result<HashMap<(String, String), BTreeSet<String>>, AppError> {
-    let period_text = period.to_string();
-    let mut sources: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
-    for (ics, commitment, org) in db::evidence::sources_for_period(pool, &period_text, ics).await? {
-        sources.entry((ics, commitment)).or_default().insert(org);
-    }
-    let commitment_of: HashMap<String, String> =
-        db::metrics::list(pool).await?.into_iter().map(|m| (m.definition.id, m.definition.commitment_id)).collect();
-    for (ics, metric, partner) in db::readings::partner_sources_for_period(pool, period, ics).await? {
-        if let Some(commitment) = commitment_of.get(&metric) {
-            sources.entry((ics, commitment.clone())).or_default().insert(partner);
-        }
-    }
-    Ok(sources)
 }
 
 /// The organisations one cell rests on, each with its return's state.
@@ -155,16 +445,6 @@ async fn basis(
             state: states.get(&org.id).copied().unwrap_or(SubmissionState::Draft),
         })
         .collect())
-}
-
-/// Each organisation's return state for a period (those never started are absent: draft).
-async fn return_states(pool: &Pool, period: ReportingPeriod) -> Result<HashMap<String, SubmissionState>, AppError> {
-    db::submissions::for_period(pool, &period.to_string())
-        .await?
-        .into_iter()
-        .map(|row| Ok((row.organisation_id.clone(), row.state()?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
 }
 
 /// For the matrix: how many of the returns each cell rests on are accepted

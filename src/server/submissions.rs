@@ -76,7 +76,8 @@ fn view(
     })
 }
 
-/// Every return due for `period`, optionally only from organisations serving `ics`.
+/// Every return due for `period`, optionally only from organisations serving
+/// `ics`, each with its history.
 pub async fn list(
     pool: &Pool,
     days: u32,
@@ -84,9 +85,26 @@ pub async fn list(
     ics: Option<&str>,
     show_people: bool,
 ) -> Result<Vec<SubmissionView>, AppError> {
+    list_with(pool, days, period, ics, show_people, true).await
+}
+
+/// Every return due for `period` and its state, without its history (the
+/// board pack lists them; their steps are on the review pages).
+pub async fn list_states(pool: &Pool, days: u32, period: ReportingPeriod) -> Result<Vec<SubmissionView>, AppError> {
+    list_with(pool, days, period, None, false, false).await
+}
+
+async fn list_with(
+    pool: &Pool,
+    days: u32,
+    period: ReportingPeriod,
+    ics: Option<&str>,
+    show_people: bool,
+    history: bool,
+) -> Result<Vec<SubmissionView>, AppError> {
     let organisations = db::london::list_organisations(pool).await?;
     let rows = db::submissions::for_period(pool, &period.to_string()).await?;
-    let steps = db::submissions::steps_for_period(pool, &period.to_string()).await?;
+    let steps = if history { db::submissions::steps_for_period(pool, &period.to_string()).await? } else { Vec::new() };
     let names = |id: &str| organisations.iter().find(|o| o.id == id).map_or_else(|| id.to_string(), |o| o.name.clone());
     organisations
         .iter()
@@ -247,7 +265,7 @@ async fn content(
 /// readings for a period: an accepted return reopens as a new version for
 /// review (the accepted one stays readable), audited with what changed.
 pub async fn reopen_after_change(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut db::Write,
     principal: &Principal,
     organisation_id: &str,
     period: &str,
