@@ -4,12 +4,14 @@
 
 use crate::app::{shell, App};
 use crate::server::workbook_reader::MAX_WORKBOOK_BYTES;
-use crate::server::{auth, errors, exports, figures, headers, rest, spc, uploads, AppState};
+use crate::server::{auth, conditional, errors, exports, figures, headers, rest, spc, uploads, AppState};
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::OnceLock;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 /// The app's routes, found once per process.
 ///
@@ -54,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/submissions.csv", get(exports::submissions_csv))
         .route("/sign-up.csv", get(exports::sign_up_csv))
         .route("/api/v1/status", get(rest::get_status))
+        .route("/api/v1/status/{ics}/{commitment}", get(rest::get_cell_status))
         .route("/api/v1/spc", get(spc::get_spc).post(spc::post_spc))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
@@ -70,9 +73,22 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(rest::MAX_READINGS_BODY))
         .layer(axum::middleware::from_fn(errors::server_fn_error_status))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), conditional::conditional_get))
         .layer(axum::middleware::from_fn(auth::reject_cross_site))
         .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(compression())
         .with_state(state)
+}
+
+/// Responses compressed as the client accepts (brotli, else gzip), with
+/// `Vary: Accept-Encoding`: pages, JSON, CSV, SVG and the WASM. Spreadsheets
+/// are zip files already, and images other than SVG are compressed already.
+/// Quality 4 of either: the best of both for answers made per request
+/// (brotli's highest takes tens of times longer for a few per cent).
+fn compression() -> CompressionLayer<impl Predicate> {
+    let predicate =
+        DefaultPredicate::new().and(NotForContentType::const_new("application/vnd.openxmlformats-officedocument"));
+    CompressionLayer::new().quality(CompressionLevel::Precise(4)).compress_when(predicate)
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.

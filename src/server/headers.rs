@@ -46,8 +46,11 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     let https = is_https(request.headers(), request.uri());
     let signed_in = carries_session(request.headers());
     let mut response = next.run(request).await;
+    // A 304 updates the headers stored with a page the browser already has; a
+    // new policy would not name the nonce that page's scripts carry.
+    let not_modified = response.status() == axum::http::StatusCode::NOT_MODIFIED;
     let headers = response.headers_mut();
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) && !not_modified {
         if let Ok(value) = HeaderValue::from_str(&content_security_policy(None)) {
             headers.insert(header::CONTENT_SECURITY_POLICY, value);
         }

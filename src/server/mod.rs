@@ -8,6 +8,7 @@ pub mod auth;
 pub mod board_pack;
 pub mod cache;
 pub mod catalogue;
+pub mod conditional;
 pub mod config;
 pub mod demo;
 pub mod errors;
