@@ -45,6 +45,23 @@ test.describe("RAG status", () => {
     await expect(page.getByRole("link", { name: "SEL P3.C2: Amber (overridden)" })).toBeVisible();
   });
 
+  test("a page the browser already has comes back 304 and still comes to life", async ({ page }) => {
+    await page.goto("/");
+    await hydrated(page);
+    // Revalidated: the server answers 304, with no body, and the browser shows
+    // what it kept (Playwright reports the kept response's 200).
+    const again = await page.reload();
+    expect((await again!.request().sizes()).responseBodySize).toBe(0);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    // The kept page's scripts carry the nonce its kept policy names: it hydrates.
+    await hydrated(page);
+    // After a change the page comes again in full.
+    await postReading(page.request, 85);
+    const changed = await page.reload();
+    expect((await changed!.request().sizes()).responseBodySize).toBeGreaterThan(0);
+    await hydrated(page);
+  });
+
   test("the matrix, ICS and commitment pages have no serious accessibility violations", async ({ page }) => {
     for (const address of ["/status?period=2023-24-Q1", "/ics/SEL", "/commitments/P3.C2", "/status/SEL/P3.C2?period=2023-24-Q1", "/metrics/m_liaison_1h", "/"]) {
       await page.goto(address);

@@ -13,6 +13,7 @@ mod concordat;
 mod concurrency;
 mod evidence;
 mod figures;
+mod freshness;
 mod generate;
 mod http;
 mod organisations;
