@@ -14,6 +14,7 @@ app_tests! {
     a_write_on_one_instance_is_seen_by_the_other_next => a_write_on_one_instance_is_seen_by_the_other_next;
     a_write_recomputes_only_what_it_changed => a_write_recomputes_only_what_it_changed;
     accounts_and_sessions_leave_content_alone => accounts_and_sessions_leave_content_alone;
+    readers_of_a_cold_part_wait_for_one_computation => readers_of_a_cold_part_wait_for_one_computation;
     cached_views_always_equal_fresh_ones => cached_views_always_equal_fresh_ones;
     pages_and_exports_carry_validators => pages_and_exports_carry_validators;
     responses_are_compressed_when_the_client_accepts_it => responses_are_compressed_when_the_client_accepts_it;
@@ -155,6 +156,28 @@ async fn accounts_and_sessions_leave_content_alone(app: TestApp) {
     assert_eq!(computed(&app, &format!("status {Q1}")).await, before, "the cached status was served");
     let content_after = concordat_tracker::db::freshness::content_sum(&app.pool).await.expect("versions");
     assert_eq!(content_after, content_before, "no content version moved");
+}
+
+async fn readers_of_a_cold_part_wait_for_one_computation(app: TestApp) {
+    let path = format!("/api/v1/status?period={Q1}");
+    assert_eq!(app.get(&path).await.status, StatusCode::OK);
+    post_reading(&app, "m_liaison_1h", "SEL", Q1, 75.0).await;
+    let (status, figures) =
+        (computed(&app, &format!("status {Q1}")).await, computed(&app, &format!("figures {Q1}")).await);
+    // Sixteen readers at once of what the write made cold.
+    let app = std::sync::Arc::new(app);
+    let mut readers = tokio::task::JoinSet::new();
+    for _ in 0..16 {
+        let (app, path) = (app.clone(), path.clone());
+        readers.spawn(async move { app.get(&path).await });
+    }
+    while let Some(reply) = readers.join_next().await {
+        let reply = reply.expect("reader");
+        assert_eq!(reply.status, StatusCode::OK);
+        assert_eq!(cell_rag(&reply.json(), "SEL", "P3.C2"), "amber", "each sees the write");
+    }
+    assert_eq!(computed(&app, &format!("status {Q1}")).await, status + 1, "the status was composed once");
+    assert_eq!(computed(&app, &format!("figures {Q1}")).await, figures + 1, "SEL's figures were computed once");
 }
 
 /// One random write, through the app as its users make them; whether it was
@@ -394,10 +417,16 @@ async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> crate:
 }
 
 async fn pages_and_exports_carry_validators(app: TestApp) {
-    for path in [format!("/status?period={Q1}"), format!("/api/v1/status?period={Q1}"), format!("/status.csv?period={Q1}"), "/".into()] {
+    for path in [
+        format!("/status?period={Q1}"),
+        format!("/api/v1/status?period={Q1}"),
+        format!("/status.csv?period={Q1}"),
+        "/".into(),
+    ] {
         let first = app.get(&path).await;
         assert_eq!(first.status, StatusCode::OK, "{path}");
-        let tag = first.headers.get("etag").and_then(|v| v.to_str().ok()).unwrap_or_else(|| panic!("{path} has an ETag"));
+        let tag =
+            first.headers.get("etag").and_then(|v| v.to_str().ok()).unwrap_or_else(|| panic!("{path} has an ETag"));
         assert_eq!(first.headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-cache"), "{path}");
         let again = get_with(&app, &path, &[("if-none-match", tag)]).await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{path} unchanged");
@@ -440,7 +469,8 @@ async fn responses_are_compressed_when_the_client_accepts_it(app: TestApp) {
         for encoding in ["br", "gzip"] {
             let reply = get_with(&app, &path, &[("accept-encoding", encoding)]).await;
             assert_eq!(reply.status, StatusCode::OK, "{path}");
-            let header = |name: &str| reply.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+            let header =
+                |name: &str| reply.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
             assert!(header("content-type").starts_with(kind), "{path}: {}", header("content-type"));
             assert_eq!(header("content-encoding"), encoding, "{path} in {encoding}");
             assert!(header("vary").to_ascii_lowercase().contains("accept-encoding"), "{path} varies by encoding");
