@@ -136,8 +136,11 @@ pub async fn count_for_commitment(
     commitment_id: &str,
     period: Option<&str>,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    // From the cells' counts (see `refresh_cells`): a row a period and ICS,
+    // however much evidence there is.
     sqlx::query_as(
-        "SELECT ics_code, COUNT(*) FROM evidence WHERE commitment_id = $1 AND ($2 IS NULL OR period = $2)
+        "SELECT ics_code, CAST(SUM(entries) AS BIGINT) FROM evidence_cell
+         WHERE commitment_id = $1 AND ($2 IS NULL OR period = $2) AND entries > 0
          GROUP BY ics_code ORDER BY ics_code",
     )
     .bind(commitment_id)

@@ -442,23 +442,6 @@ pub async fn series(
     .await
 }
 
-/// The ICS-level readings of every metric feeding a commitment, from
-/// `from_period` on: one query for a commitment's sparklines.
-pub async fn ics_level_for_commitment(
-    pool: &Pool,
-    commitment_id: &str,
-    from_period: &str,
-) -> Result<Vec<IcsReading>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT r.metric_id, r.ics_code, r.period, r.value FROM reading r JOIN metric m ON m.id = r.metric_id
-         WHERE m.commitment_id = $1 AND r.partner_id = '' AND r.period >= $2",
-    )
-    .bind(commitment_id)
-    .bind(from_period)
-    .fetch_all(pool)
-    .await
-}
-
 /// Partners' readings of a commitment's metrics in one ICS for a quarter (its
 /// months included), by metric, organisation and period.
 pub async fn partner_figures_for_cell(

@@ -84,19 +84,34 @@ async fn evidence_slice(
             .await?;
         }
         None => {
-            for (code, _) in &slice.counts {
-                entries.extend(
-                    db::evidence::page_for_commitment(
-                        pool,
-                        commitment_id,
-                        code.as_str(),
-                        period_text.as_deref(),
+            // Each ICS's latest, side by side.
+            let mut latest = tokio::task::JoinSet::new();
+            for (position, (code, _)) in slice.counts.iter().enumerate() {
+                let (pool, commitment, ics, period) =
+                    (pool.clone(), commitment_id.to_string(), code.to_string(), period_text.clone());
+                latest.spawn(async move {
+                    let page = db::evidence::page_for_commitment(
+                        &pool,
+                        &commitment,
+                        &ics,
+                        period.as_deref(),
                         EvidenceSlice::PER_ICS,
                         0,
                     )
-                    .await?,
-                );
+                    .await;
+                    (position, page)
+                });
             }
+            let mut pages = Vec::new();
+            while let Some(done) = latest.join_next().await {
+                let (position, page) = done.map_err(|error| {
+                    tracing::error!(%error, "a page of evidence could not be read");
+                    AppError::Internal
+                })?;
+                pages.push((position, page?));
+            }
+            pages.sort_by_key(|(position, _)| *position);
+            entries.extend(pages.into_iter().flat_map(|(_, page)| page));
         }
     }
     Ok((slice, entries))
@@ -122,9 +137,9 @@ pub async fn commitment_evidence(
     let session = auth::current_session().await?;
     let entries =
         if session.is_some() { entries } else { entries.into_iter().map(EvidenceEntry::without_names).collect() };
-    let organisations = db::london::list_organisations(&pool).await?;
     let (can_add_for, editable) = match &session {
         Some(s) => {
+            let organisations = db::london::list_organisations(&pool).await?;
             let allowed: Vec<&Organisation> =
                 organisations.iter().filter(|o| authorise(&s.principal, &edit_action(o)).is_ok()).collect();
             let editable = entries
@@ -150,7 +165,7 @@ pub async fn commitment_evidence(
         .iter()
         .map(|i| (i.ics.clone(), i.cell(commitment_id).map(|c| c.rag).unwrap_or(crate::domain::rag::Rag::NoData)))
         .collect();
-    let sparklines = sparklines(&pool, commitment_id, period).await?;
+    let sparklines = sparklines(&pool, commitment_id, period, &judged.figures).await?;
     Ok(CommitmentEvidence {
         sparklines,
         csrf: session.map(|s| s.csrf_token),
@@ -159,7 +174,7 @@ pub async fn commitment_evidence(
         commitment,
         entries,
         shown,
-        ics_codes: db::london::ics_codes(&pool).await?,
+        ics_codes: judged.status.icss.iter().map(|i| i.ics.clone()).collect(),
         current_period: period,
         periods: ReportingPeriod::range(ReportingPeriod::FIRST, period).into_iter().rev().collect(),
         can_add_for,
@@ -368,26 +383,25 @@ async fn sparklines(
     pool: &db::Pool,
     commitment_id: &str,
     current: ReportingPeriod,
+    figures: &[std::sync::Arc<crate::domain::status::IcsFigures>],
 ) -> Result<Vec<crate::model::evidence::MetricSparklines>, AppError> {
-    use crate::domain::frequency::ReadingPeriod;
     use crate::domain::metric_series::{quarter_figure, SeriesPoint, SeriesRules};
     use std::collections::HashMap;
     let first = ReportingPeriod::FIRST;
-    // "2023-04" sorts (as text) after every earlier month and quarter and before
-    // every later one, in either form.
-    let from = crate::domain::frequency::Month::containing(first.start_date()).to_string();
-    let readings = db::readings::ics_level_for_commitment(pool, commitment_id, &from).await?;
-    // Each (metric, ICS) series once, so a quarter's figure is found without
-    // scanning every reading.
-    let mut series: HashMap<(String, String), Vec<SeriesPoint>> = HashMap::new();
-    for reading in readings {
-        if let Ok(period) = ReadingPeriod::parse(&reading.period) {
-            series
-                .entry((reading.metric_id, reading.ics_code))
-                .or_default()
-                .push(SeriesPoint { period, value: reading.value });
-        }
-    }
+    // The current period's figures hold every ICS-level reading so far (a
+    // period that has not started takes none): those since the concordat
+    // began, by (metric, ICS).
+    let series: HashMap<(String, String), Vec<SeriesPoint>> = figures
+        .iter()
+        .flat_map(|ics| {
+            ics.metrics.iter().filter(|m| m.commitment_id == commitment_id).map(|m| {
+                let since: Vec<SeriesPoint> =
+                    m.points.iter().copied().filter(|p| p.period.quarter() >= first).collect();
+                ((m.metric_id.clone(), ics.ics.clone()), since)
+            })
+        })
+        .filter(|(_, points)| !points.is_empty())
+        .collect();
     // The window ends at the latest reading's quarter (or now, if there is
     // none), so older data still shows, and never starts before the concordat did.
     let end = series.values().flatten().map(|p| p.period.quarter()).max().unwrap_or(current);
