@@ -174,6 +174,12 @@ pub async fn generate(pool: &Pool, options: &Options) -> Result<Summary, AppErro
     tracing::info!(seconds = started.elapsed().as_secs_f64(), readings = summary.readings, "readings written");
     write_returns(pool, &london, &people, options, &mut summary, &progress.returns).await?;
     tracing::info!(seconds = started.elapsed().as_secs_f64(), returns = summary.submissions, "returns written");
+    // PostgreSQL plans queries by its table statistics, which a bulk load
+    // leaves stale until autovacuum next analyses (a minute or more): until
+    // then a commitment's newest evidence was read by scanning all of it.
+    if db::Backend::of(pool) == db::Backend::Postgres {
+        sqlx::query("ANALYZE").execute(pool).await?;
+    }
     summary.elapsed = started.elapsed();
     record_run(pool, &summary).await?;
     Ok(summary)
