@@ -1,6 +1,6 @@
 //! The HTML shell, the router and the page frame shared by every route.
 
-use crate::components::session::{provide_session, use_session};
+use crate::components::session::{provide_session, use_session, CsrfField};
 use crate::pages::{
     account::AccountPage,
     admin::AdminUsersPage,
@@ -139,6 +139,7 @@ fn SiteHeader() -> impl IntoView {
                                     {users.then(|| view! { <A href="/admin/users">"Users"</A> })}
                                     <A href="/account">{user.email.clone()}</A>
                                     <ActionForm action=session.sign_out>
+                                        <CsrfField token=user.csrf_token.clone() />
                                         <button type="submit" class="link-button">"Sign out"</button>
                                     </ActionForm>
                                 </div>

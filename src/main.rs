@@ -86,6 +86,7 @@ async fn run() -> Result<(), String> {
             tracing::warn!(switched_off, "demo mode is off: demo accounts deactivated");
         }
     }
+    concordat_tracker::server::auth::set_idle_minutes(config.session_idle_minutes);
     let submission_days = config.submission_days;
     let behind_proxy = config.behind_proxy;
     serve(AppState { leptos_options, pool, submission_days, behind_proxy })

@@ -53,19 +53,29 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         return Err(AppError::invalid("password", "the email address or password is not right"));
     }
     let pool = crate::server::state::pool()?;
-    let token = auth::sign_in(&pool, &email, &password, &auth::request_client_address()?).await?;
+    let device = auth::request_device_token();
+    let signed_in =
+        auth::sign_in(&pool, &email, &password, &auth::request_client_address()?, device.as_deref()).await?;
+    let https = auth::request_is_https();
     let response = expect_context::<leptos_axum::ResponseOptions>();
-    response.insert_header(SET_COOKIE, auth::session_cookie(&token, auth::request_is_https())?);
+    response.append_header(SET_COOKIE, auth::session_cookie(&signed_in.session_token, https)?);
+    response.append_header(SET_COOKIE, auth::device_cookie(&signed_in.device_token, https)?);
     leptos_axum::redirect(safe_next(next.as_deref().unwrap_or("/me")));
     Ok(())
 }
 
+/// Signs out: a POST carrying the session's CSRF token, so another site
+/// cannot sign people out. Without a live session it only clears the cookie.
 #[server(endpoint = "auth/sign-out")]
-pub async fn sign_out() -> Result<(), AppError> {
+pub async fn sign_out(csrf: String) -> Result<(), AppError> {
+    use crate::server::auth;
     use http::header::SET_COOKIE;
-    let https = crate::server::auth::sign_out_current().await?;
+    if let Some(session) = auth::current_session().await? {
+        auth::check_csrf(&session, &csrf)?;
+        auth::sign_out(&crate::server::state::pool()?, &session).await?;
+    }
     let response = expect_context::<leptos_axum::ResponseOptions>();
-    response.insert_header(SET_COOKIE, crate::server::auth::clear_session_cookie(https));
+    response.insert_header(SET_COOKIE, auth::clear_session_cookie(auth::request_is_https()));
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -117,26 +117,59 @@ pub async fn create_session(
     Ok(())
 }
 
-/// The signed-in user and the session's CSRF token, if the session is live.
-pub async fn session_principal(pool: &Pool, token_hash: &str) -> Result<Option<(Principal, String)>, sqlx::Error> {
+/// A live session: who it is, its CSRF token and when it was last used.
+pub struct LiveSession {
+    pub principal: Principal,
+    pub csrf_token: String,
+    pub last_seen_at: Option<String>,
+}
+
+/// The signed-in user behind a session, if the session is live: not past its
+/// absolute lifetime, used since `idle_since`, and its account active.
+pub async fn session_principal(
+    pool: &Pool,
+    token_hash: &str,
+    idle_since: &str,
+) -> Result<Option<LiveSession>, sqlx::Error> {
     #[derive(FromRow)]
     struct Row {
         #[sqlx(flatten)]
         principal: SqlPrincipal,
         csrf_token: String,
+        last_seen_at: Option<String>,
     }
     let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {PRINCIPAL_COLUMNS}, s.csrf_token
+        "SELECT {PRINCIPAL_COLUMNS}, s.csrf_token, s.last_seen_at
          FROM user_session s
          JOIN app_user u ON u.id = s.user_id
          JOIN organisation o ON o.id = u.organisation_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND COALESCE(s.last_seen_at, s.created_at) > $3
+           AND u.active = 1"
     ))
     .bind(token_hash)
     .bind(super::now())
+    .bind(idle_since)
     .fetch_optional(pool)
     .await?;
-    row.map(|r| Ok((Principal::try_from(r.principal)?, r.csrf_token))).transpose()
+    row.map(|r| {
+        Ok(LiveSession {
+            principal: Principal::try_from(r.principal)?,
+            csrf_token: r.csrf_token,
+            last_seen_at: r.last_seen_at,
+        })
+    })
+    .transpose()
+}
+
+/// Notes that a session was used now (the idle timeout counts from here).
+/// Not content: it raises no version, so cached pages stay warm.
+pub async fn touch_session(pool: &Pool, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE user_session SET last_seen_at = $1 WHERE token_hash = $2")
+        .bind(super::now())
+        .bind(token_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 /// Ends a session, and sweeps expired ones while we are here.
@@ -335,6 +368,18 @@ pub async fn end_sessions(tx: &mut Transaction<'_, Any>, user_id: &str, keep: Op
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Revokes every live API token of a user (a new password, or an admin's
+/// reset, means any token made before may be in the wrong hands). Returns how many.
+pub async fn revoke_all_api_tokens(tx: &mut Transaction<'_, Any>, user_id: &str) -> Result<u64, sqlx::Error> {
+    let result =
+        sqlx::query("UPDATE api_token SET revoked_at = $1, updated_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+            .bind(super::now())
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+    Ok(result.rows_affected())
 }
 
 pub async fn password_hash(pool: &Pool, user_id: &str) -> Result<Option<String>, sqlx::Error> {

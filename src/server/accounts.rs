@@ -151,9 +151,34 @@ pub async fn issue_password_link(pool: &Pool, admin: &Principal, user_id: &str) 
         return Err(AppError::Conflict(format!("{} is deactivated; reactivate the account first", user.email)));
     }
     let mut tx = db::begin_write(pool).await?;
+    // A reset is what an admin does when an account may be in the wrong
+    // hands: nothing signed in with it before carries on.
+    let revoked = end_everything_signed_in(&mut tx, &user.id, None).await?;
     let link = add_password_link(&mut tx, Actor::User(admin), &user.id, &user.email).await?;
+    if revoked > 0 {
+        let change = Change {
+            action: AuditAction::Revoke,
+            entity: AuditEntity::User,
+            entity_id: &user.id,
+            before: None,
+            after: Some(serde_json::json!({ "api_tokens_revoked": revoked, "reason": "password reset" })),
+        };
+        audit::record(&mut tx, Actor::User(admin), change).await?;
+    }
     tx.commit().await?;
     Ok(link)
+}
+
+/// Ends every session of an account (but `keep`, the one asking) and
+/// revokes every API token it has: after a new password nothing made with the
+/// old one carries on. Returns how many tokens were revoked.
+async fn end_everything_signed_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: &str,
+    keep: Option<&str>,
+) -> Result<u64, sqlx::Error> {
+    users::end_sessions(tx, user_id, keep).await?;
+    users::revoke_all_api_tokens(tx, user_id).await
 }
 
 const DEAD_LINK: &str = "this link has expired or has already been used; ask an admin for a new one";
@@ -185,13 +210,13 @@ pub async fn set_password_with_link(
         return Err(AppError::invalid("token", DEAD_LINK));
     }
     users::set_password_hash(&mut tx, &user_id, &hash).await?;
-    users::end_sessions(&mut tx, &user_id, None).await?;
+    let revoked = end_everything_signed_in(&mut tx, &user_id, None).await?;
     let change = Change {
         action: AuditAction::SetPassword,
         entity: AuditEntity::User,
         entity_id: &user_id,
         before: None,
-        after: None,
+        after: Some(serde_json::json!({ "api_tokens_revoked": revoked })),
     };
     audit::record(&mut tx, Actor::Account { id: &user_id, email: &email }, change).await?;
     tx.commit().await?;
@@ -208,8 +233,8 @@ fn check_new_pair(field: &str, password: &str, confirm_field: &str, confirmation
 }
 
 /// A signed-in user changes their own password: the current one is required
-/// (and wrong guesses count towards the sign-in throttle), and every other
-/// session of theirs ends.
+/// (and wrong guesses count towards the sign-in throttle), every other
+/// session of theirs ends and every API token of theirs is revoked.
 pub async fn change_own_password(
     pool: &Pool,
     session: &Session,
@@ -223,26 +248,26 @@ pub async fn change_own_password(
         return Err(AppError::invalid("new_password", "must differ from the current password"));
     }
     let principal = &session.principal;
-    let attempt = Attempt::new(&principal.email, client_address);
-    attempt.check_open(pool).await?;
+    let device = super::auth::request_device_token();
+    let attempt = Attempt::new(&principal.email, client_address).from_device(pool, device.as_deref()).await?;
+    // Counted before the check, as a sign-in is: a stolen session cannot
+    // guess the current password faster than the sign-in form could.
+    let reservation = attempt.reserve(pool).await?;
     let stored = users::password_hash(pool, &principal.user_id).await?.ok_or(AppError::Unauthorized)?;
     if !secrets::verify_password_queued(current.to_string(), stored).await? {
-        let mut tx = db::begin_write(pool).await?;
-        attempt.record_failure(&mut tx).await?;
-        tx.commit().await?;
         return Err(AppError::invalid("current_password", "is not your current password"));
     }
     let hash = secrets::hash_password_queued(new.to_string()).await?;
     let mut tx = db::begin_write(pool).await?;
-    attempt.record_success(&mut tx).await?;
+    reservation.settle_success(&mut tx).await?;
     users::set_password_hash(&mut tx, &principal.user_id, &hash).await?;
-    users::end_sessions(&mut tx, &principal.user_id, Some(&session.token_hash)).await?;
+    let revoked = end_everything_signed_in(&mut tx, &principal.user_id, Some(&session.token_hash)).await?;
     let change = Change {
         action: AuditAction::ChangePassword,
         entity: AuditEntity::User,
         entity_id: &principal.user_id,
         before: None,
-        after: None,
+        after: Some(serde_json::json!({ "api_tokens_revoked": revoked })),
     };
     audit::record(&mut tx, Actor::User(principal), change).await?;
     tx.commit().await?;

@@ -2,7 +2,7 @@
 //! CSRF checks, and the bridge from domain permissions to HTTP errors.
 
 use super::secrets;
-use super::throttle::Attempt;
+use super::throttle::{Attempt, DEVICE_COOKIE, DEVICE_DAYS};
 use crate::db::audit::{self, Actor, Change};
 use crate::db::{self, Pool};
 use crate::domain::audit::{AuditAction, AuditEntity};
@@ -17,6 +17,24 @@ use chrono::{Duration, Utc};
 pub const SESSION_COOKIE: &str = "concordat_session";
 /// Sessions end this long after sign-in, whatever happens in between.
 pub const SESSION_HOURS: i64 = 12;
+/// Sessions unused for this long end (configurable, see `set_idle_minutes`).
+pub const DEFAULT_IDLE_MINUTES: i64 = 30;
+/// A session's last use is written at most this often: a reader clicking
+/// through pages does not write on every request.
+const TOUCH_EVERY_SECONDS: i64 = 60;
+
+static IDLE_MINUTES: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+
+/// Sets the idle timeout once, at start-up (`CONCORDAT_SESSION_IDLE_MINUTES`).
+pub fn set_idle_minutes(minutes: i64) {
+    if IDLE_MINUTES.set(minutes).is_err() {
+        tracing::warn!("the session idle timeout was already set");
+    }
+}
+
+fn idle_minutes() -> i64 {
+    IDLE_MINUTES.get().copied().unwrap_or(DEFAULT_IDLE_MINUTES)
+}
 
 /// A signed-in browser user and the CSRF token every form of theirs must carry.
 #[derive(Debug, Clone)]
@@ -38,13 +56,56 @@ fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, value)| value)
 }
 
+/// Whether the browser reached us over https, as a proxy in front says
+/// (`X-Forwarded-Proto`) or the request's own address does.
+pub fn headers_say_https(headers: &HeaderMap) -> bool {
+    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+}
+
+/// The name a cookie has on the wire: over https, cookies set for the whole
+/// site carry the `__Host-` prefix, which browsers accept only from a secure
+/// origin with `Path=/` and no `Domain`, so no other host (nor plain http)
+/// can plant one.
+fn wire_name(name: &str, path: &str, https: bool) -> String {
+    if https && path == "/" {
+        format!("__Host-{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// A site-wide cookie of the app, read under its name for this scheme: over
+/// https only the `__Host-` one counts.
+pub fn host_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    cookie_value(headers, &wire_name(name, "/", headers_say_https(headers))).filter(|value| !value.is_empty())
+}
+
+/// The hash of the session token a request carries, if it carries one.
+pub fn session_token_hash(headers: &HeaderMap) -> Option<String> {
+    host_cookie(headers, SESSION_COOKIE).map(secrets::token_hash)
+}
+
 pub async fn session_from_headers(pool: &Pool, headers: &HeaderMap) -> Result<Option<Session>, AppError> {
-    let Some(token) = cookie_value(headers, SESSION_COOKIE) else {
+    let Some(token_hash) = session_token_hash(headers) else {
         return Ok(None);
     };
-    let token_hash = secrets::token_hash(token);
-    let found = db::users::session_principal(pool, &token_hash).await?;
-    Ok(found.map(|(principal, csrf_token)| Session { principal, csrf_token, token_hash }))
+    let now = Utc::now();
+    let idle_since = db::timestamp(now - Duration::minutes(idle_minutes()));
+    let Some(live) = db::users::session_principal(pool, &token_hash, &idle_since).await? else {
+        return Ok(None);
+    };
+    let stale = live
+        .last_seen_at
+        .as_deref()
+        .and_then(db::parse_timestamp)
+        .is_none_or(|at| now - at > Duration::seconds(TOUCH_EVERY_SECONDS));
+    if stale {
+        // Failing to note the use must not fail the page.
+        if let Err(error) = db::users::touch_session(pool, &token_hash).await {
+            tracing::warn!(%error, "could not note a session's use");
+        }
+    }
+    Ok(Some(Session { principal: live.principal, csrf_token: live.csrf_token, token_hash }))
 }
 
 fn request_parts() -> Result<http::request::Parts, AppError> {
@@ -68,8 +129,14 @@ pub async fn require_session() -> Result<Session, AppError> {
 /// A signed-in user whose form carried their session's CSRF token.
 pub async fn require_session_with_csrf(submitted: &str) -> Result<Session, AppError> {
     let session = require_session().await?;
+    check_csrf(&session, submitted)?;
+    Ok(session)
+}
+
+/// The form carried the session's CSRF token, or 403.
+pub fn check_csrf(session: &Session, submitted: &str) -> Result<(), AppError> {
     if secrets::constant_time_eq(submitted, &session.csrf_token) {
-        Ok(session)
+        Ok(())
     } else {
         Err(AppError::Forbidden(
             "submit this form: it has expired or came from another site; reload the page and try again".into(),
@@ -85,15 +152,31 @@ pub fn authorise(principal: &Principal, action: &Action) -> Result<(), AppError>
     })
 }
 
-/// Checks an email and password; on success opens a session and returns its token.
-/// Unknown emails cost the same argon2 work as wrong passwords, and are
+/// What a successful sign-in gives the browser: its session, and the device
+/// token that marks it as having signed in to this account.
+pub struct SignedIn {
+    pub session_token: String,
+    pub device_token: String,
+}
+
+/// Checks an email and password; on success opens a session.
+/// The attempt is counted before the password is checked (see
+/// `throttle::Attempt::reserve`), so a burst of guesses cannot outrun the
+/// lock. Unknown emails cost the same argon2 work as wrong passwords, and are
 /// throttled the same way, so neither the time nor the answer tells whether an
-/// account exists. While the account or the client's address is locked, the
-/// password is not even checked.
-pub async fn sign_in(pool: &Pool, email: &str, password: &str, client_address: &str) -> Result<String, AppError> {
+/// account exists. While the account (or, from a browser that has not signed
+/// in to it before, the client's address) is locked, the password is not
+/// even checked.
+pub async fn sign_in(
+    pool: &Pool,
+    email: &str,
+    password: &str,
+    client_address: &str,
+    device_token: Option<&str>,
+) -> Result<SignedIn, AppError> {
     let email = email.trim().to_lowercase();
-    let attempt = Attempt::new(&email, client_address);
-    attempt.check_open(pool).await?;
+    let attempt = Attempt::new(&email, client_address).from_device(pool, device_token).await?;
+    let reservation = attempt.reserve(pool).await?;
     let login = db::users::find_login(pool, &email).await?;
     let (hash, user_id) = match &login {
         Some(row) => (row.password_hash.clone(), Some(row.id.clone())),
@@ -102,7 +185,7 @@ pub async fn sign_in(pool: &Pool, email: &str, password: &str, client_address: &
     let verified = secrets::verify_password_queued(password.to_string(), hash).await?;
     let mut tx = db::begin_write(pool).await?;
     let Some(user_id) = user_id.filter(|_| verified) else {
-        attempt.record_failure(&mut tx).await?;
+        // The failure was counted when the attempt was reserved.
         // The address tried, never the password; only admins and the board read the log.
         let tried: String = email.chars().take(254).collect();
         let change = Change {
@@ -116,7 +199,8 @@ pub async fn sign_in(pool: &Pool, email: &str, password: &str, client_address: &
         tx.commit().await?;
         return Err(AppError::invalid("password", "the email address or password is not right"));
     };
-    attempt.record_success(&mut tx).await?;
+    reservation.settle_success(&mut tx).await?;
+    let device_token = attempt.remember_device(&mut tx, device_token).await?;
     let token = secrets::random_token();
     let token_hash = secrets::token_hash(&token);
     let expires_at = db::timestamp(Utc::now() + Duration::hours(SESSION_HOURS));
@@ -132,7 +216,7 @@ pub async fn sign_in(pool: &Pool, email: &str, password: &str, client_address: &
     };
     audit::record(&mut tx, Actor::Account { id: &user_id, email: &email }, change).await?;
     tx.commit().await?;
-    Ok(token)
+    Ok(SignedIn { session_token: token, device_token })
 }
 
 /// The client address of the request being served (see `throttle::client_address`).
@@ -151,6 +235,7 @@ pub struct CookieSpec {
 impl CookieSpec {
     pub fn set(&self, value: &str, max_age: i64, secure: bool) -> Result<HeaderValue, AppError> {
         let CookieSpec { name, path, same_site } = self;
+        let name = wire_name(name, path, secure);
         let secure = if secure { "; Secure" } else { "" };
         HeaderValue::from_str(&format!(
             "{name}={value}; Path={path}; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}"
@@ -175,33 +260,39 @@ pub fn clear_session_cookie(secure: bool) -> HeaderValue {
     SESSION.clear(secure)
 }
 
-/// Whether the browser reached us over https (directly or through a proxy that says so).
-pub fn is_https(headers: &HeaderMap, uri: &http::Uri) -> bool {
-    uri.scheme_str() == Some("https") || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+const DEVICE: CookieSpec = CookieSpec { name: DEVICE_COOKIE, path: "/", same_site: "Lax" };
+
+/// `Set-Cookie` for the device cookie: kept for `DEVICE_DAYS` after a sign-in.
+pub fn device_cookie(token: &str, secure: bool) -> Result<HeaderValue, AppError> {
+    DEVICE.set(token, DEVICE_DAYS * 24 * 3600, secure)
 }
 
-/// Signs out the current request's session, if any.
-pub async fn sign_out_current() -> Result<bool, AppError> {
-    let parts = request_parts()?;
-    let pool = super::state::pool()?;
-    if let Some(token) = cookie_value(&parts.headers, SESSION_COOKIE) {
-        let token_hash = secrets::token_hash(token);
-        let signed_in = db::users::session_principal(&pool, &token_hash).await?;
-        let mut tx = db::begin_write(&pool).await?;
-        db::users::delete_session(&mut tx, &token_hash).await?;
-        if let Some((principal, _)) = &signed_in {
-            let change = Change {
-                action: AuditAction::SignOut,
-                entity: AuditEntity::Session,
-                entity_id: &token_hash[..12],
-                before: None,
-                after: None,
-            };
-            audit::record(&mut tx, Actor::User(principal), change).await?;
-        }
-        tx.commit().await?;
-    }
-    Ok(is_https(&parts.headers, &parts.uri))
+/// The device token the request being served carries, if any.
+pub fn request_device_token() -> Option<String> {
+    request_parts().ok().and_then(|parts| host_cookie(&parts.headers, DEVICE_COOKIE).map(str::to_owned))
+}
+
+/// Whether the browser reached us over https (directly or through a proxy that says so).
+pub fn is_https(headers: &HeaderMap, uri: &http::Uri) -> bool {
+    uri.scheme_str() == Some("https") || headers_say_https(headers)
+}
+
+/// Ends `session` (the signed-in request's own). Only a live session is
+/// written: a made-up or expired cookie changes nothing, so anonymous
+/// requests never open a write transaction by signing out.
+pub async fn sign_out(pool: &Pool, session: &Session) -> Result<(), AppError> {
+    let mut tx = db::begin_write(pool).await?;
+    db::users::delete_session(&mut tx, &session.token_hash).await?;
+    let change = Change {
+        action: AuditAction::SignOut,
+        entity: AuditEntity::Session,
+        entity_id: &session.token_hash[..12],
+        before: None,
+        after: None,
+    };
+    audit::record(&mut tx, Actor::User(&session.principal), change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub fn request_is_https() -> bool {
@@ -216,6 +307,7 @@ pub fn request_cookie(name: &str) -> Option<String> {
 /// Whether a request carries a session cookie (a signed-in browser).
 pub fn carries_session(headers: &HeaderMap) -> bool {
     cookie_value(headers, SESSION_COOKIE).is_some()
+        || cookie_value(headers, &format!("__Host-{SESSION_COOKIE}")).is_some()
 }
 
 /// The user behind `Authorization: Bearer <token>`, or 401.
@@ -307,6 +399,20 @@ mod tests {
         for part in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/", "Max-Age=43200"] {
             assert!(text.contains(part), "{text} lacks {part}");
         }
-        assert!(!session_cookie("t", false).expect("valid").to_str().expect("ascii").contains("Secure"));
+        assert!(text.starts_with("__Host-concordat_session=t;"), "{text}");
+        let plain = session_cookie("t", false).expect("valid");
+        let plain = plain.to_str().expect("ascii");
+        assert!(!plain.contains("Secure") && plain.starts_with("concordat_session=t;"), "{plain}");
+    }
+
+    #[test]
+    fn over_https_only_the_prefixed_cookie_counts() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("concordat_session=planted"));
+        assert_eq!(host_cookie(&headers, SESSION_COOKIE), Some("planted"));
+        headers.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        assert_eq!(host_cookie(&headers, SESSION_COOKIE), None, "a cookie planted over http is ignored");
+        headers.insert(header::COOKIE, HeaderValue::from_static("__Host-concordat_session=real"));
+        assert_eq!(host_cookie(&headers, SESSION_COOKIE), Some("real"));
     }
 }

@@ -14,6 +14,9 @@ pub struct Config {
     /// address to `X-Forwarded-For`, and sign-in throttling counts by that
     /// address. Off by default, since anyone can send that header.
     pub behind_proxy: bool,
+    /// `CONCORDAT_SESSION_IDLE_MINUTES`: a session unused for this long ends
+    /// (default 30, from 1 to 720), beside its absolute 12-hour lifetime.
+    pub session_idle_minutes: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +27,8 @@ pub enum ConfigError {
     Switch(&'static str, String),
     #[error("CONCORDAT_SUBMISSION_DAYS must be a whole number of days from 0 to 366, not {0:?}")]
     SubmissionDays(String),
+    #[error("CONCORDAT_SESSION_IDLE_MINUTES must be a whole number of minutes from 1 to 720, not {0:?}")]
+    SessionIdleMinutes(String),
 }
 
 impl Config {
@@ -46,7 +51,15 @@ impl Config {
                 .filter(|days| *days <= 366)
                 .ok_or_else(|| ConfigError::SubmissionDays(text.to_string()))?,
         };
-        Ok(Config { database_url, demo, submission_days, behind_proxy })
+        let session_idle_minutes = match lookup("CONCORDAT_SESSION_IDLE_MINUTES").as_deref().map(str::trim) {
+            None | Some("") => crate::server::auth::DEFAULT_IDLE_MINUTES,
+            Some(text) => text
+                .parse::<i64>()
+                .ok()
+                .filter(|minutes| (1..=720).contains(minutes))
+                .ok_or_else(|| ConfigError::SessionIdleMinutes(text.to_string()))?,
+        };
+        Ok(Config { database_url, demo, submission_days, behind_proxy, session_idle_minutes })
     }
 
     /// The database URL with any password replaced, for logs.
@@ -121,6 +134,18 @@ mod tests {
     }
 
     #[test]
+    fn the_idle_timeout_is_configurable() {
+        assert_eq!(Config::from_lookup(|_| None).expect("valid").session_idle_minutes, 30);
+        let set = |v: &'static str| {
+            Config::from_lookup(move |k| (k == "CONCORDAT_SESSION_IDLE_MINUTES").then(|| v.to_string()))
+        };
+        assert_eq!(set("15").expect("valid").session_idle_minutes, 15);
+        for refused in ["0", "721", "half an hour", "-5"] {
+            assert!(set(refused).is_err(), "{refused}");
+        }
+    }
+
+    #[test]
     fn refuses_unknown_databases() {
         let err = Config::from_lookup(|_| Some("mysql://localhost/x".into())).unwrap_err();
         assert!(err.to_string().contains("sqlite: or postgres://"), "{err}");
@@ -133,6 +158,7 @@ mod tests {
             demo: false,
             submission_days: 20,
             behind_proxy: false,
+            session_idle_minutes: 30,
         };
         assert_eq!(config.redacted_database_url(), "postgres://app:***@db:5432/concordat");
         let plain = Config {
@@ -140,6 +166,7 @@ mod tests {
             demo: false,
             submission_days: 20,
             behind_proxy: false,
+            session_idle_minutes: 30,
         };
         assert_eq!(plain.redacted_database_url(), "postgres://postgres@127.0.0.1/test");
     }

@@ -79,7 +79,14 @@ pub fn hash_password(password: &str) -> Result<String, HashError> {
 
 /// True only for the right password; a malformed stored hash is logged and fails.
 pub fn verify_password(password: &str, stored_hash: &str) -> bool {
-    if password.chars().count() > MAX_PASSWORD_CHARS || stored_hash == NO_PASSWORD {
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return false;
+    }
+    if stored_hash == NO_PASSWORD {
+        // As long as a real check, so the time does not tell that this account
+        // exists but has no password yet.
+        let _ = PasswordHash::new(dummy_hash())
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok());
         return false;
     }
     match PasswordHash::new(stored_hash) {

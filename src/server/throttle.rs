@@ -1,19 +1,39 @@
 //! Sign-in throttling: one attempt's keys (the account tried and the client's
-//! address), checked before the password is and counted after it fails.
+//! address), counted before the password is checked and given back if it
+//! was right; and the device cookie that lets a browser which has signed in
+//! to an account before keep trying that account while its address is locked.
 
 use super::secrets;
+use crate::db::throttle::Counted;
 use crate::db::{self, Pool};
 use crate::domain::throttle::{describe_wait, ACCOUNT, ADDRESS};
 use crate::error::AppError;
 use axum::extract::ConnectInfo;
-use chrono::Utc;
+use chrono::{Duration, Utc};
 use sqlx::{Any, Transaction};
 use std::net::{IpAddr, SocketAddr};
+
+/// The cookie naming a browser that has signed in before (OWASP's device
+/// cookie). It holds a random token; the server keeps its hash beside the
+/// accounts signed in to from it.
+pub const DEVICE_COOKIE: &str = "concordat_device";
+/// How long a browser stays known after its last sign-in.
+pub const DEVICE_DAYS: i64 = 90;
 
 /// The keys one password attempt is counted under.
 pub struct Attempt {
     account_key: String,
     address_key: String,
+    /// The browser has signed in to this account before: the address's count
+    /// does not apply to it (the account's does).
+    known_device: bool,
+}
+
+/// An attempt counted before its password is checked. Dropped without
+/// `settle_success`, it stays counted as a failure.
+pub struct Reservation {
+    account_key: String,
+    counted: Vec<Counted>,
 }
 
 impl Attempt {
@@ -22,35 +42,75 @@ impl Attempt {
         Attempt {
             account_key: format!("account:{}", secrets::token_hash(email)),
             address_key: format!("address:{client_address}"),
+            known_device: false,
         }
     }
 
-    /// 429 while the account or the address is locked, saying how long to wait.
-    pub async fn check_open(&self, pool: &Pool) -> Result<(), AppError> {
-        let Some(until) = db::throttle::locked_until(pool, &[&self.account_key, &self.address_key]).await? else {
-            return Ok(());
-        };
-        let seconds = (until - Utc::now()).num_seconds().max(1);
-        tracing::warn!(seconds, "sign-in refused while throttled");
-        Err(AppError::TooManyRequests {
-            retry_after_seconds: u64::try_from(seconds).unwrap_or(1),
-            message: format!(
-                "Too many failed attempts to sign in. To protect the account, signing in is paused: try again in {}.",
-                describe_wait(seconds)
-            ),
-        })
+    /// The same attempt, from a browser that showed `device_token` (its device
+    /// cookie), if that browser has signed in to this account before.
+    pub async fn from_device(mut self, pool: &Pool, device_token: Option<&str>) -> Result<Attempt, AppError> {
+        if let Some(token) = device_token.filter(|token| !token.is_empty() && token.len() <= 128) {
+            self.known_device =
+                db::throttle::device_known(pool, &secrets::token_hash(token), &self.account_key).await?;
+        }
+        Ok(self)
     }
 
-    pub async fn record_failure(&self, tx: &mut Transaction<'_, Any>) -> Result<(), sqlx::Error> {
-        db::throttle::record_failure(tx, &self.account_key, &ACCOUNT).await?;
-        db::throttle::record_failure(tx, &self.address_key, &ADDRESS).await
+    /// Counts the attempt before the password is checked: 429 while the
+    /// account (or, from an unknown browser, the address) is locked, saying how
+    /// long to wait. Parallel attempts are counted one by one, so no more than
+    /// the policy's free failures are ever checked before the lock closes.
+    pub async fn reserve(&self, pool: &Pool) -> Result<Reservation, AppError> {
+        let mut keys = vec![(self.account_key.as_str(), &ACCOUNT)];
+        if !self.known_device {
+            keys.push((self.address_key.as_str(), &ADDRESS));
+        }
+        match db::throttle::reserve(pool, &keys).await? {
+            Ok(counted) => Ok(Reservation { account_key: self.account_key.clone(), counted }),
+            Err(until) => {
+                let seconds = (until - Utc::now()).num_seconds().max(1);
+                tracing::warn!(seconds, "sign-in refused while throttled");
+                Err(AppError::TooManyRequests {
+                    retry_after_seconds: u64::try_from(seconds).unwrap_or(1),
+                    message: format!(
+                        "Too many failed attempts to sign in. To protect the account, signing in is paused: try again in {}.",
+                        describe_wait(seconds)
+                    ),
+                })
+            }
+        }
     }
 
-    /// The account's count starts again. The address's does not: otherwise one
-    /// account of the attacker's own would reset the count between guesses at
-    /// other accounts; it is forgotten an hour after its last failure instead.
-    pub async fn record_success(&self, tx: &mut Transaction<'_, Any>) -> Result<(), sqlx::Error> {
-        db::throttle::clear(tx, &self.account_key).await
+    /// Remembers this browser for this account after a successful sign-in:
+    /// the token its device cookie carries (the one it showed, or a new one).
+    pub async fn remember_device(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        device_token: Option<&str>,
+    ) -> Result<String, sqlx::Error> {
+        let token = device_token
+            .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()))
+            .map_or_else(secrets::random_token, str::to_owned);
+        let expires_at = Utc::now() + Duration::days(DEVICE_DAYS);
+        db::throttle::remember_device(tx, &secrets::token_hash(&token), &self.account_key, expires_at).await?;
+        Ok(token)
+    }
+}
+
+impl Reservation {
+    /// The password was right. The account's count starts again. The
+    /// address's only gets this attempt back: otherwise one account of the
+    /// attacker's own would reset the count between guesses at other
+    /// accounts; it is forgotten an hour after its last failure instead.
+    pub async fn settle_success(&self, tx: &mut Transaction<'_, Any>) -> Result<(), sqlx::Error> {
+        for counted in &self.counted {
+            if counted.key == self.account_key {
+                db::throttle::clear(tx, &counted.key).await?;
+            } else {
+                db::throttle::refund(tx, counted).await?;
+            }
+        }
+        Ok(())
     }
 }
 

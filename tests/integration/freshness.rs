@@ -147,10 +147,10 @@ async fn accounts_and_sessions_leave_content_alone(app: TestApp) {
     let token =
         app.post_form("/api/tokens/create", Some(&browser), &[("csrf", &browser.csrf), ("name", "script")]).await;
     assert_eq!(token.status, StatusCode::OK, "{}", token.body);
-    let out = app.post_form("/api/auth/sign-out", Some(&browser), &[]).await;
+    let out = app.post_form("/api/auth/sign-out", Some(&browser), &[("csrf", &browser.csrf)]).await;
     assert!(out.status.is_success() || out.status.is_redirection(), "{}", out.status);
     let made_up = crate::support::Browser { cookie: "concordat_session=made-up".into(), csrf: String::new() };
-    app.post_form("/api/auth/sign-out", Some(&made_up), &[]).await;
+    app.post_form("/api/auth/sign-out", Some(&made_up), &[("csrf", "made-up")]).await;
 
     assert_eq!(app.get(&path).await.status, StatusCode::OK);
     assert_eq!(computed(&app, &format!("status {Q1}")).await, before, "the cached status was served");

@@ -109,7 +109,7 @@ async fn sign_ins_and_sign_outs_are_audited(app: TestApp) {
         .header("cookie", &slam.cookie)
         .header("content-type", "application/x-www-form-urlencoded")
         .header("accept", "application/json")
-        .body(Body::empty())
+        .body(Body::from(format!("csrf={}", slam.csrf)))
         .expect("request");
     assert!(app.send(out).await.status.is_success());
 
