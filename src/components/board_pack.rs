@@ -7,7 +7,7 @@ use crate::components::spc_chart::SpcGridTable;
 use crate::components::status_matrix::MatrixTable;
 use crate::components::submission_state::SubmissionStateLabel;
 use crate::components::trend_chart::TrendChart;
-use crate::model::board_pack::{BoardPack, Exception, OverrideInForce};
+use crate::model::board_pack::{BoardPack, Decision, Exception, OverrideInForce};
 use crate::model::organisations::IcsSignUpView;
 use crate::model::readings::MetricTrend;
 use crate::model::status::{short, Matrix, SpcGrid};
@@ -16,7 +16,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn BoardPackSections(pack: BoardPack, matrix: Matrix, spc: SpcGrid) -> impl IntoView {
-    let BoardPack { status, exceptions, overrides, outstanding, signup, trends, .. } = pack;
+    let BoardPack { status, exceptions, overrides, outstanding, decisions, signup, trends, .. } = pack;
     view! {
         <section class="pack-section" aria-labelledby="pack-summary">
             <h2 id="pack-summary">"1. Summary"</h2>
@@ -35,7 +35,7 @@ pub fn BoardPackSections(pack: BoardPack, matrix: Matrix, spc: SpcGrid) -> impl 
         </section>
         <Exceptions exceptions />
         <Overrides overrides />
-        <Outstanding outstanding />
+        <Outstanding outstanding decisions />
         <SignUpGaps signup />
         <Trends trends />
         <section class="pack-section" aria-labelledby="pack-mdc">
@@ -84,7 +84,7 @@ fn Overrides(overrides: Vec<OverrideInForce>) -> impl IntoView {
 }
 
 #[component]
-fn Outstanding(outstanding: Vec<SubmissionView>) -> impl IntoView {
+fn Outstanding(outstanding: Vec<SubmissionView>, decisions: Vec<Decision>) -> impl IntoView {
     view! {
         <section class="pack-section" aria-labelledby="pack-returns">
             <h2 id="pack-returns">{format!("5. Returns not received or not accepted ({})", outstanding.len())}</h2>
@@ -96,9 +96,32 @@ fn Outstanding(outstanding: Vec<SubmissionView>) -> impl IntoView {
                     }).collect_view()}</tbody>
                 </table>
             }.into_any() }}
+            <Decisions decisions />
         </section>
     }
     .into_any()
+}
+
+/// Who decided each return: nobody decides on their own organisation's.
+#[component]
+fn Decisions(decisions: Vec<Decision>) -> impl IntoView {
+    (!decisions.is_empty()).then(|| view! {
+        <h3>{format!("Decisions on returns ({})", decisions.len())}</h3>
+        <table class="data">
+            <thead><tr><th scope="col">"Organisation"</th><th scope="col">"Decision"</th><th scope="col">"Decided by"</th><th scope="col">"When"</th></tr></thead>
+            <tbody>{decisions.into_iter().map(|d| view! {
+                <tr><td>{d.organisation_name}</td><td>{decision_label(&d.step)}</td><td>{d.decided_by}</td><td>{d.at.chars().take(10).collect::<String>()}</td></tr>
+            }).collect_view()}</tbody>
+        </table>
+    })
+}
+
+fn decision_label(step: &str) -> &'static str {
+    match step {
+        "accept" => "Accepted",
+        "query" => "Queried",
+        _ => "Returned",
+    }
 }
 
 #[component]

@@ -325,6 +325,26 @@ pub fn authorise(principal: &Principal, action: &Action) -> Result<(), Denied> {
     verdict.map_err(refuse)
 }
 
+/// Separation of duties on the board's core decision: nobody accepts, queries
+/// or returns a return they submitted or answered (`submitted_by`, the emails
+/// on its submit and answer steps), nor one of their own organisation's.
+/// Checked beside [`authorise`], which says whether the role may review at all.
+pub fn may_decide_return(principal: &Principal, return_org_id: &str, submitted_by: &[&str]) -> Result<(), Denied> {
+    if principal.organisation_id == return_org_id {
+        return Err(Denied {
+            message: format!(
+                "{REFUSED} decide on {return_org_id}'s return; it is your own organisation's, so someone outside it decides"
+            ),
+        });
+    }
+    if submitted_by.iter().any(|email| email.eq_ignore_ascii_case(&principal.email)) {
+        return Err(Denied {
+            message: format!("{REFUSED} decide on {return_org_id}'s return; you submitted it, so someone else decides"),
+        });
+    }
+    Ok(())
+}
+
 /// What a reading's partner becomes before [`authorise`] sees it.
 ///
 /// A blank partner (as a form posts it) means "no partner". A partner editor
@@ -527,6 +547,18 @@ mod tests {
             organisation_is_icb: is_icb,
             lead_ics: lead.map(str::to_string),
         }
+    }
+
+    #[test]
+    fn nobody_decides_on_their_own_return() {
+        let lead = principal(Role::IcsLead, ICB, Some("SEL"), true, Some("SEL"));
+        let own = may_decide_return(&lead, ICB, &[]).expect_err("own organisation");
+        assert!(own.message.starts_with(REFUSED) && own.message.contains("own organisation"), "{}", own.message);
+        assert!(may_decide_return(&lead, TRUST, &[]).is_ok(), "another organisation's return");
+        let submitted = may_decide_return(&lead, TRUST, &["SOMEONE@icb.test", &lead.email]).expect_err("submitted");
+        assert!(submitted.message.contains("you submitted it"), "{}", submitted.message);
+        let board = principal(Role::BoardReviewer, BOARD, None, false, None);
+        assert!(may_decide_return(&board, TRUST, &["editor@trust.test"]).is_ok());
     }
 
     /// The columns of the table below, in order.

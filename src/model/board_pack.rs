@@ -57,6 +57,22 @@ pub struct BoardPack {
     /// (empty in packs frozen before it was added: no marks).
     #[serde(default)]
     pub reviews: Vec<crate::model::status::CellReview>,
+    /// Who decided each return decided on in the period (empty in packs
+    /// frozen before it was added).
+    #[serde(default)]
+    pub decisions: Vec<Decision>,
+}
+
+/// The latest decision the board or an ICS took on one organisation's return.
+/// Organisations, never people: the pack can go in a public board paper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub organisation_name: String,
+    /// `accept`, `query` or `return`.
+    pub step: String,
+    pub at: String,
+    /// The organisation of the person who decided.
+    pub decided_by: String,
 }
 
 /// A frozen pack's label: for which meeting, saved by whom and when.

@@ -12,7 +12,7 @@ use crate::domain::rag::Rag;
 use crate::domain::status::IcsFigures;
 use crate::domain::submission::SubmissionState;
 use crate::error::AppError;
-use crate::model::board_pack::{BoardPack, BoardPackPage, Exception, OverrideInForce, SnapshotInfo};
+use crate::model::board_pack::{BoardPack, BoardPackPage, Decision, Exception, OverrideInForce, SnapshotInfo};
 use crate::model::readings::{Catalogue, MetricTrend};
 use crate::model::status::{Matrix, SpcGrid};
 use std::sync::Arc;
@@ -45,9 +45,10 @@ pub async fn build(pool: &Pool, days: u32, period: ReportingPeriod) -> Result<Bo
 async fn build_at(pool: &Pool, versions: &Versions, days: u32) -> Result<BoardPack, AppError> {
     let period = versions.period;
     // The status, the returns, sign-up and the catalogue are independent reads.
-    let (judged, outstanding, signup, catalogue) = tokio::try_join!(
+    let (judged, outstanding, decisions, signup, catalogue) = tokio::try_join!(
         super::status::london_at(pool, versions),
         outstanding_returns(pool, days, period),
+        decisions(pool, period),
         super::organisations::sign_up_summary(pool),
         super::catalogue::catalogue(pool, None),
     )?;
@@ -95,6 +96,7 @@ async fn build_at(pool: &Pool, versions: &Versions, days: u32) -> Result<BoardPa
         trends,
         spc,
         reviews,
+        decisions,
     })
 }
 
@@ -109,6 +111,31 @@ async fn outstanding_returns(
         .into_iter()
         .filter(|s| s.state != SubmissionState::Accepted)
         .collect())
+}
+
+/// The latest decision on each return of the period and the organisation
+/// that took it, by organisation name.
+async fn decisions(pool: &Pool, period: ReportingPeriod) -> Result<Vec<Decision>, AppError> {
+    let period = period.to_string();
+    let (organisations, steps) =
+        tokio::try_join!(db::london::list_organisations(pool), db::submissions::steps_for_period(pool, &period),)?;
+    let name = |id: &str| organisations.iter().find(|o| o.id == id).map_or_else(|| id.to_string(), |o| o.name.clone());
+    // Oldest first, so the last one kept for an organisation is its latest.
+    let mut latest = std::collections::BTreeMap::new();
+    for step in steps.iter().filter(|s| matches!(s.step.as_str(), "accept" | "query" | "return")) {
+        latest.insert(step.organisation_id.as_str(), step);
+    }
+    let mut decisions: Vec<Decision> = latest
+        .into_values()
+        .map(|step| Decision {
+            organisation_name: name(&step.organisation_id),
+            step: step.step.clone(),
+            at: step.at.clone(),
+            decided_by: name(&step.by_organisation),
+        })
+        .collect();
+    decisions.sort_by(|a, b| a.organisation_name.cmp(&b.organisation_name));
+    Ok(decisions)
 }
 
 /// The key metrics' trends (the catalogue's first, in its order) up to the

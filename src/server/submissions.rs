@@ -16,13 +16,11 @@ use crate::error::AppError;
 use crate::model::review::{AcceptedContent, ReviewPage, ReviewedReading};
 use crate::model::submissions::{HistoryStep, ReviewQueue, SubmissionView};
 
-/// A period that has started (a return for a future period is not possible).
+/// A period a return or a board pack can be for: from the concordat's first
+/// reporting period to the one in progress (a return for a future period is
+/// not possible, and a pack for any year back to 2000 would only fill the cache).
 pub fn started_period(text: &str) -> Result<ReportingPeriod, AppError> {
-    let period = ReportingPeriod::parse(text.trim()).map_err(|e| AppError::invalid("period", e.to_string()))?;
-    if period.start_date() > super::status::today() {
-        return Err(AppError::invalid("period", format!("{period} has not started yet")));
-    }
-    Ok(period)
+    super::reference::reported_period("period", text.trim(), super::status::today())
 }
 
 /// Organisations that make a return: partners in being during the period (not
@@ -175,6 +173,15 @@ async fn organisation(pool: &Pool, id: &str) -> Result<Organisation, AppError> {
         .ok_or_else(|| AppError::NotFound(format!("organisation {:?}", id.trim())))
 }
 
+/// Who submitted or answered `version` of a return (they do not decide on it).
+fn submitters(steps: &[StepRow], version: i64) -> Vec<&str> {
+    steps
+        .iter()
+        .filter(|s| s.version == version && matches!(s.step.as_str(), "submit" | "answer"))
+        .map(|s| s.by_email.as_str())
+        .collect()
+}
+
 /// One organisation's return for one period, with what it contains.
 pub async fn review_page(
     pool: &Pool,
@@ -207,10 +214,15 @@ pub async fn review_page(
     let csrf_if = |action: Action| {
         session.filter(|s| permission::authorise(&s.principal, &action).is_ok()).map(|s| s.csrf_token.clone())
     };
+    let steps = db::submissions::steps(pool, &org.id, &period.to_string()).await?;
+    let current_version = submission.version;
+    let may_decide = session.is_some_and(|s| {
+        permission::may_decide_return(&s.principal, &org.id, &submitters(&steps, current_version)).is_ok()
+    });
     Ok(ReviewPage {
         accepted_versions: versions,
         showing_version: version,
-        reviewer_csrf: csrf_if(review_action(&org)),
+        reviewer_csrf: csrf_if(review_action(&org)).filter(|_| may_decide),
         partner_csrf: csrf_if(Action::SubmitReturn { org_id: org.id.clone() }),
         submission,
         evidence,
@@ -311,6 +323,13 @@ pub async fn take_step(
     }
     let note = check_note(step, note)?;
     let current = db::submissions::get(pool, &org.id, &period.to_string()).await?;
+    if !step.is_partners() {
+        let steps = db::submissions::steps(pool, &org.id, &period.to_string()).await?;
+        let version = current.as_ref().map_or(1, |r| r.version);
+        permission::may_decide_return(principal, &org.id, &submitters(&steps, version)).map_err(|denied| {
+            AppError::Forbidden(denied.message.trim_start_matches("you do not have permission to ").to_string())
+        })?;
+    }
     let from = current.as_ref().map(SubmissionRow::state).transpose()?;
     let state = next_state(from.unwrap_or(SubmissionState::Draft), step)
         .map_err(|why| AppError::Conflict(format!("cannot {} this return: {why}", step.as_str())))?;

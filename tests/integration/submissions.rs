@@ -11,6 +11,7 @@ app_tests! {
     the_queue_review_page_and_my_page_show_returns => the_queue_review_page_and_my_page_show_returns;
     a_change_after_acceptance_opens_a_new_version => a_change_after_acceptance_opens_a_new_version;
     an_acceptance_racing_a_change_never_keeps_stale_content => an_acceptance_racing_a_change_never_keeps_stale_content;
+    nobody_decides_on_their_own_return => nobody_decides_on_their_own_return;
 }
 
 const PERIOD: &str = "2024-25-Q1";
@@ -287,4 +288,55 @@ async fn an_acceptance_racing_a_change_never_keeps_stale_content(app: TestApp) {
         }
         // The next round's first reading reopens an accepted return again.
     }
+}
+
+async fn nobody_decides_on_their_own_return(app: TestApp) {
+    const ICB: &str = "nhs-south-east-london-icb";
+    let lead = app.sign_in("sel.lead@demo.test").await;
+    let take = |organisation: &'static str, action: &'static str, note: &'static str| {
+        let (app, lead) = (&app, lead.clone());
+        async move {
+            app.post_form(
+                "/api/submissions/step",
+                Some(&lead),
+                &[
+                    ("csrf", &lead.csrf),
+                    ("organisation", organisation),
+                    ("period", PERIOD),
+                    ("action", action),
+                    ("note", note),
+                ],
+            )
+            .await
+        }
+    };
+    // The SEL lead submits the ICB's own return, and may not then decide on it.
+    expect(take(ICB, "submit", "The ICB's return.").await, StatusCode::OK, Some("submitted"));
+    for (action, note) in [("accept", ""), ("query", "Anything?"), ("return", "Again.")] {
+        let own = take(ICB, action, note).await;
+        assert_eq!(own.status, StatusCode::FORBIDDEN, "{action}: {}", own.body);
+        assert!(own.body.contains("own organisation"), "{}", own.body);
+    }
+    let page = app.get_as(&format!("/review/{ICB}/{PERIOD}"), &lead).await;
+    assert!(!page.body.contains("value=\"accept\""), "no decision buttons on one's own return");
+
+    // The board decides it, and the board pack says who decided.
+    expect(
+        step(
+            &app,
+            "demo-token-board",
+            serde_json::json!({ "organisation": ICB, "period": PERIOD, "action": "accept" }),
+        )
+        .await,
+        StatusCode::OK,
+        Some("accepted"),
+    );
+    // A return SLaM submitted, the SEL lead decides: another organisation's.
+    expect(partner(&app, "submit", "Ours.").await, StatusCode::OK, Some("submitted"));
+    expect(take(SLAM, "accept", "").await, StatusCode::OK, Some("accepted"));
+    let pack = app.get(&format!("/board-pack?period={PERIOD}")).await;
+    assert_eq!(pack.status, StatusCode::OK);
+    assert!(pack.body.contains("Decisions on returns"), "the pack lists decisions");
+    assert!(pack.body.contains("Decided by"));
+    assert!(!pack.body.contains("sel.lead@demo.test"), "organisations, never people");
 }
