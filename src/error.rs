@@ -30,6 +30,13 @@ pub enum AppError {
     /// Too many attempts (sign-in throttling): try again after the wait.
     #[error("{message}")]
     TooManyRequests { retry_after_seconds: u64, message: String },
+    /// The request's body is larger than this address accepts; the string says the limit.
+    #[error("{0}")]
+    TooLarge(String),
+    /// The server is doing as much of this kind of work as it allows at once
+    /// (big exports): try again after the wait.
+    #[error("{message}")]
+    Busy { retry_after_seconds: u64, message: String },
     #[error("something went wrong on the server; the problem has been logged")]
     Internal,
     /// The request could not be made or understood (network, encoding).
@@ -64,6 +71,8 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -71,10 +80,10 @@ impl AppError {
 
 #[cfg(feature = "ssr")]
 impl AppError {
-    /// The `Retry-After` header a throttled answer carries.
+    /// The `Retry-After` header a throttled or busy answer carries.
     pub fn retry_after(&self) -> Option<http::HeaderValue> {
         match self {
-            AppError::TooManyRequests { retry_after_seconds, .. } => {
+            AppError::TooManyRequests { retry_after_seconds, .. } | AppError::Busy { retry_after_seconds, .. } => {
                 Some(http::HeaderValue::from(*retry_after_seconds))
             }
             _ => None,

@@ -47,8 +47,12 @@ pub fn router(state: AppState) -> Router {
                 // Room for a spreadsheet; the handler names the limit when a file passes it.
                 .layer(DefaultBodyLimit::max(MAX_WORKBOOK_BYTES + 64 * 1024)),
         )
-        // Read field by field, each field capped (see `uploads`).
-        .route("/readings/upload", post(uploads::upload_workbook).layer(DefaultBodyLimit::disable()))
+        // Read field by field, each field capped (see `uploads`); the whole
+        // body is bounded too: a workbook, a CSV file and pasted CSV at most.
+        .route(
+            "/readings/upload",
+            post(uploads::upload_workbook).layer(DefaultBodyLimit::max(3 * MAX_WORKBOOK_BYTES + 64 * 1024)),
+        )
         .route("/me/figures.xlsx", get(figures::template_download))
         .route("/readings.csv", get(rest::export_readings_csv))
         .route("/readings.xlsx", get(rest::export_readings_xlsx))
@@ -57,7 +61,8 @@ pub fn router(state: AppState) -> Router {
         .route("/sign-up.csv", get(exports::sign_up_csv))
         .route("/api/v1/status", get(rest::get_status))
         .route("/api/v1/status/{ics}/{commitment}", get(rest::get_cell_status))
-        .route("/api/v1/spc", get(spc::get_spc).post(spc::post_spc))
+        // A series of at most 1,000 values: refused before parsing when larger.
+        .route("/api/v1/spc", get(spc::get_spc).post(spc::post_spc).layer(DefaultBodyLimit::max(spc::MAX_SPC_BODY)))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

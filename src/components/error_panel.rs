@@ -8,6 +8,9 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(error.status_code());
+        if let Some(wait) = error.retry_after() {
+            response.insert_header(http::header::RETRY_AFTER, wait);
+        }
     }
     let heading = match &error {
         AppError::NotFound(_) => "Not found",
@@ -15,7 +18,8 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         AppError::Unauthorized => "Please sign in",
         AppError::Forbidden(_) => "Not allowed",
         AppError::Conflict(_) => "Someone else changed this",
-        AppError::TooManyRequests { .. } => "Please wait",
+        AppError::TooManyRequests { .. } | AppError::Busy { .. } => "Please wait",
+        AppError::TooLarge(_) => "Too large",
         AppError::Internal | AppError::Request(_) => "Something went wrong",
     };
     view! {

@@ -110,6 +110,64 @@ pub async fn list<'e>(
     .await
 }
 
+/// Where a page of readings starts: just after the reading with this key,
+/// in the order of the readings' unique key (metric, ICS, period, partner).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadingKey {
+    pub metric_id: String,
+    pub ics_code: String,
+    pub period: String,
+    pub partner_id: String,
+}
+
+impl ReadingKey {
+    pub fn of(reading: &StoredReading) -> ReadingKey {
+        ReadingKey {
+            metric_id: reading.metric_id.clone(),
+            ics_code: reading.ics_code.clone(),
+            period: reading.period.clone(),
+            partner_id: reading.partner_id.clone(),
+        }
+    }
+}
+
+/// One page of the readings the filters choose, at most `limit`, after
+/// `after`: keyset paging along the unique index, so a page costs the same
+/// however deep into the readings it is.
+pub async fn page(
+    pool: &Pool,
+    ics: Option<&str>,
+    period: Option<ReadingPeriod>,
+    after: Option<&ReadingKey>,
+    limit: i64,
+) -> Result<Vec<StoredReading>, sqlx::Error> {
+    let [p1, p2, p3, p4] = period.map(period_texts).map_or([None, None, None, None], |texts| texts.map(Some));
+    let (metric, ics_after, period_after, partner) = match after {
+        Some(key) => {
+            (Some(key.metric_id.as_str()), key.ics_code.as_str(), key.period.as_str(), key.partner_id.as_str())
+        }
+        None => (None, "", "", ""),
+    };
+    sqlx::query_as(&format!(
+        "{SELECT_READING} WHERE ($1 IS NULL OR ics_code = $1) AND ($2 IS NULL OR period IN ($2, $3, $4, $5))
+           AND ($6 IS NULL OR (metric_id, ics_code, period, partner_id) > ($6, $7, $8, $9))
+         ORDER BY metric_id, ics_code, period, partner_id
+         LIMIT $10"
+    ))
+    .bind(ics)
+    .bind(p1)
+    .bind(p2)
+    .bind(p3)
+    .bind(p4)
+    .bind(metric)
+    .bind(ics_after)
+    .bind(period_after)
+    .bind(partner)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
 /// Every reading recorded for one partner (a handful of metrics a quarter).
 pub async fn for_partner(pool: &Pool, partner_id: &str) -> Result<Vec<StoredReading>, sqlx::Error> {
     sqlx::query_as(&format!("{SELECT_READING} WHERE partner_id = $1")).bind(partner_id).fetch_all(pool).await

@@ -34,6 +34,35 @@ pub struct RowError {
     pub message: String,
 }
 
+/// Whether a query parameter carries a form's outcome: its error message
+/// (`error`, Leptos's `__path` and `__err`) or what was typed (`values[…]`).
+/// Such parameters are never read from an address a browser was given: the
+/// server keeps them (`server::flash`) and the address names them by id.
+pub fn is_form_outcome_key(key: &str) -> bool {
+    matches!(key, "error" | "__err" | "__path") || key.starts_with("values[")
+}
+
+/// Keeps the first `max` problems of a long list and ends it with one saying
+/// how many more there are: a crafted file cannot make a megabyte of errors,
+/// and a person fixes the first hundred before reading the rest anyway.
+pub fn cap_problems(mut errors: Vec<RowError>, max: usize) -> Vec<RowError> {
+    if errors.len() <= max {
+        return errors;
+    }
+    let more = errors.len() - max;
+    errors.truncate(max);
+    let line = errors.last().map_or(1, |last| last.line);
+    errors.push(RowError {
+        line,
+        column: "file".into(),
+        message: format!(
+            "and {more} more problem{}: fix these first, then upload again",
+            if more == 1 { "" } else { "s" }
+        ),
+    });
+    errors
+}
+
 /// Collects every field's problem, so a form hears about all of them at once.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct FieldErrors(pub Vec<FieldError>);
@@ -77,6 +106,20 @@ pub fn clean_text(field: &str, value: &str, required: bool, max_chars: usize) ->
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_lists_of_problems_end_with_how_many_more() {
+        let problem = |line| super::RowError { line, column: "A".into(), message: "bad".into() };
+        let few: Vec<_> = (1..=3).map(problem).collect();
+        assert_eq!(super::cap_problems(few.clone(), 3), few);
+        let capped = super::cap_problems((1..=250).map(problem).collect(), 100);
+        assert_eq!(capped.len(), 101);
+        assert_eq!(capped[100].message, "and 150 more problems: fix these first, then upload again");
+        assert_eq!(
+            super::cap_problems((1..=101).map(problem).collect(), 100)[100].message.split(':').next(),
+            Some("and 1 more problem")
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -9,6 +9,51 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
+/// Full exports built at once (CSV and spreadsheets of every reading): each
+/// holds every row in memory and a core while it is written. More are not
+/// queued: they are answered 503 with `Retry-After`, so a crowd of downloads
+/// cannot take the memory and cores that pages need.
+const CONCURRENT_EXPORTS: usize = 2;
+/// What a refused export is told to wait, in seconds.
+const EXPORT_RETRY_SECONDS: u64 = 5;
+
+fn export_slots() -> &'static std::sync::Arc<tokio::sync::Semaphore> {
+    static SLOTS: std::sync::OnceLock<std::sync::Arc<tokio::sync::Semaphore>> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| std::sync::Arc::new(tokio::sync::Semaphore::new(CONCURRENT_EXPORTS)))
+}
+
+/// One export under way; its slot is free again when this is dropped.
+pub struct ExportPermit {
+    _slot: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl ExportPermit {
+    /// A slot for one export now, or 503 "try again in a few seconds".
+    pub fn take() -> Result<ExportPermit, AppError> {
+        take_from(export_slots())
+    }
+}
+
+fn take_from(slots: &std::sync::Arc<tokio::sync::Semaphore>) -> Result<ExportPermit, AppError> {
+    slots.clone().try_acquire_owned().map(|slot| ExportPermit { _slot: slot }).map_err(|_| {
+        tracing::info!("an export refused while others are built");
+        AppError::Busy {
+            retry_after_seconds: EXPORT_RETRY_SECONDS,
+            message: format!(
+                "Other downloads are being prepared right now. Try again in {EXPORT_RETRY_SECONDS} seconds, or choose an ICS or a period for a smaller file."
+            ),
+        }
+    })
+}
+
+/// Writes an export's file on the blocking pool, not on the workers that serve pages.
+pub async fn off_thread<T: Send + 'static>(build: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(build).await.map_err(|error| {
+        tracing::error!(%error, "building an export failed");
+        AppError::Internal
+    })
+}
+
 #[derive(serde::Deserialize)]
 pub struct ExportQuery {
     period: Option<String>,
@@ -123,4 +168,26 @@ pub async fn sign_up_csv(State(state): State<AppState>) -> Result<Response, AppE
     });
     let header = ["organisation", "name", "kind", "icss", "retired", "signed_on", "signatory_role", "signed_for"];
     Ok(csv_response("sign-up.csv", write_table(&header, rows)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::take_from;
+    use crate::error::AppError;
+
+    #[test]
+    fn exports_beyond_the_limit_are_told_to_come_back() {
+        let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(2));
+        let first = take_from(&slots).expect("a slot");
+        let _second = take_from(&slots).expect("a slot");
+        match take_from(&slots) {
+            Err(AppError::Busy { retry_after_seconds, message }) => {
+                assert!(retry_after_seconds > 0);
+                assert!(message.contains("Try again"), "{message}");
+            }
+            other => panic!("expected Busy, got {:?}", other.err()),
+        }
+        drop(first);
+        assert!(take_from(&slots).is_ok(), "a finished export frees its slot");
+    }
 }

@@ -295,7 +295,7 @@ pub async fn preview_workbook(
         notices,
         csv: String::new(),
     };
-    let sheet = match super::workbook_reader::read_readings_workbook(bytes, MAX_READINGS_ROWS) {
+    let sheet = match super::workbook_reader::read_readings_workbook_queued(bytes.to_vec(), MAX_READINGS_ROWS).await? {
         Ok(sheet) => sheet,
         Err(errors) => {
             // A cell names itself, and so does the workbook; a sheet's name alone

@@ -2,6 +2,7 @@
 
 use super::auth::ApiPrincipal;
 use super::readings::{BatchError, MAX_READINGS_ROWS};
+use super::workbook_reader::MAX_PROBLEMS;
 use super::AppState;
 use crate::db;
 use crate::db::readings::{StoredReading, WriteCounts};
@@ -10,6 +11,7 @@ use crate::domain::frequency::ReadingPeriod;
 use crate::domain::rag::Rag;
 use crate::domain::readings_csv::{parse_readings_csv, write_readings_csv, CsvReading, ExportRow, RowError};
 use crate::domain::status::{CommitmentCell, IcsStatus};
+use crate::domain::validation::cap_problems;
 use crate::error::AppError;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -263,6 +265,7 @@ impl IntoResponse for ReadingsRefusal {
     fn into_response(self) -> Response {
         match self {
             ReadingsRefusal::Rows { errors, unit } => {
+                let errors = cap_problems(errors, MAX_PROBLEMS);
                 let message = errors
                     .iter()
                     .map(|e| format!("{unit} {}, {}: {}", e.line, e.column, e.message))
@@ -275,6 +278,7 @@ impl IntoResponse for ReadingsRefusal {
                 (StatusCode::BAD_REQUEST, Json(body)).into_response()
             }
             ReadingsRefusal::Cells { errors } => {
+                let errors = cap_problems(errors, MAX_PROBLEMS);
                 let message = errors.iter().map(|e| format!("{}: {}", e.column, e.message)).collect::<Vec<_>>().join("; ");
                 let body = serde_json::json!({
                     "error": message,
@@ -373,7 +377,9 @@ async fn post_workbook(
     principal: &crate::domain::permission::Principal,
     body: &[u8],
 ) -> Result<Json<WriteCounts>, ReadingsRefusal> {
-    let sheet = super::workbook_reader::read_readings_workbook(body, MAX_READINGS_ROWS)
+    let sheet = super::workbook_reader::read_readings_workbook_queued(body.to_vec(), MAX_READINGS_ROWS)
+        .await
+        .map_err(ReadingsRefusal::from)?
         .map_err(|errors| ReadingsRefusal::Cells { errors })?;
     match super::readings::submit(&state.pool, principal, sheet.rows.clone()).await {
         Ok(counts) => Ok(Json(counts)),
@@ -409,9 +415,76 @@ async fn query_filters(
 pub async fn get_readings(
     State(state): State<AppState>,
     Query(query): Query<ReadingsQuery>,
-) -> Result<Json<Vec<StoredReading>>, AppError> {
+    Query(paging): Query<PageQuery>,
+) -> Result<Response, AppError> {
     let (ics, period) = query_filters(&state.pool, &query).await?;
-    Ok(Json(db::readings::list(&state.pool, ics.as_deref(), period).await?))
+    let limit = paging.limit()?;
+    let after = paging.cursor()?;
+    let rows = db::readings::page(&state.pool, ics.as_deref(), period, after.as_ref(), limit + 1).await?;
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    let rows: Vec<StoredReading> = rows.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)).collect();
+    let next = rows.last().filter(|_| more).map(|last| {
+        let mut link = form_urlencoded::Serializer::new(String::new());
+        if let Some(ics) = &query.ics {
+            link.append_pair("ics", ics);
+        }
+        if let Some(period) = &query.period {
+            link.append_pair("period", period);
+        }
+        link.append_pair("limit", &limit.to_string());
+        link.append_pair("cursor", &encode_cursor(&db::readings::ReadingKey::of(last)));
+        format!("</api/v1/readings?{}>; rel=\"next\"", link.finish())
+    });
+    let mut response = Json(rows).into_response();
+    if let Some(value) = next.and_then(|link| http::HeaderValue::from_str(&link).ok()) {
+        response.headers_mut().insert(header::LINK, value);
+    }
+    Ok(response)
+}
+
+/// Paging of `GET /api/v1/readings`: `limit` readings (1000 unless asked,
+/// at most 10,000) after `cursor` (from the previous page's `Link: rel="next"`).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PageQuery {
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+pub const DEFAULT_PAGE: i64 = 1000;
+pub const MAX_PAGE: i64 = 10_000;
+const CURSOR_SEPARATOR: char = '|';
+
+impl PageQuery {
+    fn limit(&self) -> Result<i64, AppError> {
+        match self.limit.as_deref().map(str::trim) {
+            None | Some("") => Ok(DEFAULT_PAGE),
+            Some(text) => text.parse::<i64>().ok().filter(|n| (1..=MAX_PAGE).contains(n)).ok_or_else(|| {
+                AppError::invalid("limit", format!("must be a whole number from 1 to {MAX_PAGE}, not {text:?}"))
+            }),
+        }
+    }
+
+    fn cursor(&self) -> Result<Option<db::readings::ReadingKey>, AppError> {
+        let Some(text) = self.cursor.as_deref().filter(|c| !c.is_empty()) else {
+            return Ok(None);
+        };
+        let parts: Vec<&str> = text.split(CURSOR_SEPARATOR).collect();
+        match parts.as_slice() {
+            [metric, ics, period, partner] if text.len() <= 400 && !metric.is_empty() => {
+                Ok(Some(db::readings::ReadingKey {
+                    metric_id: metric.to_string(),
+                    ics_code: ics.to_string(),
+                    period: period.to_string(),
+                    partner_id: partner.to_string(),
+                }))
+            }
+            _ => Err(AppError::invalid("cursor", "is not a cursor this API gave; start again without one")),
+        }
+    }
+}
+
+fn encode_cursor(key: &db::readings::ReadingKey) -> String {
+    [key.metric_id.as_str(), &key.ics_code, &key.period, &key.partner_id].join(&CURSOR_SEPARATOR.to_string())
 }
 
 /// `GET /readings.csv?ics=SEL&period=2023-24-Q1`: the same, as a CSV file that imports back unchanged.
@@ -419,8 +492,11 @@ pub async fn export_readings_csv(
     State(state): State<AppState>,
     Query(query): Query<ReadingsQuery>,
 ) -> Result<Response, AppError> {
+    let slot = super::exports::ExportPermit::take()?;
     let (filename, export) = readings_export(&state, &query).await?;
-    Ok(super::exports::csv_response(&format!("{filename}.csv"), write_readings_csv(&export)))
+    let body = super::exports::off_thread(move || write_readings_csv(&export)).await?;
+    drop(slot);
+    Ok(super::exports::csv_response(&format!("{filename}.csv"), body))
 }
 
 /// `GET /readings.xlsx?ics=SEL&period=2023-24-Q1`: the same rows as the CSV, as a spreadsheet.
@@ -428,8 +504,10 @@ pub async fn export_readings_xlsx(
     State(state): State<AppState>,
     Query(query): Query<ReadingsQuery>,
 ) -> Result<Response, AppError> {
+    let slot = super::exports::ExportPermit::take()?;
     let (filename, export) = readings_export(&state, &query).await?;
-    let body = super::workbooks::readings_workbook(&export)?;
+    let body = super::exports::off_thread(move || super::workbooks::readings_workbook(&export)).await??;
+    drop(slot);
     Ok(super::workbooks::xlsx_response(&format!("{filename}.xlsx"), body))
 }
 

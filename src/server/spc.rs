@@ -122,9 +122,22 @@ impl SpcRequest {
     }
 }
 
+/// The largest body `POST /api/v1/spc` reads: 1,000 values with their
+/// options take a few tens of kilobytes.
+pub const MAX_SPC_BODY: usize = 64 * 1024;
+
 /// `POST /api/v1/spc`: the engine for an analyst's own series. Open to anyone:
 /// it reads and stores nothing.
-pub async fn post_spc(body: axum::body::Bytes) -> Result<Json<SpcResult>, AppError> {
+pub async fn post_spc(
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Json<SpcResult>, AppError> {
+    let body = body.map_err(|rejection| match rejection.status() {
+        http::StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge(format!(
+            "the body is larger than {} KB; a series of {MAX_VALUES} values fits in far less",
+            MAX_SPC_BODY / 1024
+        )),
+        _ => invalid("body", rejection.body_text()),
+    })?;
     let request: SpcRequest = serde_json::from_slice(&body)
         .map_err(|e| invalid("body", format!("expected a JSON object with a \"values\" list: {e}")))?;
     let (values, options) = request.into_inputs()?;

@@ -50,6 +50,30 @@ pub fn read_readings_workbook(bytes: &[u8], max_rows: usize) -> Result<SheetRead
     readings_from_sheets(sheets, max_rows)
 }
 
+/// At most this many problems are listed for one file (then "and N more").
+pub const MAX_PROBLEMS: usize = 100;
+/// Workbooks unzipped and parsed at once: each takes a core and up to tens of
+/// megabytes while it lasts; more uploads wait their turn.
+const CONCURRENT_WORKBOOKS: usize = 2;
+
+/// `read_readings_workbook` on the blocking pool, a few at a time, its
+/// problems capped: parsing a file never occupies the async workers that
+/// serve pages.
+pub async fn read_readings_workbook_queued(
+    bytes: Vec<u8>,
+    max_rows: usize,
+) -> Result<Result<SheetReadings, Vec<RowError>>, crate::error::AppError> {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let permits = PERMITS.get_or_init(|| tokio::sync::Semaphore::new(CONCURRENT_WORKBOOKS));
+    let _permit = permits.acquire().await.map_err(|_| crate::error::AppError::Internal)?;
+    let read =
+        tokio::task::spawn_blocking(move || read_readings_workbook(&bytes, max_rows)).await.map_err(|error| {
+            tracing::error!(%error, "reading a workbook failed");
+            crate::error::AppError::Internal
+        })?;
+    Ok(read.map_err(|errors| crate::domain::validation::cap_problems(errors, MAX_PROBLEMS)))
+}
+
 fn megabytes(bytes: usize) -> String {
     // Only for messages: f64 is exact enough.
     let mb = bytes as f64 / (1024.0 * 1024.0);
