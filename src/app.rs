@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/concordat_tracker.css" />
         <Title formatter=|page: String| format!("{page} · Concordat Tracker") />
         <Router>
+            <RestoredQuery />
             <a class="skip-link" href="#main">"Skip to content"</a>
             <SiteHeader />
             <main id="main" tabindex="-1">
@@ -104,6 +105,19 @@ pub fn App() -> impl IntoView {
             </footer>
         </Router>
     }
+}
+
+/// After a form's outcome was put back into the page's query on the server
+/// (`server::flash`), that query, for the page's islands to read in the
+/// browser, whose address holds only the outcome's id.
+#[component]
+fn RestoredQuery() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let query = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::server::flash::Restored>().map(|restored| restored.0.clone()));
+    #[cfg(not(feature = "ssr"))]
+    let query: Option<String> = None;
+    query.map(|query| view! { <div hidden id="page-query" data-query=query></div> })
 }
 
 #[component]

@@ -4,7 +4,7 @@
 
 use crate::app::{shell, App};
 use crate::server::workbook_reader::MAX_WORKBOOK_BYTES;
-use crate::server::{auth, conditional, errors, exports, figures, headers, rest, spc, uploads, AppState};
+use crate::server::{auth, conditional, errors, exports, figures, flash, headers, rest, spc, uploads, AppState};
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
@@ -77,7 +77,8 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .layer(DefaultBodyLimit::max(rest::MAX_READINGS_BODY))
-        .layer(axum::middleware::from_fn(errors::server_fn_error_status))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), errors::server_fn_error_status))
+        .layer(axum::middleware::from_fn_with_state(state.pool.clone(), flash::restore))
         .layer(axum::middleware::from_fn_with_state(state.clone(), conditional::conditional_get))
         .layer(axum::middleware::from_fn(auth::reject_cross_site))
         .layer(axum::middleware::from_fn(headers::security_headers))

@@ -16,10 +16,19 @@ where
 /// A value from the page address's query (`?name=…`). Islands hydrate without
 /// the router, so in the browser this reads the address itself; on the server,
 /// the router's query, which is the same address.
+///
+/// A form's outcome (its error, what was typed) never comes from the address
+/// itself (see `server::flash`): the server renders the query it restored
+/// into `#page-query`, and without one those parameters are not there.
 pub fn page_query(name: &str) -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
-        let search = window().location().search().ok()?;
+        let restored = document().get_element_by_id("page-query").and_then(|e| e.get_attribute("data-query"));
+        let search = match restored {
+            Some(query) => query,
+            None if crate::domain::validation::is_form_outcome_key(name) => return None,
+            None => window().location().search().ok()?,
+        };
         web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
     }
     #[cfg(not(feature = "hydrate"))]

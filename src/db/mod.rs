@@ -9,6 +9,7 @@ pub mod audit;
 pub mod board_packs;
 pub mod concordat;
 pub mod evidence;
+pub mod form_outcomes;
 pub mod freshness;
 pub mod london;
 pub mod metrics;

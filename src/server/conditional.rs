@@ -81,7 +81,9 @@ fn matches(headers: &HeaderMap, tag: &str) -> bool {
 pub async fn conditional_get(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let anonymous = !carries_session(request.headers()) && !request.headers().contains_key(header::AUTHORIZATION);
     let read = matches!(*request.method(), Method::GET | Method::HEAD);
-    if !(anonymous && read && validated(request.uri().path())) {
+    // A form's outcome (`?problem=`) is this browser's alone, not content.
+    let outcome = request.uri().query().is_some_and(|q| q.contains("problem="));
+    if !(anonymous && read && !outcome && validated(request.uri().path())) {
         return next.run(request).await;
     }
     let content = match crate::db::freshness::content_sum(&state.pool).await {

@@ -5,11 +5,14 @@
 //! request gets 403, a bad one 400. For plain form posts without JavaScript,
 //! which Leptos redirects back to the form's page, it adds the message to that
 //! address (`?error=…`) so the page can say what went wrong; after a success,
-//! it names the server function (`?done=…`) so the page can confirm it.
+//! it names the server function (`?done=…`) so the page can confirm it. The
+//! message (and anything else the form's outcome carries) then leaves the
+//! address for the server's keeping (`flash`): the browser sees `?problem=<id>`.
 
+use super::AppState;
 use crate::error::AppError;
 use axum::body::{to_bytes, Body};
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -17,12 +20,24 @@ use axum::response::Response;
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
-pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
+pub async fn server_fn_error_status(State(state): State<AppState>, request: Request, next: Next) -> Response {
     // Only a post can be a form's; pages and reads pass through untouched.
     let form_post = request.method() == axum::http::Method::POST;
     let server_fn = request.uri().path().strip_prefix("/api/").filter(|_| form_post).map(str::to_owned);
     let referer = server_fn.as_ref().and_then(|_| request.headers().get(header::REFERER).cloned());
-    let mut response = next.run(request).await;
+    // Any form post's redirect: server functions' and the upload form's.
+    let asked = form_post.then(|| (request.headers().clone(), request.uri().clone()));
+    let response = next.run(request).await;
+    let (mut parts, body) = with_real_status(response, referer, server_fn).await.into_parts();
+    if let (true, Some((headers, uri))) = (parts.status.is_redirection(), asked) {
+        super::flash::keep(&state.pool, &headers, &uri, &mut parts.headers).await;
+    }
+    Response::from_parts(parts, body)
+}
+
+/// The status a server function's error stands for, and the outcome of a
+/// plain form post in the address it is sent back to.
+async fn with_real_status(mut response: Response, referer: Option<HeaderValue>, server_fn: Option<String>) -> Response {
     if !response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
         let location = response.headers().get(header::LOCATION).and_then(|l| l.to_str().ok());
         let referer = referer.as_ref().and_then(|r| r.to_str().ok());

@@ -15,6 +15,7 @@ pub mod errors;
 pub mod evidence;
 pub mod exports;
 pub mod figures;
+pub mod flash;
 pub mod generate;
 pub mod headers;
 pub mod london;

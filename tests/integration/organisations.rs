@@ -247,5 +247,5 @@ async fn a_signature_posted_without_javascript_is_confirmed(app: TestApp) {
 
     let refused = app.post_plain_form("/api/signup/record", &board, &location, &[("csrf", board.csrf.as_str())]).await;
     let location = refused.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    assert!(location.contains("error=") && !location.contains("done="), "{location}");
+    assert!(location.contains("problem=") && !location.contains("done="), "{location}");
 }

@@ -305,7 +305,8 @@ async fn csv_without_javascript_is_previewed_then_imported(app: TestApp) {
 
     let nothing = app.post_multipart("/readings/upload", &lead, &lead.csrf, &[("csv", None, b"".as_slice())]).await;
     let location = nothing.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    assert!(location.contains("error=choose%20a%20CSV%20file"), "{location}");
+    assert!(location.contains("problem=") && !location.contains("error"), "{location}");
+    assert!(app.get_as(&location, &lead).await.body.contains("choose a CSV file"), "the page says what is wrong");
     let forged =
         app.post_multipart("/readings/upload", &lead, "not-the-token", &[("csv", None, good.as_bytes())]).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
