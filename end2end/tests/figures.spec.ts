@@ -96,6 +96,10 @@ test.describe("partner data entry", () => {
     await expect(page.getByText(/Error: "lots" is not a number/)).toBeVisible();
     await expect(page.getByRole("textbox", { name: /liaison psychiatry seen within one hour for SEL/ }).first()).toHaveValue("75");
     await expect(page.getByRole("textbox", { name: /advance care plan in place for SEL/ }).first()).toHaveValue("lots");
+    // What was typed and the message stay on the server: the address names them by id only.
+    expect(page.url()).toContain("problem=");
+    expect(page.url()).not.toContain("lots");
+    expect(page.url()).not.toContain("error");
 
     await page.getByRole("textbox", { name: /advance care plan in place for SEL/ }).first().fill("70");
     await page.getByRole("button", { name: "Save all figures" }).click();
