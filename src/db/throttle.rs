@@ -34,6 +34,12 @@ pub async fn reserve(
 ) -> Result<Result<Vec<Counted>, DateTime<Utc>>, sqlx::Error> {
     let now = Utc::now();
     let now_text = super::timestamp(now);
+    // Already locked: answered from a read, so hammering a locked account or
+    // address writes nothing.
+    let key_names: Vec<&str> = keys.iter().map(|(key, _)| *key).collect();
+    if let Some(until) = locked_until(pool, &key_names, &now_text).await? {
+        return Ok(Err(until));
+    }
     let mut tx = super::begin_write(pool).await?;
     let mut found = Vec::with_capacity(keys.len());
     let mut locked: Option<DateTime<Utc>> = None;
@@ -80,6 +86,25 @@ pub async fn reserve(
     }
     tx.commit().await?;
     Ok(Ok(counted))
+}
+
+/// The latest time any of `keys` is locked until, if one is locked at `now`.
+async fn locked_until(pool: &Pool, keys: &[&str], now: &str) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    let mut latest: Option<DateTime<Utc>> = None;
+    for key in keys {
+        let until: Option<String> = sqlx::query_scalar(
+            "SELECT locked_until FROM sign_in_throttle WHERE throttle_key = $1 AND locked_until > $2",
+        )
+        .bind(*key)
+        .bind(now)
+        .fetch_optional(pool)
+        .await?
+        .flatten();
+        if let Some(until) = until.as_deref().and_then(super::parse_timestamp) {
+            latest = Some(latest.map_or(until, |l| l.max(until)));
+        }
+    }
+    Ok(latest)
 }
 
 /// Gives back an attempt that turned out right. Its lock, if it set one, is
