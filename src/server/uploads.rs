@@ -63,6 +63,9 @@ pub async fn upload_workbook(State(state): State<AppState>, headers: HeaderMap, 
         let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
+            Err(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return back_with_error(&too_large("the upload"))
+            }
             Err(_) => return back_with_error(UNREADABLE),
         };
         match field.name() {

@@ -15,6 +15,7 @@ app_tests! {
     over_https_cookies_are_host_prefixed_and_hsts_is_sent => over_https_cookies_are_host_prefixed_and_hsts_is_sent;
     periods_outside_the_concordat_are_refused => periods_outside_the_concordat_are_refused;
     large_spc_bodies_are_refused_before_parsing => large_spc_bodies_are_refused_before_parsing;
+    uploads_are_bounded_as_a_whole => uploads_are_bounded_as_a_whole;
     the_readings_api_is_paged => the_readings_api_is_paged;
     a_page_never_shows_text_from_its_address => a_page_never_shows_text_from_its_address;
     a_refused_form_comes_back_to_its_own_browser_only => a_refused_form_comes_back_to_its_own_browser_only;
@@ -186,6 +187,17 @@ async fn large_spc_bodies_are_refused_before_parsing(app: TestApp) {
     let fine =
         app.post_api("/api/v1/spc", None, "application/json", r#"{"values":[1,2,3,4,5,6,7,8,9,10,11,12]}"#).await;
     assert_eq!(fine.status, StatusCode::OK, "{}", fine.body);
+}
+
+async fn uploads_are_bounded_as_a_whole(app: TestApp) {
+    let slam = app.sign_in("slam@demo.test").await;
+    // Parts the form does not have used to be read to their end, however long.
+    let padding = vec![b'x'; 16 * 1024 * 1024];
+    let reply = app.post_multipart("/readings/upload", &slam, &slam.csrf, &[("padding", None, &padding)]).await;
+    assert!(reply.status.is_redirection(), "{}", reply.status);
+    let location = reply.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let page = app.get_as(&location, &slam).await;
+    assert!(page.body.contains("the upload is larger than the 5 MB limit"), "{location}");
 }
 
 fn next_link(reply: &Reply) -> Option<String> {
