@@ -10,10 +10,11 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 /// Full exports built at once (CSV and spreadsheets of every reading): each
-/// holds every row in memory and a core while it is written. More are not
+/// holds every row in memory and a core while it is written; at the
+/// benchmark's scale two at once took the server past 250 MB. More are not
 /// queued: they are answered 503 with `Retry-After`, so a crowd of downloads
 /// cannot take the memory and cores that pages need.
-const CONCURRENT_EXPORTS: usize = 2;
+const CONCURRENT_EXPORTS: usize = 1;
 /// What a refused export is told to wait, in seconds.
 const EXPORT_RETRY_SECONDS: u64 = 5;
 
