@@ -1,6 +1,7 @@
 //! The board pack's sections, in a board paper's order: summary, matrix,
-//! exceptions, overrides, returns not received or accepted, sign-up gaps and
-//! the key metrics' trends. Shared by the live and the frozen pack.
+//! exceptions, overrides, returns not received or accepted, decisions on
+//! returns, sign-up gaps, the key metrics' trends and Making Data Count.
+//! Shared by the live and the frozen pack.
 
 use crate::components::rag_badge::{MismatchFlag, RagBadge};
 use crate::components::spc_chart::SpcGridTable;
@@ -35,11 +36,12 @@ pub fn BoardPackSections(pack: BoardPack, matrix: Matrix, spc: SpcGrid) -> impl 
         </section>
         <Exceptions exceptions />
         <Overrides overrides />
-        <Outstanding outstanding decisions />
+        <Outstanding outstanding />
+        <Decisions decisions />
         <SignUpGaps signup />
         <Trends trends />
         <section class="pack-section" aria-labelledby="pack-mdc">
-            <h2 id="pack-mdc">"8. Making Data Count"</h2>
+            <h2 id="pack-mdc">"9. Making Data Count"</h2>
             <SpcGridTable grid=spc caption="Variation and assurance by metric and ICS".to_string() />
         </section>
     }
@@ -84,7 +86,7 @@ fn Overrides(overrides: Vec<OverrideInForce>) -> impl IntoView {
 }
 
 #[component]
-fn Outstanding(outstanding: Vec<SubmissionView>, decisions: Vec<Decision>) -> impl IntoView {
+fn Outstanding(outstanding: Vec<SubmissionView>) -> impl IntoView {
     view! {
         <section class="pack-section" aria-labelledby="pack-returns">
             <h2 id="pack-returns">{format!("5. Returns not received or not accepted ({})", outstanding.len())}</h2>
@@ -96,7 +98,6 @@ fn Outstanding(outstanding: Vec<SubmissionView>, decisions: Vec<Decision>) -> im
                     }).collect_view()}</tbody>
                 </table>
             }.into_any() }}
-            <Decisions decisions />
         </section>
     }
     .into_any()
@@ -105,15 +106,19 @@ fn Outstanding(outstanding: Vec<SubmissionView>, decisions: Vec<Decision>) -> im
 /// Who decided each return: nobody decides on their own organisation's.
 #[component]
 fn Decisions(decisions: Vec<Decision>) -> impl IntoView {
-    (!decisions.is_empty()).then(|| view! {
-        <h3>{format!("Decisions on returns ({})", decisions.len())}</h3>
-        <table class="data">
-            <thead><tr><th scope="col">"Organisation"</th><th scope="col">"Decision"</th><th scope="col">"Decided by"</th><th scope="col">"When"</th></tr></thead>
-            <tbody>{decisions.into_iter().map(|d| view! {
-                <tr><td>{d.organisation_name}</td><td>{decision_label(&d.step)}</td><td>{d.decided_by}</td><td>{d.at.chars().take(10).collect::<String>()}</td></tr>
-            }).collect_view()}</tbody>
-        </table>
-    })
+    view! {
+        <section class="pack-section" aria-labelledby="pack-decisions">
+            <h2 id="pack-decisions">{format!("6. Decisions on returns ({})", decisions.len())}</h2>
+            {if decisions.is_empty() { view! { <p>"No return has been decided yet."</p> }.into_any() } else { view! {
+                <table class="data">
+                    <thead><tr><th scope="col">"Organisation"</th><th scope="col">"Decision"</th><th scope="col">"Decided by"</th><th scope="col">"When"</th></tr></thead>
+                    <tbody>{decisions.into_iter().map(|d| view! {
+                        <tr><td>{d.organisation_name}</td><td>{decision_label(&d.step)}</td><td>{d.decided_by}</td><td>{d.at.chars().take(10).collect::<String>()}</td></tr>
+                    }).collect_view()}</tbody>
+                </table>
+            }.into_any() }}
+        </section>
+    }
 }
 
 fn decision_label(step: &str) -> &'static str {
@@ -128,7 +133,7 @@ fn decision_label(step: &str) -> &'static str {
 fn SignUpGaps(signup: Vec<IcsSignUpView>) -> impl IntoView {
     view! {
         <section class="pack-section" aria-labelledby="pack-signup">
-            <h2 id="pack-signup">"6. Concordat sign-up gaps"</h2>
+            <h2 id="pack-signup">"7. Concordat sign-up gaps"</h2>
             <ul>{signup.into_iter().map(|ics| {
                 let missing: Vec<String> = ics.missing.iter().map(|o| o.name.clone()).collect();
                 view! {
@@ -147,7 +152,7 @@ fn SignUpGaps(signup: Vec<IcsSignUpView>) -> impl IntoView {
 fn Trends(trends: Vec<MetricTrend>) -> impl IntoView {
     view! {
         <section class="pack-section" aria-labelledby="pack-trends">
-            <h2 id="pack-trends">"7. Key metrics"</h2>
+            <h2 id="pack-trends">"8. Key metrics"</h2>
             {trends.into_iter().map(|trend| {
                 let periods: Vec<String> = trend.periods.iter().map(ToString::to_string).collect();
                 let metric = trend.metric;

@@ -75,8 +75,9 @@ async fn the_pack_shows_exceptions_and_a_frozen_pack_never_changes(app: TestApp)
         "3. Exceptions",
         "4. Overrides in force",
         "5. Returns not received",
-        "6. Concordat sign-up gaps",
-        "7. Key metrics",
+        "6. Decisions on returns",
+        "7. Concordat sign-up gaps",
+        "8. Key metrics",
     ] {
         assert!(page.body.contains(heading), "{heading}");
     }
